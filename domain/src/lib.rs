@@ -1,0 +1,29 @@
+//! Huifang (回访) shared core.
+//!
+//! Everything the device and the server must agree on lives here: wire types, validation and
+//! business rules. The crate is pure: no I/O, no clock, no randomness. Functions that depend on
+//! the time take `now` as an argument so that the same rule runs identically on a tablet with no
+//! network and on the server.
+
+pub mod auth;
+pub mod customer;
+pub mod error;
+pub mod sync;
+pub mod visit;
+
+pub use auth::{LoginRequest, LoginResponse, Role, User};
+pub use customer::{Customer, CustomerClass, mask_contact};
+pub use error::{ApiError, ErrorBody, ValidationError, ValidationKind};
+pub use sync::{
+    BatchError, Change, MAX_BATCH, MAX_PULL, Mutation, MutationKind, PullResponse, PushRequest,
+    PushResponse, RejectCode, Rejected,
+};
+pub use visit::{
+    Channel, Demand, Emotion, Outcome, VisitList, VisitRecord, VisitSummary, VisitType,
+};
+
+/// Counts characters, not bytes: limits are about what a person typed, and Chinese text is
+/// three bytes per character in UTF-8.
+pub(crate) fn char_len(s: &str) -> usize {
+    s.chars().count()
+}

@@ -1,0 +1,313 @@
+//! The sync protocol: push mutations, pull changes (DESIGN.md "Sync protocol").
+//!
+//! The envelope is fixed; each `kind` has its own typed `data`. Checking a mutation is a pure
+//! function of the mutation, the pusher's role and `now`, so the device can run the very same
+//! check before queueing and the server decides with it before writing.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::Role;
+use crate::customer::Customer;
+use crate::visit::VisitRecord;
+
+/// Most mutations one push may carry; the client splits a longer outbox into batches.
+pub const MAX_BATCH: usize = 500;
+/// Most records one pull page returns; `more` says whether to ask again.
+pub const MAX_PULL: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub device_id: Uuid,
+    pub mutations: Vec<Mutation>,
+}
+
+/// One local change, queued in the device's outbox under a per-device sequence number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutation {
+    pub seq: u64,
+    /// The entity the mutation is about (client-made UUID).
+    pub id: Uuid,
+    pub kind: String,
+    /// Device time of the change.
+    pub at: DateTime<Utc>,
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushResponse {
+    /// Highest `seq` the server has processed (applied or rejected) for this device.
+    pub acked_seq: u64,
+    pub rejected: Vec<Rejected>,
+}
+
+/// A mutation the server processed but did not apply: nothing of it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rejected {
+    pub seq: u64,
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectCode {
+    /// The `kind` is not one this server knows.
+    UnknownKind,
+    /// The `data` does not parse or breaks a rule.
+    Invalid,
+    /// The pusher's role may not make this change.
+    Forbidden,
+    /// The change collides with stored data (e.g. the id exists with other content, or an
+    /// unknown customer).
+    Conflict,
+}
+
+impl RejectCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::UnknownKind => "unknown_kind",
+            RejectCode::Invalid => "invalid",
+            RejectCode::Forbidden => "forbidden",
+            RejectCode::Conflict => "conflict",
+        }
+    }
+}
+
+impl Rejected {
+    pub fn new(seq: u64, code: RejectCode, message: impl Into<String>) -> Self {
+        Self {
+            seq,
+            code: code.as_str().to_owned(),
+            message: message.into(),
+            field: None,
+        }
+    }
+}
+
+/// The mutation kinds this version understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MutationKind {
+    /// `visit.record`: a new 回访记录.
+    VisitRecord,
+}
+
+impl MutationKind {
+    pub const ALL: [MutationKind; 1] = [MutationKind::VisitRecord];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MutationKind::VisitRecord => "visit.record",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A mutation whose `data` has been parsed and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    VisitRecord(VisitRecord),
+}
+
+impl Mutation {
+    /// Parses `data` for its `kind` and applies every rule that needs no stored data.
+    /// The server still checks what only it can see (e.g. that the customer exists).
+    pub fn check(&self, role: Role, now: DateTime<Utc>) -> Result<Change, Rejected> {
+        let kind = MutationKind::parse(&self.kind).ok_or_else(|| {
+            Rejected::new(
+                self.seq,
+                RejectCode::UnknownKind,
+                format!("unknown mutation kind {:?}", self.kind),
+            )
+        })?;
+        match kind {
+            MutationKind::VisitRecord => {
+                if !role.can_record_visits() {
+                    return Err(Rejected::new(
+                        self.seq,
+                        RejectCode::Forbidden,
+                        format!("role {} may not record visits", role.as_str()),
+                    ));
+                }
+                let record: VisitRecord =
+                    serde_json::from_value(self.data.clone()).map_err(|e| {
+                        Rejected::new(self.seq, RejectCode::Invalid, format!("bad data: {e}"))
+                    })?;
+                record.validate(now).map_err(|e| Rejected {
+                    field: Some(e.field.to_owned()),
+                    ..Rejected::new(self.seq, RejectCode::Invalid, e.message)
+                })?;
+                Ok(Change::VisitRecord(record))
+            }
+        }
+    }
+}
+
+/// Why a push envelope as a whole is unacceptable (answered with 400, nothing applied).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BatchError {
+    #[error("a batch holds at most {MAX_BATCH} mutations, got {0}")]
+    TooLarge(usize),
+    #[error("seq must start at 1 and increase strictly within a batch (at seq {0})")]
+    BadOrder(u64),
+}
+
+impl PushRequest {
+    pub fn check_envelope(&self) -> Result<(), BatchError> {
+        if self.mutations.len() > MAX_BATCH {
+            return Err(BatchError::TooLarge(self.mutations.len()));
+        }
+        let mut last = 0;
+        for m in &self.mutations {
+            if m.seq <= last {
+                return Err(BatchError::BadOrder(m.seq));
+            }
+            last = m.seq;
+        }
+        Ok(())
+    }
+}
+
+/// `GET /api/sync/pull?since=<cursor>`: what changed for this user since the cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullResponse {
+    /// Pass back as `since` next time; it only ever grows.
+    pub cursor: u64,
+    pub customers: Vec<Customer>,
+    /// True when this page was cut at [`MAX_PULL`]: pull again at once with the new cursor.
+    pub more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+    }
+
+    fn mutation(seq: u64, kind: &str, data: serde_json::Value) -> Mutation {
+        Mutation {
+            seq,
+            id: Uuid::from_u128(seq as u128),
+            kind: kind.into(),
+            at: now(),
+            data,
+        }
+    }
+
+    fn visit_data() -> serde_json::Value {
+        json!({
+            "customer_id": Uuid::from_u128(7),
+            "channel": "on_site",
+            "visit_type": "repair",
+            "outcome": "reached",
+            "satisfaction": 5,
+            "emotion": "satisfied",
+            "verbatim": "修得很好",
+            "demand": "none",
+            "contacted_at": "2026-11-23T09:30:00Z"
+        })
+    }
+
+    #[test]
+    fn mutations_are_checked_by_kind_role_and_rules() {
+        let cases: Vec<(Mutation, Role, Result<(), (&str, Option<&str>)>)> = vec![
+            (
+                mutation(1, "visit.record", visit_data()),
+                Role::Field,
+                Ok(()),
+            ),
+            (
+                mutation(1, "visit.record", visit_data()),
+                Role::Agent,
+                Ok(()),
+            ),
+            (
+                mutation(1, "visit.record", visit_data()),
+                Role::Admin,
+                Err(("forbidden", None)),
+            ),
+            (
+                mutation(1, "visit.delete", visit_data()),
+                Role::Field,
+                Err(("unknown_kind", None)),
+            ),
+            (
+                mutation(1, "visit.record", json!({"customer_id": 1})),
+                Role::Field,
+                Err(("invalid", None)),
+            ),
+            (
+                mutation(1, "visit.record", {
+                    let mut d = visit_data();
+                    d["satisfaction"] = json!(9);
+                    d
+                }),
+                Role::Field,
+                Err(("invalid", Some("satisfaction"))),
+            ),
+        ];
+        for (i, (m, role, want)) in cases.into_iter().enumerate() {
+            let got = m.check(role, now());
+            match want {
+                Ok(()) => assert!(got.is_ok(), "case {i}: {got:?}"),
+                Err((code, field)) => {
+                    let r = got.expect_err(&format!("case {i}"));
+                    assert_eq!(r.code, code, "case {i}: {r:?}");
+                    assert_eq!(r.field.as_deref(), field, "case {i}");
+                    assert_eq!(r.seq, 1);
+                    assert!(!r.message.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn envelopes_must_be_ordered_and_bounded() {
+        let seqs = |s: &[u64]| PushRequest {
+            device_id: Uuid::from_u128(1),
+            mutations: s
+                .iter()
+                .map(|&q| mutation(q, "visit.record", json!({})))
+                .collect(),
+        };
+        assert_eq!(seqs(&[]).check_envelope(), Ok(()));
+        assert_eq!(seqs(&[1, 2, 3]).check_envelope(), Ok(()));
+        assert_eq!(seqs(&[4, 9]).check_envelope(), Ok(()));
+        assert_eq!(seqs(&[0]).check_envelope(), Err(BatchError::BadOrder(0)));
+        assert_eq!(seqs(&[2, 2]).check_envelope(), Err(BatchError::BadOrder(2)));
+        assert_eq!(seqs(&[3, 1]).check_envelope(), Err(BatchError::BadOrder(1)));
+        let big: Vec<u64> = (1..=MAX_BATCH as u64 + 1).collect();
+        assert_eq!(
+            seqs(&big).check_envelope(),
+            Err(BatchError::TooLarge(MAX_BATCH + 1))
+        );
+    }
+
+    #[test]
+    fn the_push_envelope_matches_the_design_contract() {
+        let wire = json!({
+            "device_id": Uuid::from_u128(3),
+            "mutations": [{"seq": 1, "id": Uuid::from_u128(4), "kind": "visit.record",
+                           "at": "2026-11-23T09:31:00+08:00", "data": visit_data()}]
+        });
+        let req: PushRequest = serde_json::from_value(wire).unwrap();
+        assert_eq!(req.mutations[0].seq, 1);
+        let mut unknown = serde_json::to_value(&req).unwrap();
+        unknown["extra"] = json!(true);
+        assert!(serde_json::from_value::<PushRequest>(unknown).is_err());
+    }
+}
