@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the tests need (build tools, Chromium, Playwright) and runs every test: lints,
+# unit tests, the HTTP contract against a real server process, and the browser end-to-end tests.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source scripts/tools.sh
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -qq
+  $sudo_ apt-get install -y -qq chromium
+fi
+if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  say "installing the end-to-end test dependencies (npm ci)"
+  (cd tests/e2e && npm ci --silent --no-audit --no-fund)
+fi
+
+say "format and lints (native and wasm32)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p huifang-app -p huifang-domain --target wasm32-unknown-unknown -- -D warnings
+
+say "unit and API tests"
+cargo build -p huifang-server
+cargo test --workspace
+
+say "building the app for the browser tests"
+(cd app && trunk build --release)
+
+say "browser end-to-end tests (headless Chromium)"
+HUIFANG_BIN="$root/target/debug/huifang" HUIFANG_STATIC_DIR="$root/app/dist" \
+  node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,98 @@
+// Sessions never cost queued records: an expired session asks for a new login and keeps the
+// outbox; logging out with unsynced records asks first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestServer, launchBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
+import { App } from './pages.mjs';
+import { expect } from './expect.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = new TestServer();
+  await server.start();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function freshApp() {
+  const context = await browser.newContext({ viewport: SIZES.tabletLandscape });
+  const page = await context.newPage();
+  const app = new App(page);
+  await app.open(server.url);
+  await app.login('field', DEMO_PASSWORD);
+  await app.waitForCustomers();
+  const customerId = await app.id('customer-row').first().getAttribute('data-id');
+  return { context, page, app, customerId };
+}
+
+async function storedToken(page) {
+  return page.evaluate(() => {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key.startsWith('huifang/v1/session')) return JSON.parse(localStorage.getItem(key)).token;
+    }
+    return null;
+  });
+}
+
+test('an expired session asks for a new login and keeps the queued visit', async () => {
+  const { context, page, app, customerId } = await freshApp();
+  const token = await storedToken(page);
+  assert.ok(token, 'the session is cached on the device');
+
+  await server.stop();
+  await app.recordReachedVisit({ customerId, verbatim: '会话过期前记录的原话' });
+  await app.save();
+  await app.id('toast').waitFor();
+  await server.start();
+  // The server forgets the session, as it does when a session expires.
+  assert.equal((await server.api('POST', '/api/auth/logout', { token })).status, 204);
+
+  await app.id('sync-now').click();
+  await app.id('relogin-banner').waitFor({ timeout: 30_000 });
+  assert.equal(await app.queued(), 1, 'the queue is untouched');
+  await snap(page, 'session', '01-relogin-banner');
+
+  await app.id('relogin-banner').getByRole('button').first().click();
+  await app.login('field', DEMO_PASSWORD);
+  await app.id('sync-now').click();
+  await expect(async () => (await app.queued()) === 0, 30_000, 'queue drained after login');
+  const admin = await server.login('admin');
+  const { json } = await server.api('GET', '/api/visits', { token: admin });
+  assert.equal(json.visits.filter((v) => v.record.verbatim === '会话过期前记录的原话').length, 1);
+  await context.close();
+});
+
+test('logging out with unsynced visits asks first and keeps them', async () => {
+  const { context, page, app, customerId } = await freshApp();
+  await server.stop();
+  await app.recordReachedVisit({ customerId, verbatim: '退出登录前未同步的原话' });
+  await app.save();
+  await app.id('toast').waitFor();
+
+  await app.id('nav-logout').click();
+  await app.id('logout-dialog').waitFor();
+  await snap(page, 'session', '02-logout-dialog');
+  await app.id('logout-cancel').click();
+  assert.equal(await app.id('logout-dialog').count(), 0);
+  assert.equal(await app.queued(), 1);
+
+  await app.id('nav-logout').click();
+  await app.id('logout-keep').click();
+  await app.id('login-username').waitFor();
+
+  await server.start();
+  await app.login('field', DEMO_PASSWORD);
+  await app.id('sync-now').click();
+  await expect(async () => (await app.queued()) === 0, 30_000, 'kept visit synced after login');
+  const admin = await server.login('admin');
+  const { json } = await server.api('GET', '/api/visits', { token: admin });
+  assert.equal(json.visits.filter((v) => v.record.verbatim === '退出登录前未同步的原话').length, 1);
+  await context.close();
+});
