@@ -1,1 +1,156 @@
-fn main() {}
+//! `huifang`: the command line. Everything it does lives in the library.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::builder::BoolishValueParser;
+use clap::{Args, Parser, Subcommand};
+use huifang_domain::Role;
+use huifang_server::store::NewUser;
+use huifang_server::{ServeConfig, add_user, init_logging, launch, migrate};
+
+#[derive(Parser)]
+#[command(
+    name = "huifang",
+    version,
+    about = "Huifang (回访): customer follow-up visits"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app and the API (runs migrations first).
+    Serve(ServeArgs),
+    /// Bring the database schema up to date.
+    Migrate(DbArg),
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Args)]
+struct DbArg {
+    /// SQLite database file (created if missing).
+    #[arg(long, env = "HUIFANG_DB", default_value = "huifang.db")]
+    db: PathBuf,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed at start-up).
+    #[arg(long, env = "HUIFANG_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    db: DbArg,
+    /// The built app (trunk's output).
+    #[arg(long, env = "HUIFANG_STATIC_DIR", default_value = "app/dist")]
+    static_dir: PathBuf,
+    /// On an empty database, create demo logins and customers (never in production).
+    /// `HUIFANG_DEMO` takes 1/0, true/false, yes/no, on/off.
+    #[arg(long, env = "HUIFANG_DEMO", value_parser = BoolishValueParser::new())]
+    demo: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add(UserAddArgs),
+}
+
+#[derive(Args)]
+struct UserAddArgs {
+    #[arg(long)]
+    username: String,
+    /// One of: agent, field, supervisor, admin.
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    /// Read the password from standard input (so it stays out of the shell history).
+    #[arg(long, required = true)]
+    password_stdin: bool,
+    /// Name shown in the app; defaults to the username.
+    #[arg(long)]
+    display_name: Option<String>,
+    /// 工号 spoken in call scripts.
+    #[arg(long, default_value = "")]
+    agent_no: String,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role {s:?}; expected one of: {}", all.join(", "))
+    })
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let outcome = match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(DbArg { db }) => migrate(&db)
+            .await
+            .map(|v| println!("database {} is at schema version {v}", db.display()))
+            .map_err(|e| e.to_string()),
+        Command::User {
+            command: UserCommand::Add(args),
+        } => user_add(args).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let config = ServeConfig {
+        db: args.db.db,
+        static_dir: args.static_dir,
+        demo: args.demo,
+    };
+    launch(listener, config).await.map_err(|e| e.to_string())
+}
+
+async fn user_add(args: UserAddArgs) -> Result<(), String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+    // `echo secret | huifang user add …` adds a newline that is not part of the password.
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err("the password read from stdin is empty".into());
+    }
+    let new = NewUser {
+        display_name: args.display_name.unwrap_or_else(|| args.username.clone()),
+        username: args.username,
+        role: args.role,
+        agent_no: args.agent_no,
+        password,
+    };
+    let user = add_user(&args.db.db, new)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "added user {} ({}, {})",
+        user.username,
+        user.display_name,
+        user.role.as_str()
+    );
+    Ok(())
+}

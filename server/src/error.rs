@@ -1,0 +1,103 @@
+//! The server's one error type and its one mapping onto the wire (`domain::ApiError`).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use huifang_domain::ApiError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{message}")]
+    BadRequest {
+        message: String,
+        field: Option<String>,
+    },
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("missing or unknown session token")]
+    Unauthorized,
+    #[error("the session has expired; log in again")]
+    SessionExpired,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("device {0} belongs to another user")]
+    DeviceOwned(uuid::Uuid),
+    #[error("no such resource")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("user {0:?} already exists")]
+    UsernameTaken(String),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("too many failed logins; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    /// A broken invariant (corrupt stored value, panicked worker): a bug or damaged data,
+    /// never the client's fault.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+impl AppError {
+    pub fn bad_request(message: impl Into<String>, field: Option<&str>) -> Self {
+        AppError::BadRequest {
+            message: message.into(),
+            field: field.map(str::to_owned),
+        }
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        use AppError::*;
+        match self {
+            BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
+            InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+            Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
+            Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            DeviceOwned(_) => (StatusCode::FORBIDDEN, "device_owned"),
+            NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            UsernameTaken(_) => (StatusCode::CONFLICT, "username_taken"),
+            PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Database(_) | Migration(_) | Io(_) | Internal(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let (message, field) = match &self {
+            AppError::BadRequest { field, .. } => (self.to_string(), field.clone()),
+            // Details of a server fault help an attacker more than the user: log them only.
+            _ if status.is_server_error() => {
+                tracing::error!(error = %self, "request failed");
+                ("internal server error".to_owned(), None)
+            }
+            _ => (self.to_string(), None),
+        };
+        let mut response =
+            (status, axum::Json(ApiError::new(code, message, field))).into_response();
+        if let AppError::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

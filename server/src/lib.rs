@@ -1,0 +1,139 @@
+//! Huifang server: the `/api` sync and review endpoints, the built app's static files, and
+//! the operator commands (`migrate`, `user add`). `main.rs` only parses the command line.
+
+mod api;
+mod credentials;
+pub mod error;
+mod static_files;
+pub mod store;
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use chrono::Utc;
+use huifang_domain::User;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::error::Result;
+use crate::store::{DEMO_PASSWORD, NewUser, Store};
+
+/// What every request handler shares. The server keeps no other state: everything lives in the
+/// database, so several instances can serve one (future, shared) database.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// The built app served outside `/api`.
+    pub static_dir: PathBuf,
+}
+
+pub struct ServeConfig {
+    pub db: PathBuf,
+    pub static_dir: PathBuf,
+    /// Seed demo logins and customers into an empty database.
+    pub demo: bool,
+}
+
+/// `/api/*` plus the static app for every other path.
+pub fn router(state: AppState) -> Router {
+    let app = static_files::router(&state.static_dir);
+    Router::new()
+        .nest("/api", api::router())
+        .with_state(state)
+        .fallback_service(app)
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Logs go to stderr (stdout carries the machine-readable start-up line); `RUST_LOG` filters.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+/// Migrates the database, seeds demo data if asked, then serves on `listener` until SIGTERM
+/// or Ctrl-C, letting requests in flight finish.
+pub async fn launch(listener: TcpListener, config: ServeConfig) -> Result<()> {
+    let store = Store::open(&config.db).await?;
+    tracing::info!(db = %config.db.display(), "database ready");
+    if config.demo {
+        match store.seed_demo(Utc::now()).await? {
+            Some(logins) => {
+                let mut banner = format!(
+                    "Demo data created. Demo logins (password for all: {DEMO_PASSWORD}):\n"
+                );
+                for l in logins {
+                    banner += &format!(
+                        "  {:<11} role {:<11} {}\n",
+                        l.username,
+                        l.role.as_str(),
+                        l.display_name
+                    );
+                }
+                print!("{banner}");
+            }
+            None => tracing::info!("demo: the database already has users; nothing seeded"),
+        }
+    }
+    let app = router(AppState {
+        store,
+        static_dir: config.static_dir,
+    });
+    let addr = listener.local_addr()?;
+    // Scripts and tests wait for exactly this line to know the server accepts requests.
+    println!("huifang listening on http://{addr}");
+    std::io::stdout().flush()?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// `huifang migrate`: brings the schema up to date and returns its version.
+pub async fn migrate(db: &Path) -> Result<usize> {
+    Store::open(db).await?.schema_version().await
+}
+
+/// `huifang user add`.
+pub async fn add_user(db: &Path, new: NewUser) -> Result<User> {
+    Store::open(db).await?.add_user(new, Utc::now()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,199 @@
+//! Storage: the narrow interface every handler goes through ([`Store`]), backed by SQLite.
+//!
+//! Handlers see only `Store`'s async methods and domain types; SQL, connections and
+//! transactions stay inside this module, so a PostgreSQL backend can replace it without
+//! touching the HTTP layer. Every method runs its blocking SQLite work on tokio's blocking
+//! pool, never on the async workers.
+
+mod auth;
+mod demo;
+mod schema;
+mod sync;
+mod visits;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+pub use auth::NewUser;
+pub use demo::{DEMO_PASSWORD, DemoLogin};
+
+use crate::error::{AppError, Result};
+
+/// Idle read connections kept for reuse; more are opened under load and closed afterwards.
+const IDLE_READERS: usize = 4;
+
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Db>,
+    /// Bounds concurrent password checks: each argon2 run takes 19 MiB and tens of
+    /// milliseconds, and a login flood must not exhaust memory or the blocking pool.
+    password_checks: Arc<tokio::sync::Semaphore>,
+}
+
+/// One writer connection (SQLite allows one writer at a time anyway, so serialising writes
+/// here costs nothing and avoids `SQLITE_BUSY` between our own threads) and a small pool of
+/// readers, which WAL lets run alongside the writer.
+struct Db {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Store> {
+        let path = path.to_owned();
+        let db = tokio::task::spawn_blocking(move || Db::open(path))
+            .await
+            .map_err(join_error)??;
+        let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Store {
+            db: Arc::new(db),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(parallel * 2)),
+        })
+    }
+
+    /// The schema version the database is at (what `huifang migrate` reports).
+    pub async fn schema_version(&self) -> Result<usize> {
+        self.blocking(|db| db.read(schema::version)).await
+    }
+
+    async fn blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db) -> Result<T> + Send + 'static,
+    {
+        let db = Arc::clone(&self.db);
+        tokio::task::spawn_blocking(move || f(&db))
+            .await
+            .map_err(join_error)?
+    }
+}
+
+fn join_error(e: tokio::task::JoinError) -> AppError {
+    AppError::Internal(format!("storage task failed: {e}"))
+}
+
+impl Db {
+    fn open(path: PathBuf) -> Result<Db> {
+        let mut writer = connect(&path)?;
+        // WAL lets readers go on while a push commits; it is a property of the file, set once.
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        // Every write goes through this connection, so FULL here makes every commit (a push's
+        // above all) durable before the answer goes out; the price is one fsync per commit.
+        writer.pragma_update(None, "synchronous", "FULL")?;
+        schema::migrate(&mut writer)?;
+        Ok(Db {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let pooled = lock(&self.readers).pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => connect(&self.path)?,
+        };
+        let out = f(&conn);
+        let mut idle = lock(&self.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        out
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so a
+    /// transaction never fails half-way for want of it; an error rolls everything back.
+    fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Another process (`huifang user add`, a second instance) may hold the write lock briefly.
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// A panic while holding a connection leaves it usable (its transaction was rolled back on
+/// drop), so a poisoned lock is not a reason to stop serving.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The one text form of a timestamp in the database: fixed width, so text order is time order.
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| AppError::Internal(format!("bad stored timestamp {s:?}: {e}")))
+}
+
+fn parse_uuid(s: &str) -> Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(s).map_err(|e| AppError::Internal(format!("bad stored id {s:?}: {e}")))
+}
+
+/// A random (version 4) UUID for server-made records.
+fn new_id() -> uuid::Uuid {
+    uuid::Builder::from_random_bytes(rand::random()).into_uuid()
+}
+
+/// SQLite integers are signed; versions and seqs are `u64` on the wire and never get near
+/// `i64::MAX`, but a hostile `since` might, so the conversion saturates instead of wrapping.
+fn to_sql_int(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn from_sql_int(n: i64) -> Result<u64> {
+    u64::try_from(n).map_err(|_| AppError::Internal(format!("negative stored counter {n}")))
+}
+
+/// Takes the next value of the server change counter (the pull cursor).
+fn next_version(tx: &Transaction) -> Result<u64> {
+    let v: i64 = tx.query_row(
+        "UPDATE server_version SET value = value + 1 WHERE id = 1 RETURNING value",
+        [],
+        |r| r.get(0),
+    )?;
+    from_sql_int(v)
+}
+
+/// Appends to the audit trail. Every change so far creates an entity, so `before` is NULL;
+/// edits (tickets, sign-offs) will pass the prior state.
+fn audit(
+    tx: &Transaction,
+    at: DateTime<Utc>,
+    user: Option<uuid::Uuid>,
+    action: &str,
+    entity: &str,
+    entity_id: uuid::Uuid,
+    after: &serde_json::Value,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
+        rusqlite::params![
+            ts(at),
+            user.map(|u| u.to_string()),
+            action,
+            entity,
+            entity_id.to_string(),
+            after.to_string()
+        ],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,19 @@
+//! Versioned schema migrations (tracked in SQLite's `user_version`). A released migration is
+//! never edited: a schema change is a new file appended here.
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::Result;
+
+const STEPS: &[M<'static>] = &[M::up(include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    MIGRATIONS.to_latest(conn)?;
+    Ok(())
+}
+
+pub(super) fn version(conn: &Connection) -> Result<usize> {
+    Ok(usize::from(&MIGRATIONS.current_version(conn)?))
+}
