@@ -123,6 +123,11 @@ impl TestServer {
         }
     }
 
+    /// The server's process id, for reading its memory use from /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
