@@ -1,0 +1,92 @@
+//! The HTTP client of the server's `/api`. Each call returns the wire type or an [`ApiFailure`]
+//! that says what the app should do about it (go offline, ask for a login, show an error).
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use huifang_domain::{
+    ApiError, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse, VisitList,
+};
+use serde::de::DeserializeOwned;
+
+/// A request that hangs on a bad network is worse than one that fails: after this the sync
+/// engine backs off and the UI says "offline".
+const TIMEOUT_MS: u32 = 20_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiFailure {
+    /// No answer: offline, DNS, timeout, or a server that is down.
+    Network,
+    /// 401: the token is unknown or expired; the code says which.
+    Unauthorized(String),
+    /// Any other non-success answer, with the server's error body when it sent one.
+    Status(u16, Option<String>),
+}
+
+fn authed(req: RequestBuilder, token: &str) -> RequestBuilder {
+    req.header("Authorization", &format!("Bearer {token}"))
+}
+
+async fn send(req: RequestBuilder, body: Option<String>) -> Result<Response, ApiFailure> {
+    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    let req = req.abort_signal(Some(&signal));
+    let req = match body {
+        Some(json) => req
+            .header("Content-Type", "application/json")
+            .body(json)
+            .map_err(|_| ApiFailure::Network)?,
+        None => req.build().map_err(|_| ApiFailure::Network)?,
+    };
+    let resp = req.send().await.map_err(|_| ApiFailure::Network)?;
+    if resp.ok() {
+        return Ok(resp);
+    }
+    let status = resp.status();
+    let code = resp.json::<ApiError>().await.ok().map(|e| e.error.code);
+    Err(match status {
+        401 => ApiFailure::Unauthorized(code.unwrap_or_else(|| "unauthorized".into())),
+        // A proxy's gateway error means the server is unreachable, not that it refused.
+        502..=504 => ApiFailure::Network,
+        _ => ApiFailure::Status(status, code),
+    })
+}
+
+async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
+    resp.json::<T>()
+        .await
+        .map_err(|_| ApiFailure::Status(resp.status(), Some("bad_response".into())))
+}
+
+fn encode<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiFailure> {
+    let resp = send(Request::post("/api/auth/login"), Some(encode(req))).await?;
+    json(resp).await
+}
+
+pub async fn logout(token: &str) -> Result<(), ApiFailure> {
+    send(authed(Request::post("/api/auth/logout"), token), None)
+        .await
+        .map(drop)
+}
+
+pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiFailure> {
+    let resp = send(
+        authed(Request::post("/api/sync/push"), token),
+        Some(encode(req)),
+    )
+    .await?;
+    json(resp).await
+}
+
+pub async fn pull(token: &str, since: u64) -> Result<PullResponse, ApiFailure> {
+    let url = format!("/api/sync/pull?since={since}");
+    let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}
+
+pub async fn visits(token: &str, page: u32, per_page: u32) -> Result<VisitList, ApiFailure> {
+    let url = format!("/api/visits?page={page}&per_page={per_page}");
+    let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}

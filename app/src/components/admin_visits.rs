@@ -1,0 +1,136 @@
+use huifang_domain::VisitList;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiFailure};
+use crate::i18n::{self, Key};
+use crate::state::use_app;
+
+const PER_PAGE: u32 = 50;
+
+#[derive(Clone, PartialEq)]
+enum Load {
+    Loading,
+    Offline,
+    Failed,
+    Loaded(VisitList),
+}
+
+/// Every stored visit, read from the server page by page (supervisors and admins).
+#[component]
+pub fn AdminVisits() -> impl IntoView {
+    let app = use_app();
+    let page = RwSignal::new(1u32);
+    let state = RwSignal::new(Load::Loading);
+    let reload = RwSignal::new(0u32);
+
+    Effect::new(move |_| {
+        let page = page.get();
+        reload.track();
+        let Some(session) = app.session.get_untracked() else {
+            return;
+        };
+        state.set(Load::Loading);
+        leptos::task::spawn_local(async move {
+            let next = match api::visits(&session.token, page, PER_PAGE).await {
+                Ok(list) => Load::Loaded(list),
+                Err(ApiFailure::Network) => Load::Offline,
+                Err(ApiFailure::Unauthorized(_)) => {
+                    app.sync.need_auth();
+                    Load::Failed
+                }
+                Err(ApiFailure::Status(..)) => Load::Failed,
+            };
+            state.set(next);
+        });
+    });
+
+    let body = move || match state.get() {
+        Load::Loading => view! { <p class="empty">{move || app.t(Key::Loading)}</p> }.into_any(),
+        Load::Offline | Load::Failed => {
+            let key = if state.with_untracked(|s| *s == Load::Offline) {
+                Key::AdminOffline
+            } else {
+                Key::ErrServer
+            };
+            view! {
+                <div class="empty" data-testid="admin-offline">
+                    <p>{move || app.t(key)}</p>
+                    <button class="btn" on:click=move |_| reload.update(|n| *n += 1)>
+                        {move || app.t(Key::Retry)}
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+        Load::Loaded(list) => {
+            let pages = list.total.div_ceil(u64::from(list.per_page.max(1))).max(1) as u32;
+            let current = list.page;
+            let empty = list.visits.is_empty();
+            let rows = list
+                .visits
+                .into_iter()
+                .map(|v| {
+                    let r = v.record.clone();
+                    let at = r.contacted_at;
+                    let received = v.received_at;
+                    view! {
+                        <li class="row admin-row" data-testid="admin-visit-row" data-id=v.id.to_string()>
+                            <span class="row-main">
+                                <span class="row-title">
+                                    {v.customer_name.clone()}
+                                    {r.satisfaction.map(|s| view! { <span class="badge badge-score">{format!("{s}/5")}</span> })}
+                                </span>
+                                <span class="row-sub">
+                                    {move || {
+                                        let lang = app.lang.get();
+                                        format!(
+                                            "{} · {} · {} · {} {}",
+                                            i18n::visit_type_label(lang, r.visit_type),
+                                            i18n::channel_label(lang, r.channel),
+                                            i18n::outcome_label(lang, r.outcome),
+                                            app.t(Key::AgentLabel),
+                                            v.agent_name,
+                                        )
+                                    }}
+                                </span>
+                                {(!v.record.verbatim.is_empty())
+                                    .then(|| view! { <span class="row-text quote">{v.record.verbatim.clone()}</span> })}
+                            </span>
+                            <span class="row-time">
+                                <time datetime=at.to_rfc3339()>{move || i18n::relative_time(app.lang.get(), at, app.now.get())}</time>
+                                <span class="muted small">
+                                    {move || format!("{} {}", app.t(Key::ReceivedLabel), i18n::relative_time(app.lang.get(), received, app.now.get()))}
+                                </span>
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <p class="muted">
+                    {move || app.t(Key::AdminTotalLabel)} " "
+                    <strong data-testid="admin-visits-total">{list.total}</strong>
+                </p>
+                {empty.then(|| view! { <p class="empty">{move || app.t(Key::AdminEmpty)}</p> })}
+                <ul class="list">{rows}</ul>
+                <div class="pager">
+                    <button class="btn" disabled={current <= 1} on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>
+                        {move || app.t(Key::Prev)}
+                    </button>
+                    <span>{move || i18n::page_of(app.lang.get(), current, pages)}</span>
+                    <button class="btn" disabled={current >= pages} on:click=move |_| page.update(|p| *p += 1)>
+                        {move || app.t(Key::Next)}
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <section class="page">
+            <h1 class="page-title">{move || app.t(Key::AdminTitle)}</h1>
+            {body}
+        </section>
+    }
+}

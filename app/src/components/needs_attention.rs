@@ -1,0 +1,122 @@
+use huifang_domain::VisitRecord;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::i18n::{self, Key};
+use crate::state::use_app;
+use crate::store::{LocalStore, RejectedEntry};
+
+/// Records the server refused: the user fixes and resends them, or discards them.
+#[component]
+pub fn NeedsAttention() -> impl IntoView {
+    let app = use_app();
+    let entries = Memo::new(move |_| {
+        app.data_rev.track();
+        let owner = app.session.with(|s| s.as_ref().map(|s| s.user.id));
+        LocalStore::browser()
+            .rejected()
+            .into_iter()
+            .filter(|e| Some(e.owner) == owner)
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <section class="page">
+            <h1 class="page-title">{move || app.t(Key::AttentionTitle)}</h1>
+            <Show
+                when=move || !entries.with(Vec::is_empty)
+                fallback=move || view! { <p class="empty">{move || app.t(Key::AttentionEmpty)}</p> }
+            >
+                <p class="muted">{move || app.t(Key::AttentionIntro)}</p>
+            </Show>
+            <ul class="list">
+                <For
+                    each=move || entries.get()
+                    key=|e| e.seq
+                    children=move |e| view! { <RejectedRow entry=e /> }
+                />
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn RejectedRow(entry: RejectedEntry) -> impl IntoView {
+    let app = use_app();
+    let navigate = use_navigate();
+    let confirming = RwSignal::new(false);
+    let seq = entry.seq;
+    let record: Option<VisitRecord> = serde_json::from_value(entry.mutation.data.clone()).ok();
+    let store = LocalStore::browser();
+    let name = store
+        .visit(entry.mutation.id)
+        .map(|v| v.customer_name)
+        .or_else(|| {
+            record
+                .as_ref()
+                .and_then(|r| store.customer(r.customer_id))
+                .map(|c| c.name)
+        })
+        .unwrap_or_default();
+    let code = entry.code.clone();
+    let field = entry.field.clone();
+    let summary = move || {
+        let lang = app.lang.get();
+        record
+            .as_ref()
+            .map(|r| {
+                format!(
+                    "{} · {}",
+                    i18n::visit_type_label(lang, r.visit_type),
+                    i18n::outcome_label(lang, r.outcome)
+                )
+            })
+            .unwrap_or_default()
+    };
+    let edit = move |_| navigate(&format!("/visit/new?resend={seq}"), Default::default());
+    let discard = move |_| {
+        if confirming.get_untracked() {
+            LocalStore::browser().discard_rejected(seq);
+            app.sync.refresh_stats();
+            app.bump();
+        } else {
+            confirming.set(true);
+        }
+    };
+    view! {
+        <li class="row rejected-row" data-testid="rejected-row" data-seq=seq>
+            <span class="row-main">
+                <span class="row-title">
+                    {name}
+                    <span class="badge badge-rejected">{move || i18n::reject_code_label(app.lang.get(), &code)}</span>
+                </span>
+                <span class="row-sub">{summary}</span>
+                <span class="row-text server-message">
+                    <code>{entry.code.clone()}</code>
+                    " "
+                    {field.clone().map(|f| format!("[{}] ", i18n::field_label(app.lang.get_untracked(), &f)))}
+                    {entry.message.clone()}
+                </span>
+                <Show when=move || confirming.get()>
+                    <span class="row-text warn">{move || app.t(Key::DiscardQuestion)}</span>
+                </Show>
+            </span>
+            <span class="row-actions">
+                <button class="btn btn-primary" data-testid="rejected-edit" on:click=edit>
+                    {move || app.t(Key::EditResend)}
+                </button>
+                <button
+                    class=move || if confirming.get() { "btn btn-danger" } else { "btn btn-quiet" }
+                    data-testid="rejected-discard"
+                    on:click=discard
+                >
+                    {move || app.t(if confirming.get() { Key::DiscardConfirm } else { Key::Discard })}
+                </button>
+                <Show when=move || confirming.get()>
+                    <button class="btn btn-quiet" data-testid="rejected-discard-cancel" on:click=move |_| confirming.set(false)>
+                        {move || app.t(Key::Cancel)}
+                    </button>
+                </Show>
+            </span>
+        </li>
+    }
+}
