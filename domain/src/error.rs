@@ -22,14 +22,82 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
-    pub fn new(code: impl Into<String>, message: impl Into<String>, field: Option<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>, field: Option<String>) -> Self {
         Self {
             error: ErrorBody {
-                code: code.into(),
+                code: code.as_str().to_owned(),
                 message: message.into(),
                 field,
             },
         }
+    }
+
+    /// The code as a known value; `None` for a code this version does not know (a newer
+    /// server), which the app treats like any unexpected failure.
+    pub fn code(&self) -> Option<ErrorCode> {
+        ErrorCode::parse(&self.error.code)
+    }
+}
+
+/// Every `error.code` the HTTP API answers with; the server and the app share this list so
+/// neither spells a code by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// Malformed JSON, wrong content type, unknown field, bad query.
+    BadRequest,
+    /// Wrong username or password (the same answer for both).
+    InvalidCredentials,
+    /// No token, or one the server does not know.
+    Unauthorized,
+    /// The token was valid once; the user must log in again.
+    SessionExpired,
+    /// The role may not do this.
+    Forbidden,
+    /// The device id belongs to another user.
+    DeviceOwned,
+    NotFound,
+    MethodNotAllowed,
+    UsernameTaken,
+    PayloadTooLarge,
+    RateLimited,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 12] = [
+        ErrorCode::BadRequest,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::Unauthorized,
+        ErrorCode::SessionExpired,
+        ErrorCode::Forbidden,
+        ErrorCode::DeviceOwned,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::UsernameTaken,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::RateLimited,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::SessionExpired => "session_expired",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::DeviceOwned => "device_owned",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::UsernameTaken => "username_taken",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -60,5 +128,30 @@ impl ValidationError {
             kind,
             message: message.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_round_trip_and_are_distinct() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+        }
+        assert_eq!(ErrorCode::parse("teapot"), None);
+    }
+
+    #[test]
+    fn the_error_body_omits_an_absent_field() {
+        let body = ApiError::new(ErrorCode::Forbidden, "no", None);
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            serde_json::json!({"error": {"code": "forbidden", "message": "no"}})
+        );
+        assert_eq!(body.code(), Some(ErrorCode::Forbidden));
     }
 }

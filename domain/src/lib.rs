@@ -13,7 +13,7 @@ pub mod visit;
 
 pub use auth::{LoginRequest, LoginResponse, Role, User};
 pub use customer::{Customer, CustomerClass, mask_contact};
-pub use error::{ApiError, ErrorBody, ValidationError, ValidationKind};
+pub use error::{ApiError, ErrorBody, ErrorCode, ValidationError, ValidationKind};
 pub use sync::{
     BatchError, Change, MAX_BATCH, MAX_PULL, Mutation, MutationKind, PullResponse, PushRequest,
     PushResponse, RejectCode, Rejected,

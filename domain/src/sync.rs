@@ -222,9 +222,12 @@ mod tests {
         })
     }
 
+    /// `Err((code, field))` when the mutation must be rejected.
+    type Expected = Result<(), (&'static str, Option<&'static str>)>;
+
     #[test]
     fn mutations_are_checked_by_kind_role_and_rules() {
-        let cases: Vec<(Mutation, Role, Result<(), (&str, Option<&str>)>)> = vec![
+        let cases: Vec<(Mutation, Role, Expected)> = vec![
             (
                 mutation(1, "visit.record", visit_data()),
                 Role::Field,

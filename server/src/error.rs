@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use huifang_domain::ApiError;
+use huifang_domain::{ApiError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -53,22 +53,22 @@ impl AppError {
         }
     }
 
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         use AppError::*;
         match self {
-            BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
-            InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
-            Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
-            Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            DeviceOwned(_) => (StatusCode::FORBIDDEN, "device_owned"),
-            NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            UsernameTaken(_) => (StatusCode::CONFLICT, "username_taken"),
-            PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            BadRequest { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
+            Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            SessionExpired => (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired),
+            Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            DeviceOwned(_) => (StatusCode::FORBIDDEN, ErrorCode::DeviceOwned),
+            NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
+            UsernameTaken(_) => (StatusCode::CONFLICT, ErrorCode::UsernameTaken),
+            PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Database(_) | Migration(_) | Io(_) | Internal(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
         }
     }

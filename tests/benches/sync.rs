@@ -56,7 +56,10 @@ async fn main() {
         if b == BATCHES - 1 {
             let t = Instant::now();
             field.push(device, &batch).await.expect("replay");
-            println!("replay of an acknowledged {MAX_BATCH}-batch: {:?}", t.elapsed());
+            println!(
+                "replay of an acknowledged {MAX_BATCH}-batch: {:?}",
+                t.elapsed()
+            );
         }
     }
     let total = started.elapsed();
