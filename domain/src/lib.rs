@@ -8,7 +8,10 @@
 pub mod auth;
 pub mod customer;
 pub mod error;
+pub mod script;
+pub mod survey;
 pub mod sync;
+pub mod task;
 pub mod visit;
 
 pub use auth::{LoginRequest, LoginResponse, Role, User};

@@ -1,0 +1,380 @@
+//! 回访任务: planned visits, their lists (today / overdue / upcoming), quiet hours and retries.
+//!
+//! Local time matters here ("today", "before 9:00"), so the rules take the user's UTC offset
+//! explicitly instead of reading a clock or a time zone database.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::visit::{Channel, Outcome, VisitType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    High,
+    Normal,
+    Low,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Open,
+    Done,
+    Cancelled,
+}
+
+/// Why the task exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TaskSource {
+    /// 回访计划: planned by a supervisor.
+    Plan,
+    /// A retry after an attempt that did not reach the customer.
+    Retry { previous_visit: Uuid },
+    /// A revisit to close a ticket (the ticket workflow fills this in).
+    Ticket { ticket_id: Uuid },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitTask {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    /// The user who does the visit.
+    pub assignee: Uuid,
+    pub visit_type: VisitType,
+    pub planned_channel: Channel,
+    pub priority: Priority,
+    pub due_from: DateTime<Utc>,
+    pub due_until: DateTime<Utc>,
+    /// 第几次回访
+    pub attempt: u8,
+    pub source: TaskSource,
+    pub status: TaskStatus,
+    #[serde(default)]
+    pub note: String,
+    /// Server change version (pull cursor).
+    pub version: u64,
+}
+
+/// The three lists of "my tasks".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskBucket {
+    Overdue,
+    Today,
+    Upcoming,
+}
+
+impl VisitTask {
+    /// Which list an open task belongs in; `None` once it is done or cancelled.
+    pub fn bucket(&self, now: DateTime<Utc>, offset: FixedOffset) -> Option<TaskBucket> {
+        if self.status != TaskStatus::Open {
+            return None;
+        }
+        let today = now.with_timezone(&offset).date_naive();
+        Some(if self.due_until < now {
+            TaskBucket::Overdue
+        } else if self.due_from.with_timezone(&offset).date_naive() <= today {
+            TaskBucket::Today
+        } else {
+            TaskBucket::Upcoming
+        })
+    }
+}
+
+/// A time of day in which customers are not disturbed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuietWindow {
+    pub start: NaiveTime,
+    /// Exclusive. A window with `end <= start` runs over midnight.
+    pub end: NaiveTime,
+}
+
+impl QuietWindow {
+    fn contains(&self, t: NaiveTime) -> bool {
+        if self.start < self.end {
+            self.start <= t && t < self.end
+        } else {
+            t >= self.start || t < self.end
+        }
+    }
+}
+
+/// 免打扰时段 (DOMAIN.md: e.g. before 9:00, 12:00–14:00, after 21:00); admins change them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHours {
+    pub windows: Vec<QuietWindow>,
+}
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
+}
+
+impl Default for QuietHours {
+    fn default() -> Self {
+        QuietHours {
+            windows: vec![
+                QuietWindow {
+                    start: hm(21, 0),
+                    end: hm(9, 0),
+                },
+                QuietWindow {
+                    start: hm(12, 0),
+                    end: hm(14, 0),
+                },
+            ],
+        }
+    }
+}
+
+impl QuietHours {
+    pub fn is_quiet(&self, at: DateTime<Utc>, offset: FixedOffset) -> bool {
+        let t = at.with_timezone(&offset).time();
+        self.windows.iter().any(|w| w.contains(t))
+    }
+
+    /// The first moment at or after `at` outside every quiet window (checked minute by minute
+    /// over at most two days, so overlapping windows and windows over midnight just work;
+    /// if the whole day is quiet, `at` itself is returned and the caller's warning stands).
+    pub fn next_allowed(&self, at: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
+        let mut t = at;
+        for _ in 0..(2 * 24 * 60) {
+            if !self.is_quiet(t, offset) {
+                return t;
+            }
+            let local = t.with_timezone(&offset).time();
+            let ends = self
+                .windows
+                .iter()
+                .filter(|w| w.contains(local))
+                .map(|w| w.end);
+            let step = ends
+                .map(|end| {
+                    let mins = (end - local).num_minutes();
+                    if mins > 0 { mins } else { mins + 24 * 60 }
+                })
+                .max()
+                .unwrap_or(1);
+            t += Duration::minutes(step.max(1));
+        }
+        at
+    }
+}
+
+/// How many attempts a customer gets before the task is closed as unreachable.
+pub const MAX_ATTEMPTS: u8 = 3;
+/// No answer: try again a little later the same day.
+pub const RETRY_AFTER_NO_ANSWER: Duration = Duration::hours(2);
+/// Asked to call back without a time: the next day.
+pub const RETRY_AFTER_CALL_BACK: Duration = Duration::hours(24);
+/// Every retry gets a day to be done in.
+pub const RETRY_WINDOW: Duration = Duration::hours(24);
+
+/// The next attempt a visit's outcome calls for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextAttempt {
+    pub attempt: u8,
+    pub due_from: DateTime<Utc>,
+    pub due_until: DateTime<Utc>,
+    /// Later attempts may be by phone even when the first was on site.
+    pub channel: Channel,
+}
+
+/// Schedules the next attempt after one that did not reach the customer. Refusals and
+/// wrong numbers are not retried (a refusal is respected; a wrong number needs new data).
+pub fn next_attempt(
+    outcome: Outcome,
+    attempt: u8,
+    contacted_at: DateTime<Utc>,
+    call_back_at: Option<DateTime<Utc>>,
+    quiet: &QuietHours,
+    offset: FixedOffset,
+) -> Option<NextAttempt> {
+    if attempt >= MAX_ATTEMPTS {
+        return None;
+    }
+    let earliest = match outcome {
+        Outcome::NoAnswer => contacted_at + RETRY_AFTER_NO_ANSWER,
+        Outcome::CallBack => call_back_at.unwrap_or(contacted_at + RETRY_AFTER_CALL_BACK),
+        Outcome::Reached | Outcome::Refused | Outcome::WrongNumber => return None,
+    };
+    let due_from = quiet.next_allowed(earliest, offset);
+    Some(NextAttempt {
+        attempt: attempt + 1,
+        due_from,
+        due_until: due_from + RETRY_WINDOW,
+        channel: Channel::Phone,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn beijing() -> FixedOffset {
+        FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    /// A Beijing wall-clock time on 2026-11-23 (a Monday) as UTC.
+    fn bj(h: u32, m: u32) -> DateTime<Utc> {
+        beijing()
+            .with_ymd_and_hms(2026, 11, 23, h, m, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn task(from: DateTime<Utc>, until: DateTime<Utc>, status: TaskStatus) -> VisitTask {
+        VisitTask {
+            id: Uuid::from_u128(1),
+            customer_id: Uuid::from_u128(2),
+            assignee: Uuid::from_u128(3),
+            visit_type: VisitType::Repair,
+            planned_channel: Channel::OnSite,
+            priority: Priority::Normal,
+            due_from: from,
+            due_until: until,
+            attempt: 1,
+            source: TaskSource::Plan,
+            status,
+            note: String::new(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn tasks_fall_into_overdue_today_and_upcoming_by_local_date() {
+        let now = bj(10, 0);
+        let day = Duration::days(1);
+        let table = [
+            (
+                bj(8, 0) - day,
+                bj(9, 0),
+                TaskStatus::Open,
+                Some(TaskBucket::Overdue),
+            ),
+            (
+                bj(8, 0),
+                bj(18, 0),
+                TaskStatus::Open,
+                Some(TaskBucket::Today),
+            ),
+            (
+                bj(8, 0) - day,
+                bj(18, 0) + day,
+                TaskStatus::Open,
+                Some(TaskBucket::Today),
+            ),
+            (
+                bj(23, 59),
+                bj(23, 59) + day,
+                TaskStatus::Open,
+                Some(TaskBucket::Today),
+            ),
+            (
+                bj(0, 0) + day,
+                bj(18, 0) + day,
+                TaskStatus::Open,
+                Some(TaskBucket::Upcoming),
+            ),
+            (bj(8, 0), bj(18, 0), TaskStatus::Done, None),
+            (bj(8, 0), bj(9, 0), TaskStatus::Cancelled, None),
+        ];
+        for (i, (from, until, status, want)) in table.into_iter().enumerate() {
+            assert_eq!(
+                task(from, until, status).bucket(now, beijing()),
+                want,
+                "case {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_local_day_decides_not_the_utc_day() {
+        // 01:00 in Beijing is still the previous day in UTC; 09:00 is already the next.
+        let now = bj(1, 0);
+        let t = task(bj(9, 0), bj(20, 0), TaskStatus::Open);
+        assert_eq!(t.bucket(now, beijing()), Some(TaskBucket::Today));
+        assert_eq!(
+            t.bucket(now, FixedOffset::east_opt(0).unwrap()),
+            Some(TaskBucket::Upcoming)
+        );
+    }
+
+    #[test]
+    fn quiet_hours_cover_early_morning_lunch_and_night() {
+        let q = QuietHours::default();
+        let table = [
+            ((0, 0), true),
+            ((8, 59), true),
+            ((9, 0), false),
+            ((11, 59), false),
+            ((12, 0), true),
+            ((13, 59), true),
+            ((14, 0), false),
+            ((20, 59), false),
+            ((21, 0), true),
+            ((23, 30), true),
+        ];
+        for ((h, m), quiet) in table {
+            assert_eq!(q.is_quiet(bj(h, m), beijing()), quiet, "{h:02}:{m:02}");
+        }
+    }
+
+    #[test]
+    fn the_next_allowed_time_skips_to_the_end_of_the_quiet_window() {
+        let q = QuietHours::default();
+        let table = [
+            (bj(10, 0), bj(10, 0)),
+            (bj(12, 30), bj(14, 0)),
+            (bj(7, 15), bj(9, 0)),
+            (bj(22, 0), bj(9, 0) + Duration::days(1)),
+        ];
+        for (at, want) in table {
+            assert_eq!(q.next_allowed(at, beijing()), want, "from {at}");
+        }
+        let always = QuietHours {
+            windows: vec![QuietWindow {
+                start: hm(0, 0),
+                end: hm(0, 0),
+            }],
+        };
+        assert_eq!(always.next_allowed(bj(10, 0), beijing()), bj(10, 0));
+    }
+
+    #[test]
+    fn unreached_customers_get_a_next_attempt_outside_quiet_hours() {
+        let q = QuietHours::default();
+        let at = bj(10, 30);
+        let next = |outcome, attempt, call_back| {
+            next_attempt(outcome, attempt, at, call_back, &q, beijing())
+                .map(|n| (n.attempt, n.due_from))
+        };
+        assert_eq!(next(Outcome::NoAnswer, 1, None), Some((2, bj(14, 0))));
+        assert_eq!(next(Outcome::NoAnswer, 2, None), Some((3, bj(14, 0))));
+        assert_eq!(next(Outcome::NoAnswer, MAX_ATTEMPTS, None), None);
+        assert_eq!(
+            next(Outcome::CallBack, 1, None),
+            Some((2, bj(10, 30) + Duration::days(1)))
+        );
+        assert_eq!(
+            next(Outcome::CallBack, 1, Some(bj(16, 0))),
+            Some((2, bj(16, 0)))
+        );
+        assert_eq!(
+            next(Outcome::CallBack, 1, Some(bj(21, 30))),
+            Some((2, bj(9, 0) + Duration::days(1)))
+        );
+        assert_eq!(next(Outcome::Reached, 1, None), None);
+        assert_eq!(next(Outcome::Refused, 1, None), None);
+        assert_eq!(next(Outcome::WrongNumber, 1, None), None);
+        let n = next_attempt(Outcome::NoAnswer, 1, at, None, &q, beijing()).unwrap();
+        assert_eq!(n.channel, Channel::Phone);
+        assert_eq!(n.due_until - n.due_from, RETRY_WINDOW);
+    }
+}
