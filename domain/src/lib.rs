@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod customer;
 pub mod error;
+pub mod proof;
 pub mod script;
 pub mod survey;
 pub mod sync;
