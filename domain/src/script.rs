@@ -133,6 +133,38 @@ impl Script {
     }
 }
 
+/// 话术使用: which script (and version) a visit followed, for whom, and the steps ticked off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptUse {
+    pub script_id: Uuid,
+    pub version: u32,
+    pub audience: Audience,
+    pub steps_done: Vec<String>,
+}
+
+impl ScriptUse {
+    /// Checks the ticked steps against the script version they claim to follow.
+    pub fn check(&self, script: &Script) -> Result<(), String> {
+        if (script.id, script.version) != (self.script_id, self.version) {
+            return Err(format!(
+                "script {} version {} is not the one used",
+                script.id, script.version
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for key in &self.steps_done {
+            if !script.steps.iter().any(|s| &s.key == key) {
+                return Err(format!("the script has no step {key:?}"));
+            }
+            if !seen.insert(key) {
+                return Err(format!("step {key:?} is ticked twice"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The placeholders a script may use.
 pub const PLACEHOLDERS: [&str; 6] = [
     "customer_name",
@@ -238,6 +270,31 @@ mod tests {
         assert_eq!(s.text(Audience::Vip), "尊敬的{customer_name}");
         assert_eq!(s.text(Audience::Elderly), "您好");
         assert_eq!(s.text(Audience::Standard), "您好");
+    }
+
+    #[test]
+    fn a_script_use_ticks_only_steps_of_its_own_script_version() {
+        let script = Script {
+            id: Uuid::from_u128(1),
+            version: 2,
+            visit_type: VisitType::Complaint,
+            title: "投诉回访".into(),
+            steps: vec![
+                step("opening", &[(Audience::Standard, "您好")]),
+                step("closing", &[(Audience::Standard, "再见")]),
+            ],
+        };
+        let used = |version, steps: &[&str]| ScriptUse {
+            script_id: Uuid::from_u128(1),
+            version,
+            audience: Audience::Elderly,
+            steps_done: steps.iter().map(|s| s.to_string()).collect(),
+        };
+        assert_eq!(used(2, &["opening", "closing"]).check(&script), Ok(()));
+        assert_eq!(used(2, &[]).check(&script), Ok(()));
+        assert!(used(1, &["opening"]).check(&script).is_err());
+        assert!(used(2, &["apology"]).check(&script).is_err());
+        assert!(used(2, &["opening", "opening"]).check(&script).is_err());
     }
 
     #[test]

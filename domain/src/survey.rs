@@ -100,6 +100,28 @@ pub enum Answer {
 /// Answers by question key.
 pub type Answers = BTreeMap<String, Answer>;
 
+/// 问卷答卷: the answers of one visit, tied to the survey version they follow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyResponse {
+    pub survey_id: Uuid,
+    pub version: u32,
+    pub answers: Answers,
+}
+
+impl SurveyResponse {
+    /// Checks the answers against the survey version they claim to follow.
+    pub fn check(&self, survey: &Survey) -> Result<(), SurveyError> {
+        if (survey.id, survey.version) != (self.survey_id, self.version) {
+            return Err(SurveyError {
+                question: String::new(),
+                problem: SurveyProblem::WrongVersion,
+            });
+        }
+        survey.check(&self.answers)
+    }
+}
+
 /// NPS groups: 0–6 detractor, 7–8 passive, 9–10 promoter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,6 +169,8 @@ pub enum SurveyProblem {
     NotAsked,
     #[error("there is no such question")]
     UnknownQuestion,
+    #[error("the answers follow another survey version")]
+    WrongVersion,
 }
 
 impl Condition {
@@ -483,6 +507,21 @@ mod tests {
                 "late_by",
                 "advice"
             ]
+        );
+    }
+
+    #[test]
+    fn a_response_must_follow_the_survey_version_it_names() {
+        let ok = answers(&[("overall", json!(5)), ("on_time", json!(true))]);
+        let response = |version| SurveyResponse {
+            survey_id: Uuid::from_u128(1),
+            version,
+            answers: ok.clone(),
+        };
+        assert_eq!(response(3).check(&survey()), Ok(()));
+        assert_eq!(
+            response(2).check(&survey()).unwrap_err().problem,
+            SurveyProblem::WrongVersion
         );
     }
 
