@@ -149,17 +149,13 @@ impl Draft {
             from_local_input(&self.contacted_at).ok_or_else(|| required("contacted_at"))?;
         let reached = outcome == Outcome::Reached;
         let record = VisitRecord {
-            customer_id,
-            channel,
-            visit_type,
-            outcome,
             attempt,
             satisfaction: self.satisfaction.filter(|_| reached),
             emotion: Emotion::parse(&self.emotion).filter(|_| reached),
             verbatim: self.verbatim.trim().to_owned(),
             demand: Demand::parse(&self.demand).filter(|_| reached),
             follow_up: self.follow_up.trim().to_owned(),
-            contacted_at,
+            ..VisitRecord::new(customer_id, channel, visit_type, outcome, contacted_at)
         };
         record.validate(now)?;
         Ok(record)

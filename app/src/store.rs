@@ -565,19 +565,13 @@ mod tests {
     }
 
     fn record() -> VisitRecord {
-        VisitRecord {
-            customer_id: Uuid::from_u128(99),
-            channel: Channel::Phone,
-            visit_type: VisitType::Repair,
-            outcome: Outcome::NoAnswer,
-            attempt: 1,
-            satisfaction: None,
-            emotion: None,
-            verbatim: String::new(),
-            demand: None,
-            follow_up: String::new(),
-            contacted_at: now(),
-        }
+        VisitRecord::new(
+            Uuid::from_u128(99),
+            Channel::Phone,
+            VisitType::Repair,
+            Outcome::NoAnswer,
+            now(),
+        )
     }
 
     fn store() -> LocalStore<MemoryBackend> {

@@ -10,6 +10,8 @@ use uuid::Uuid;
 
 use crate::auth::Role;
 use crate::customer::Customer;
+use crate::script::Script;
+use crate::survey::Survey;
 use crate::visit::VisitRecord;
 
 /// Most mutations one push may carry; the client splits a longer outbox into batches.
@@ -152,6 +154,59 @@ impl Mutation {
     }
 }
 
+impl VisitRecord {
+    /// Checks what the record names against the script and survey versions the checker has
+    /// (`None`: it has no such version). Device and server run this after [`Mutation::check`].
+    pub fn check_refs(
+        &self,
+        seq: u64,
+        script: Option<&Script>,
+        survey: Option<&Survey>,
+    ) -> Result<(), Rejected> {
+        let reject = |code, field: &str, message: String| Rejected {
+            field: Some(field.to_owned()),
+            ..Rejected::new(seq, code, message)
+        };
+        if let Some(used) = &self.script {
+            let script = script.ok_or_else(|| {
+                reject(
+                    RejectCode::Conflict,
+                    "script",
+                    format!("unknown script {} version {}", used.script_id, used.version),
+                )
+            })?;
+            used.check(script)
+                .map_err(|m| reject(RejectCode::Invalid, "script", m))?;
+        }
+        if let Some(response) = &self.survey {
+            let survey = survey.ok_or_else(|| {
+                reject(
+                    RejectCode::Conflict,
+                    "survey",
+                    format!(
+                        "unknown survey {} version {}",
+                        response.survey_id, response.version
+                    ),
+                )
+            })?;
+            response.check(survey).map_err(|e| {
+                let text = survey
+                    .questions
+                    .iter()
+                    .find(|q| q.key == e.question)
+                    .map(|q| format!(" ({})", q.text))
+                    .unwrap_or_default();
+                reject(
+                    RejectCode::Invalid,
+                    &format!("survey.{}", e.question),
+                    format!("question {}{text}: {}", e.question, e.problem),
+                )
+            })?;
+        }
+        Ok(())
+    }
+}
+
 /// Why a push envelope as a whole is unacceptable (answered with 400, nothing applied).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BatchError {
@@ -211,7 +266,7 @@ mod tests {
     fn visit_data() -> serde_json::Value {
         json!({
             "customer_id": Uuid::from_u128(7),
-            "channel": "on_site",
+            "channel": "phone",
             "visit_type": "repair",
             "outcome": "reached",
             "satisfaction": 5,
@@ -276,6 +331,70 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_visit_is_checked_against_the_script_and_survey_versions_it_names() {
+        use crate::script::{Audience, ScriptStep, ScriptUse, StepKind};
+        use crate::survey::{Question, QuestionKind, SurveyResponse};
+        use crate::visit::{Channel, Outcome, VisitType};
+        let script = Script {
+            id: Uuid::from_u128(10),
+            version: 1,
+            visit_type: VisitType::Repair,
+            title: "维修回访".into(),
+            steps: vec![ScriptStep {
+                key: "opening".into(),
+                kind: StepKind::Opening,
+                goal: String::new(),
+                variants: [(Audience::Standard, "您好".to_owned())].into(),
+            }],
+        };
+        let survey = Survey {
+            id: Uuid::from_u128(20),
+            version: 4,
+            title: "满意度".into(),
+            questions: vec![Question {
+                key: "overall".into(),
+                text: "整体评价".into(),
+                kind: QuestionKind::Stars,
+                required: true,
+                show_if: None,
+            }],
+        };
+        let mut record = VisitRecord::new(
+            Uuid::from_u128(7),
+            Channel::Phone,
+            VisitType::Repair,
+            Outcome::Reached,
+            now(),
+        );
+        record.script = Some(ScriptUse {
+            script_id: script.id,
+            version: 1,
+            audience: Audience::Standard,
+            steps_done: vec!["opening".into()],
+        });
+        record.survey = Some(SurveyResponse {
+            survey_id: survey.id,
+            version: 4,
+            answers: [("overall".to_owned(), crate::survey::Answer::Number(5))].into(),
+        });
+        assert_eq!(record.check_refs(3, Some(&script), Some(&survey)), Ok(()));
+
+        let missing = record.check_refs(3, None, Some(&survey)).unwrap_err();
+        assert_eq!(
+            (missing.code.as_str(), missing.field.as_deref()),
+            ("conflict", Some("script"))
+        );
+
+        let mut bad = record.clone();
+        bad.survey.as_mut().unwrap().answers =
+            [("overall".to_owned(), crate::survey::Answer::Number(9))].into();
+        let err = bad.check_refs(3, Some(&script), Some(&survey)).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("survey.overall"));
+        assert!(err.message.contains("整体评价"), "{}", err.message);
+        assert_eq!(err.seq, 3);
     }
 
     #[test]

@@ -6,6 +6,9 @@ use uuid::Uuid;
 
 use crate::char_len;
 use crate::error::{ValidationError, ValidationKind};
+use crate::proof::{Place, Signature};
+use crate::script::ScriptUse;
+use crate::survey::SurveyResponse;
 
 /// Declares a closed set of values with a stable snake_case wire name, so the form's `<select>`,
 /// the JSON and the database column all use one spelling.
@@ -138,13 +141,71 @@ pub struct VisitRecord {
     pub follow_up: String,
     /// When the contact happened, by the device clock.
     pub contacted_at: DateTime<Utc>,
+    /// The 回访任务 this visit carries out, if any.
+    #[serde(default)]
+    pub task_id: Option<Uuid>,
+    /// With outcome `call_back`: when the customer asked to be called again.
+    #[serde(default)]
+    pub call_back_at: Option<DateTime<Utc>>,
+    /// The call script followed and the steps ticked off.
+    #[serde(default)]
+    pub script: Option<ScriptUse>,
+    /// The survey answers, checked against the survey version they name.
+    #[serde(default)]
+    pub survey: Option<SurveyResponse>,
+    /// 转接主管: an urgent problem for the supervisors, now.
+    #[serde(default)]
+    pub escalate: bool,
+    /// How long the contact took, from the visit timer.
+    #[serde(default)]
+    pub duration_secs: Option<u32>,
+    /// 客户签名: required for an on-site visit that reached the customer.
+    #[serde(default)]
+    pub signature: Option<Signature>,
+    /// Where an on-site visit happened, or why the device could not tell.
+    #[serde(default)]
+    pub place: Option<Place>,
 }
 
 fn first_attempt() -> u8 {
     1
 }
 
+/// A contact may last at most a day on the timer; more is a timer left running.
+pub const MAX_DURATION_SECS: u32 = 24 * 3600;
+
 impl VisitRecord {
+    /// A first attempt with nothing recorded yet beyond who, how, why and when.
+    pub fn new(
+        customer_id: Uuid,
+        channel: Channel,
+        visit_type: VisitType,
+        outcome: Outcome,
+        contacted_at: DateTime<Utc>,
+    ) -> Self {
+        VisitRecord {
+            customer_id,
+            channel,
+            visit_type,
+            outcome,
+            attempt: 1,
+            satisfaction: None,
+            emotion: None,
+            verbatim: String::new(),
+            demand: None,
+            follow_up: String::new(),
+            contacted_at,
+            task_id: None,
+            call_back_at: None,
+            script: None,
+            survey: None,
+            escalate: false,
+            duration_secs: None,
+            signature: None,
+            place: None,
+        }
+    }
+
     /// Checks every rule and returns the first broken one, in form order, so the user fixes
     /// the form top to bottom.
     pub fn validate(&self, now: DateTime<Utc>) -> Result<(), ValidationError> {
@@ -234,6 +295,81 @@ impl VisitRecord {
                 format!("follow-up is limited to {MAX_FOLLOW_UP} characters"),
             ));
         }
+        match (self.outcome, self.call_back_at) {
+            (Outcome::CallBack, Some(at)) if at <= self.contacted_at => {
+                return Err(ValidationError::new(
+                    "call_back_at",
+                    OutOfRange,
+                    "the call-back time must be after the contact",
+                ));
+            }
+            (outcome, Some(_)) if outcome != Outcome::CallBack => {
+                return Err(ValidationError::new(
+                    "call_back_at",
+                    NotAllowed,
+                    "a call-back time goes only with the outcome call back",
+                ));
+            }
+            _ => {}
+        }
+        if !reached && self.survey.is_some() {
+            return Err(ValidationError::new(
+                "survey",
+                NotAllowed,
+                "no survey answers without reaching the customer",
+            ));
+        }
+        if !reached && self.escalate {
+            return Err(ValidationError::new(
+                "escalate",
+                NotAllowed,
+                "only a reached customer's problem can be escalated",
+            ));
+        }
+        if self.duration_secs.is_some_and(|d| d > MAX_DURATION_SECS) {
+            return Err(ValidationError::new(
+                "duration_secs",
+                OutOfRange,
+                "the visit timer ran for more than a day",
+            ));
+        }
+        let on_site = self.channel == Channel::OnSite;
+        match (&self.signature, on_site, reached) {
+            (None, true, true) => {
+                return Err(ValidationError::new(
+                    "signature",
+                    Required,
+                    "an on-site visit needs the customer's signature",
+                ));
+            }
+            (Some(_), false, _) => {
+                return Err(ValidationError::new(
+                    "signature",
+                    NotAllowed,
+                    "only on-site visits carry a signature",
+                ));
+            }
+            (Some(sig), true, _) => sig.check()?,
+            _ => {}
+        }
+        match (&self.place, on_site) {
+            (None, true) => {
+                return Err(ValidationError::new(
+                    "place",
+                    Required,
+                    "an on-site visit records where it happened, or why it cannot",
+                ));
+            }
+            (Some(_), false) => {
+                return Err(ValidationError::new(
+                    "place",
+                    NotAllowed,
+                    "only on-site visits record a place",
+                ));
+            }
+            (Some(place), true) => place.check()?,
+            _ => {}
+        }
         if self.contacted_at > now + Duration::minutes(CLOCK_SKEW_MINUTES) {
             return Err(ValidationError::new(
                 "contacted_at",
@@ -280,17 +416,39 @@ mod tests {
 
     fn reached() -> VisitRecord {
         VisitRecord {
-            customer_id: Uuid::from_u128(1),
-            channel: Channel::Phone,
-            visit_type: VisitType::Complaint,
-            outcome: Outcome::Reached,
-            attempt: 1,
             satisfaction: Some(4),
             emotion: Some(Emotion::Calm),
             verbatim: "师傅上门很准时,问题已经解决了".into(),
             demand: Some(Demand::None),
-            follow_up: String::new(),
-            contacted_at: now() - Duration::minutes(5),
+            ..VisitRecord::new(
+                Uuid::from_u128(1),
+                Channel::Phone,
+                VisitType::Complaint,
+                Outcome::Reached,
+                now() - Duration::minutes(5),
+            )
+        }
+    }
+
+    fn signature() -> Signature {
+        Signature {
+            width: 600,
+            height: 200,
+            strokes: vec![(0..20).map(|i| [i * 20, 100]).collect()],
+        }
+    }
+
+    fn on_site() -> VisitRecord {
+        VisitRecord {
+            channel: Channel::OnSite,
+            signature: Some(signature()),
+            place: Some(Place::Fix {
+                lat_e6: 31_230_416,
+                lon_e6: 121_473_701,
+                accuracy_m: 15,
+                at: now() - Duration::minutes(6),
+            }),
+            ..reached()
         }
     }
 
@@ -318,8 +476,27 @@ mod tests {
                 satisfaction: Some(5),
                 ..reached()
             },
+            on_site(),
             VisitRecord {
-                channel: Channel::OnSite,
+                place: Some(Place::Denied),
+                ..on_site()
+            },
+            VisitRecord {
+                signature: None,
+                place: Some(Place::Unavailable),
+                ..VisitRecord {
+                    channel: Channel::OnSite,
+                    ..unreached(Outcome::Refused)
+                }
+            },
+            VisitRecord {
+                call_back_at: Some(now() + Duration::hours(3)),
+                ..unreached(Outcome::CallBack)
+            },
+            VisitRecord {
+                escalate: true,
+                duration_secs: Some(420),
+                task_id: Some(Uuid::from_u128(5)),
                 ..reached()
             },
             unreached(Outcome::NoAnswer),
@@ -458,6 +635,81 @@ mod tests {
                     ..reached()
                 },
                 "attempt",
+                OutOfRange,
+            ),
+            (
+                VisitRecord {
+                    signature: None,
+                    ..on_site()
+                },
+                "signature",
+                Required,
+            ),
+            (
+                VisitRecord {
+                    signature: Some(Signature {
+                        strokes: vec![vec![[1, 1]]],
+                        ..signature()
+                    }),
+                    ..on_site()
+                },
+                "signature",
+                Required,
+            ),
+            (
+                VisitRecord {
+                    signature: Some(signature()),
+                    ..reached()
+                },
+                "signature",
+                NotAllowed,
+            ),
+            (
+                VisitRecord {
+                    place: None,
+                    ..on_site()
+                },
+                "place",
+                Required,
+            ),
+            (
+                VisitRecord {
+                    place: Some(Place::Denied),
+                    ..reached()
+                },
+                "place",
+                NotAllowed,
+            ),
+            (
+                VisitRecord {
+                    call_back_at: Some(now() - Duration::hours(1)),
+                    ..unreached(Outcome::CallBack)
+                },
+                "call_back_at",
+                OutOfRange,
+            ),
+            (
+                VisitRecord {
+                    call_back_at: Some(now() + Duration::hours(1)),
+                    ..unreached(Outcome::NoAnswer)
+                },
+                "call_back_at",
+                NotAllowed,
+            ),
+            (
+                VisitRecord {
+                    escalate: true,
+                    ..unreached(Outcome::Refused)
+                },
+                "escalate",
+                NotAllowed,
+            ),
+            (
+                VisitRecord {
+                    duration_secs: Some(MAX_DURATION_SECS + 1),
+                    ..reached()
+                },
+                "duration_secs",
                 OutOfRange,
             ),
             (

@@ -52,7 +52,7 @@ export class App {
     await this.id('nav-new-visit').click();
     await this.id('visit-form').waitFor();
     await this.id('visit-customer').selectOption(customerId);
-    await this.id('visit-channel').selectOption('on_site');
+    await this.id('visit-channel').selectOption('phone');
     await this.id('visit-type').selectOption('repair');
     await this.id('visit-outcome').selectOption('reached');
     await this.id('visit-satisfaction-4').click();

@@ -96,3 +96,46 @@ test('logging out with unsynced visits asks first and keeps them', async () => {
   assert.equal(json.visits.filter((v) => v.record.verbatim === '退出登录前未同步的原话').length, 1);
   await context.close();
 });
+
+test('two people sharing a tablet each sync their own visits under their own login', async () => {
+  const { context, page, app, customerId } = await freshApp();
+  await server.stop();
+  await app.recordReachedVisit({ customerId, verbatim: '共用平板:李明离线记录' });
+  await app.save();
+  await app.id('toast').waitFor();
+  await app.id('nav-logout').click();
+  await app.id('logout-keep').click();
+  await server.start();
+
+  await app.login('agent', DEMO_PASSWORD);
+  await app.id('other-users-notice').waitFor();
+  await snap(page, 'session', '03-other-users-notice');
+  assert.equal(await app.queued(), 0, "the agent's queue holds only the agent's records");
+  await app.waitForCustomers();
+  await app.recordReachedVisit({ customerId, verbatim: '共用平板:王芳的记录' });
+  await app.save();
+  await app.id('toast').waitFor();
+  await app.id('sync-now').click();
+  await expect(async () => (await app.queued()) === 0, 30_000, "agent's visit synced");
+  await app.waitForSyncState('online');
+
+  const admin = await server.login('admin');
+  const stored = async () =>
+    (await server.api('GET', '/api/visits', { token: admin })).json.visits.map((v) => [
+      v.agent_username,
+      v.record.verbatim,
+    ]);
+  assert.deepEqual(await stored(), [['agent', '共用平板:王芳的记录']], "the field worker's record waits for them");
+
+  await app.logout();
+  await app.login('field', DEMO_PASSWORD);
+  await app.id('sync-now').click();
+  await expect(async () => (await app.queued()) === 0, 30_000, "field worker's visit synced");
+  await expect(async () => (await stored()).length === 2, 10_000, 'both visits stored');
+  assert.deepEqual((await stored()).sort(), [
+    ['agent', '共用平板:王芳的记录'],
+    ['field', '共用平板:李明离线记录'],
+  ]);
+  assert.equal(await app.id('other-users-notice').count(), 0);
+  await context.close();
+});

@@ -51,17 +51,19 @@ fn summary_from_row(r: &Row) -> Result<VisitSummary> {
         agent_username: r.get(3)?,
         agent_name: r.get(4)?,
         record: VisitRecord {
-            customer_id: parse_uuid(&r.get::<_, String>(1)?)?,
-            channel: wire(r, 5, Channel::parse)?,
-            visit_type: wire(r, 6, VisitType::parse)?,
-            outcome: wire(r, 7, Outcome::parse)?,
             attempt: r.get(8)?,
             satisfaction: r.get(9)?,
             emotion: optional_wire(r, 10, Emotion::parse)?,
             verbatim: r.get(11)?,
             demand: optional_wire(r, 12, Demand::parse)?,
             follow_up: r.get(13)?,
-            contacted_at: parse_ts(&r.get::<_, String>(14)?)?,
+            ..VisitRecord::new(
+                parse_uuid(&r.get::<_, String>(1)?)?,
+                wire(r, 5, Channel::parse)?,
+                wire(r, 6, VisitType::parse)?,
+                wire(r, 7, Outcome::parse)?,
+                parse_ts(&r.get::<_, String>(14)?)?,
+            )
         },
         received_at: parse_ts(&r.get::<_, String>(15)?)?,
     })
