@@ -38,6 +38,16 @@ impl Role {
         matches!(self, Role::Agent | Role::Field | Role::Supervisor)
     }
 
+    /// Planning and assigning visit tasks is a supervisor's job (admins stand in).
+    pub fn can_plan_tasks(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Admin)
+    }
+
+    /// Seeing a customer's full phone number is for the people who call or visit them.
+    pub fn can_reveal_contacts(self) -> bool {
+        matches!(self, Role::Agent | Role::Field | Role::Supervisor)
+    }
+
     /// Reading every stored visit is review work, not front-line work.
     pub fn can_read_all_visits(self) -> bool {
         matches!(self, Role::Supervisor | Role::Admin)
@@ -93,14 +103,16 @@ mod tests {
     #[test]
     fn permissions_follow_the_job() {
         let table = [
-            (Role::Agent, true, false),
-            (Role::Field, true, false),
-            (Role::Supervisor, true, true),
-            (Role::Admin, false, true),
+            (Role::Agent, true, false, false, true),
+            (Role::Field, true, false, false, true),
+            (Role::Supervisor, true, true, true, true),
+            (Role::Admin, false, true, true, false),
         ];
-        for (role, record, read_all) in table {
+        for (role, record, read_all, plan, reveal) in table {
             assert_eq!(role.can_record_visits(), record, "{role:?} record");
             assert_eq!(role.can_read_all_visits(), read_all, "{role:?} read all");
+            assert_eq!(role.can_plan_tasks(), plan, "{role:?} plan");
+            assert_eq!(role.can_reveal_contacts(), reveal, "{role:?} reveal");
         }
     }
 }

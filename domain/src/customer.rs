@@ -47,6 +47,27 @@ pub struct Customer {
     pub version: u64,
 }
 
+/// 客户档案 as read before a visit (`GET /api/customers/{id}/file`): the customer and their
+/// latest visits with verbatim quotes and scores, so nothing is asked twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerFile {
+    pub customer: Customer,
+    /// Newest first, at most [`FILE_VISITS`].
+    pub visits: Vec<crate::visit::VisitSummary>,
+}
+
+/// How many past visits a customer file carries.
+pub const FILE_VISITS: usize = 10;
+
+/// `POST /api/customers/{id}/reveal`: the full contact, for one call; the server audits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevealedContact {
+    pub customer_id: Uuid,
+    pub contact: String,
+}
+
 /// Masks a contact for lists and exports: keeps the first three and last four digits of a
 /// phone number (`13812345678` → `138****5678`). Anything too short to keep both ends is
 /// masked whole, so a short value never leaks in full.

@@ -16,11 +16,11 @@ pub mod task;
 pub mod visit;
 
 pub use auth::{LoginRequest, LoginResponse, Role, User};
-pub use customer::{Customer, CustomerClass, mask_contact};
+pub use customer::{Customer, CustomerClass, CustomerFile, RevealedContact, mask_contact};
 pub use error::{ApiError, ErrorBody, ErrorCode, ValidationError, ValidationKind};
 pub use sync::{
     BatchError, Change, MAX_BATCH, MAX_PULL, Mutation, MutationKind, PullResponse, PushRequest,
-    PushResponse, RejectCode, Rejected,
+    PushResponse, RejectCode, Rejected, Settings,
 };
 pub use visit::{
     Channel, Demand, Emotion, Outcome, VisitList, VisitRecord, VisitSummary, VisitType,

@@ -12,6 +12,7 @@ use crate::auth::Role;
 use crate::customer::Customer;
 use crate::script::Script;
 use crate::survey::Survey;
+use crate::task::{QuietHours, VisitTask};
 use crate::visit::VisitRecord;
 
 /// Most mutations one push may carry; the client splits a longer outbox into batches.
@@ -239,8 +240,36 @@ pub struct PullResponse {
     /// Pass back as `since` next time; it only ever grows.
     pub cursor: u64,
     pub customers: Vec<Customer>,
+    /// Tasks assigned to this user (open, and those closed since the cursor so the device
+    /// can drop them from its lists).
+    #[serde(default)]
+    pub tasks: Vec<VisitTask>,
+    /// Current versions of the call scripts.
+    #[serde(default)]
+    pub scripts: Vec<Script>,
+    /// Current versions of the survey templates.
+    #[serde(default)]
+    pub surveys: Vec<Survey>,
+    /// Present when the settings changed since the cursor (always on a first pull).
+    #[serde(default)]
+    pub settings: Option<Settings>,
     /// True when this page was cut at [`MAX_PULL`]: pull again at once with the new cursor.
     pub more: bool,
+}
+
+/// Organisation-wide settings the device needs offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `{company}` in the call scripts.
+    pub company: String,
+    /// The organisation's local time (quiet hours and "today" are local), e.g. 480 for UTC+8.
+    pub utc_offset_minutes: i32,
+    pub quiet_hours: QuietHours,
+    /// 回访时长目标: a contact should take between these many minutes.
+    pub target_minutes: [u32; 2],
+    /// "一事一记": record a finished contact within this many minutes.
+    pub record_within_minutes: u32,
 }
 
 #[cfg(test)]

@@ -59,6 +59,46 @@ pub struct VisitTask {
     pub version: u64,
 }
 
+/// `POST /api/tasks`: a supervisor plans a visit and assigns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTask {
+    /// Client-made id, so a retried request creates the task once.
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub assignee: Uuid,
+    pub visit_type: VisitType,
+    pub planned_channel: Channel,
+    pub priority: Priority,
+    pub due_from: DateTime<Utc>,
+    pub due_until: DateTime<Utc>,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub const MAX_TASK_NOTE: usize = 500;
+
+impl NewTask {
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        use crate::error::{ValidationError, ValidationKind};
+        if self.due_until <= self.due_from {
+            return Err(ValidationError::new(
+                "due_until",
+                ValidationKind::OutOfRange,
+                "the due window must end after it starts",
+            ));
+        }
+        if crate::char_len(&self.note) > MAX_TASK_NOTE {
+            return Err(ValidationError::new(
+                "note",
+                ValidationKind::TooLong,
+                format!("the note is limited to {MAX_TASK_NOTE} characters"),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The three lists of "my tasks".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -303,6 +343,37 @@ mod tests {
         assert_eq!(
             t.bucket(now, FixedOffset::east_opt(0).unwrap()),
             Some(TaskBucket::Upcoming)
+        );
+    }
+
+    #[test]
+    fn a_new_task_needs_a_real_due_window_and_a_short_note() {
+        let t = NewTask {
+            id: Uuid::from_u128(1),
+            customer_id: Uuid::from_u128(2),
+            assignee: Uuid::from_u128(3),
+            visit_type: VisitType::Complaint,
+            planned_channel: Channel::Phone,
+            priority: Priority::High,
+            due_from: bj(9, 0),
+            due_until: bj(18, 0),
+            note: String::new(),
+        };
+        assert!(t.validate().is_ok());
+        let field = |t: NewTask| t.validate().unwrap_err().field;
+        assert_eq!(
+            field(NewTask {
+                due_until: bj(9, 0),
+                ..t.clone()
+            }),
+            "due_until"
+        );
+        assert_eq!(
+            field(NewTask {
+                note: "长".repeat(MAX_TASK_NOTE + 1),
+                ..t
+            }),
+            "note"
         );
     }
 

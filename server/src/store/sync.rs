@@ -69,6 +69,10 @@ impl Store {
                 Ok(PullResponse {
                     cursor,
                     customers,
+                    tasks: Vec::new(),
+                    scripts: Vec::new(),
+                    surveys: Vec::new(),
+                    settings: None,
                     more,
                 })
             })
