@@ -150,7 +150,6 @@ texts! {
     ErrNetwork => "无法连接服务器", "Cannot reach the server";
     ErrServer => "服务器出错", "Server error";
     ErrDeviceOwned => "此设备已绑定其他用户,无法上传本账号的记录", "This device belongs to another user; records cannot be uploaded";
-    ErrOtherOwner => "本设备上有其他用户未上传的记录,请该用户登录同步", "Another user's records wait on this device: that user must log in to sync them";
     ErrStorage => "本机存储出错", "Local storage error";
     ErrGap => "服务器缺少更早的记录,无法继续上传", "The server is missing earlier records; upload cannot continue";
     RejectInvalid => "内容不符合规则", "Breaks a rule";
@@ -363,6 +362,46 @@ pub fn unsynced_notice(lang: Lang, count: usize, oldest_age: Option<&str>) -> St
     }
 }
 
+/// Other people's records waiting on a shared tablet, by `(name, count)`: the one logged in
+/// cannot sync them, so they need to know whom to ask.
+pub fn other_users_notice(lang: Lang, users: &[(&str, usize)]) -> String {
+    match lang {
+        Lang::Zh => {
+            let parts: Vec<String> = users
+                .iter()
+                .map(|(name, n)| format!("{name} 的 {n} 条"))
+                .collect();
+            format!(
+                "此设备上还有 {}未同步记录,需本人登录后同步",
+                parts.join("、")
+            )
+        }
+        Lang::En => {
+            let mut parts: Vec<String> = users
+                .iter()
+                .enumerate()
+                .map(|(i, (name, n))| match (i, n) {
+                    (0, 1) => format!("1 unsynced record of {name}"),
+                    (0, _) => format!("{n} unsynced records of {name}"),
+                    _ => format!("{n} of {name}"),
+                })
+                .collect();
+            let last = parts.pop().unwrap_or_default();
+            let list = if parts.is_empty() {
+                last
+            } else {
+                format!("{} and {last}", parts.join(", "))
+            };
+            let (verb, who) = match users {
+                [(_, 1)] => ("it syncs", "that user logs"),
+                [_] => ("they sync", "that user logs"),
+                _ => ("they sync", "each user logs"),
+            };
+            format!("This device holds {list}; {verb} when {who} in")
+        }
+    }
+}
+
 pub fn storage_warning(lang: Lang, percent: u32) -> String {
     match lang {
         Lang::Zh => format!("本机存储已用 {percent}%,请尽快联网同步。"),
@@ -501,6 +540,31 @@ mod tests {
             "未同步:3 条,最早一条保存于 5 分钟前"
         );
         assert_eq!(unsynced_notice(Lang::En, 1, None), "Unsynced: 1");
+    }
+
+    #[test]
+    fn the_other_users_notice_names_each_owner_and_count() {
+        assert_eq!(
+            other_users_notice(Lang::Zh, &[("李明", 2)]),
+            "此设备上还有 李明 的 2 条未同步记录,需本人登录后同步"
+        );
+        assert_eq!(
+            other_users_notice(Lang::En, &[("李明", 2)]),
+            "This device holds 2 unsynced records of 李明; they sync when that user logs in"
+        );
+        assert_eq!(
+            other_users_notice(Lang::En, &[("李明", 1)]),
+            "This device holds 1 unsynced record of 李明; it syncs when that user logs in"
+        );
+        assert_eq!(
+            other_users_notice(Lang::Zh, &[("李明", 2), ("张伟", 1)]),
+            "此设备上还有 李明 的 2 条、张伟 的 1 条未同步记录,需本人登录后同步"
+        );
+        assert_eq!(
+            other_users_notice(Lang::En, &[("李明", 2), ("张伟", 1), ("Ann", 3)]),
+            "This device holds 2 unsynced records of 李明, 1 of 张伟 and 3 of Ann; \
+             they sync when each user logs in"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The app-wide state every screen reads: language, session, sync engine, notices.
 
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use crate::browser;
 use crate::i18n::{self, Key, Lang};
@@ -32,7 +33,7 @@ impl AppCtx {
             .and_then(|l| Lang::parse(&l))
             .unwrap_or_default();
         let session = store.session();
-        let sync = SyncEngine::new(&store);
+        let sync = SyncEngine::new(&store, session.as_ref().map(|s| s.user.id));
         if session
             .as_ref()
             .is_some_and(|s| s.expires_at <= browser::now())
@@ -80,8 +81,16 @@ impl AppCtx {
         });
     }
 
-    /// Local data changed: refresh lists, counters and the storage gauge.
+    /// The logged-in user, whose records this browser shows and syncs.
+    pub fn user_id(&self) -> Option<Uuid> {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.id))
+    }
+
+    /// Local data (or who is logged in) changed: refresh lists, counters and the storage
+    /// gauge.
     pub fn bump(&self) {
+        self.sync.refresh_stats(self.user_id());
         self.data_rev.update(|n| *n += 1);
         self.storage_used.set(LocalStore::browser().usage());
     }
@@ -104,8 +113,8 @@ impl AppCtx {
         Ok(())
     }
 
-    /// Ends the session on this device. Queued and rejected records stay: they belong to
-    /// the device until the server has them.
+    /// Ends the session on this device. Queued and rejected records stay: they wait on the
+    /// device until their owner logs in here again and syncs them.
     pub fn log_out(&self) {
         if let Some(session) = self.session.get_untracked() {
             leptos::task::spawn_local(async move {
@@ -117,7 +126,6 @@ impl AppCtx {
         self.session.set(None);
         self.relogin.set(false);
         self.sync.auth_restored();
-        self.sync.refresh_stats();
         self.bump();
     }
 }

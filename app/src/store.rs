@@ -1,8 +1,13 @@
 //! Everything the device keeps, in local storage under one versioned namespace.
 //!
-//! One key per record or queued mutation (`outbox/<seq>`, `visit/<uuid>`, …), so saving a
-//! visit writes three small keys however long the queue is. The store is plain Rust over a
-//! [`Backend`], so its rules are unit-tested natively against an in-memory map.
+//! One key per record or queued mutation (`outbox/<user>/<seq>`, `visit/<uuid>`, …), so
+//! saving a visit writes three small keys however long the queue is. The store is plain Rust
+//! over a [`Backend`], so its rules are unit-tested natively against an in-memory map.
+//!
+//! Tablets are shared, and the server binds a device id to the first user who pushes from
+//! it and keeps one contiguous `seq` per device id. So each user gets their own device
+//! identity on this browser (`device/<user>`) with their own outbox and seq counter: one
+//! person's queue never blocks, or is sent under the login of, another.
 
 use chrono::{DateTime, Utc};
 use huifang_domain::{Customer, Mutation, MutationKind, PushResponse, User, VisitRecord};
@@ -19,34 +24,46 @@ pub const WARN_PERCENT: u32 = 70;
 
 /// Key names below the namespace.
 pub mod keys {
+    use uuid::Uuid;
+
     pub const META: &str = "meta";
-    pub const DEVICE: &str = "device";
     pub const SESSION: &str = "session";
-    pub const NEXT_SEQ: &str = "next_seq";
     pub const CURSOR: &str = "cursor";
     pub const DRAFT: &str = "draft/visit";
     pub const LAST_SYNC: &str = "last_sync";
     pub const LANG: &str = "lang";
+    pub const DEVICE: &str = "device/";
     pub const OUTBOX: &str = "outbox/";
     pub const VISIT: &str = "visit/";
     pub const CUSTOMER: &str = "customer/";
     pub const REJECTED: &str = "rejected/";
 
-    pub fn outbox(seq: u64) -> String {
-        format!("{OUTBOX}{seq}")
+    pub fn device(user: Uuid) -> String {
+        format!("{DEVICE}{user}")
     }
-    pub fn rejected(seq: u64) -> String {
-        format!("{REJECTED}{seq}")
+    /// The prefix of `user`'s queued mutations.
+    pub fn outbox_of(user: Uuid) -> String {
+        format!("{OUTBOX}{user}/")
     }
-    pub fn visit(id: uuid::Uuid) -> String {
+    pub fn outbox(user: Uuid, seq: u64) -> String {
+        format!("{OUTBOX}{user}/{seq}")
+    }
+    /// The prefix of `user`'s rejected mutations.
+    pub fn rejected_of(user: Uuid) -> String {
+        format!("{REJECTED}{user}/")
+    }
+    pub fn rejected(user: Uuid, seq: u64) -> String {
+        format!("{REJECTED}{user}/{seq}")
+    }
+    pub fn visit(id: Uuid) -> String {
         format!("{VISIT}{id}")
     }
-    pub fn customer(id: uuid::Uuid) -> String {
+    pub fn customer(id: Uuid) -> String {
         format!("{CUSTOMER}{id}")
     }
 
-    /// Sequence numbers of keys under `prefix`, in numeric order (`outbox/10` after
-    /// `outbox/9`, which string order would get wrong).
+    /// Sequence numbers of keys under `prefix`, in numeric order (`outbox/<user>/10` after
+    /// `outbox/<user>/9`, which string order would get wrong).
     pub fn seqs<'a>(names: impl IntoIterator<Item = &'a str>, prefix: &str) -> Vec<u64> {
         let mut seqs: Vec<u64> = names
             .into_iter()
@@ -54,6 +71,13 @@ pub mod keys {
             .collect();
         seqs.sort_unstable();
         seqs
+    }
+
+    /// The user a per-user key (`outbox/<user>/<seq>`, `rejected/<user>/<seq>`) belongs to.
+    pub fn owner(name: &str, prefix: &str) -> Option<Uuid> {
+        let (user, seq) = name.strip_prefix(prefix)?.split_once('/')?;
+        seq.parse::<u64>().ok()?;
+        Uuid::parse_str(user).ok()
     }
 }
 
@@ -128,12 +152,21 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
-/// One queued mutation. `schema` lets a migration rewrite entries made by an older app;
-/// `owner` keeps one user's records from being pushed under another user's login.
+/// One user's identity towards the server from this browser, made on their first save or
+/// sync here. `display_name` names them to the next person who uses the tablet while their
+/// records wait.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceIdentity {
+    pub device_id: Uuid,
+    pub next_seq: u64,
+    pub display_name: String,
+}
+
+/// One queued mutation; its key says whose it is. `schema` lets a migration rewrite entries
+/// made by an older app.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     pub schema: u32,
-    pub owner: Uuid,
     pub mutation: Mutation,
 }
 
@@ -177,14 +210,14 @@ pub struct LocalVisit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RejectedEntry {
     pub seq: u64,
-    pub owner: Uuid,
     pub mutation: Mutation,
     pub code: String,
     pub message: String,
     pub field: Option<String>,
 }
 
-/// What the outbox holds right now, for the sync badge and the unsynced notice.
+/// What the logged-in user's outbox holds right now, for the sync badge and the unsynced
+/// notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct QueueStats {
     pub queued: usize,
@@ -192,22 +225,33 @@ pub struct QueueStats {
     pub oldest: Option<DateTime<Utc>>,
 }
 
+/// Records of someone other than the logged-in user that have not reached the server
+/// (queued or rejected): only that user can sync or fix them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserBacklog {
+    pub owner: Uuid,
+    pub display_name: String,
+    pub unsynced: usize,
+}
+
 /// Upgrades stored data from version `n` to `n + 1`; index 0 upgrades from 1.
 pub type Migration<B> = fn(&LocalStore<B>) -> Result<(), StoreError>;
 
 pub struct LocalStore<B: Backend> {
     backend: B,
+    /// Makes device ids; a parameter so native tests need no browser.
+    new_id: fn() -> Uuid,
 }
 
 impl LocalStore<BrowserBackend> {
     pub fn browser() -> Self {
-        LocalStore::new(BrowserBackend)
+        LocalStore::new(BrowserBackend, crate::browser::new_uuid)
     }
 }
 
 impl<B: Backend> LocalStore<B> {
-    pub fn new(backend: B) -> Self {
-        Self { backend }
+    pub fn new(backend: B, new_id: fn() -> Uuid) -> Self {
+        Self { backend, new_id }
     }
 
     fn full(name: &str) -> String {
@@ -281,23 +325,39 @@ impl<B: Backend> LocalStore<B> {
         Ok(version)
     }
 
-    /// The device id, made once by `make` and kept forever.
-    pub fn device_id(&self, make: impl FnOnce() -> Uuid) -> Result<Uuid, StoreError> {
-        if let Some(id) = self.get::<Uuid>(keys::DEVICE) {
-            return Ok(id);
+    /// `user`'s identity as stored, or a fresh one (seq 1) not written yet.
+    fn identity(&self, user: &User) -> DeviceIdentity {
+        let mut device = self
+            .get::<DeviceIdentity>(&keys::device(user.id))
+            .unwrap_or_else(|| DeviceIdentity {
+                device_id: (self.new_id)(),
+                next_seq: 1,
+                display_name: String::new(),
+            });
+        // Also follows a renamed user, so the notice others see names them as they are now.
+        device.display_name.clone_from(&user.display_name);
+        device
+    }
+
+    /// `user`'s device identity on this browser, made the first time and kept forever after,
+    /// since the server binds its id to them.
+    pub fn device(&self, user: &User) -> Result<DeviceIdentity, StoreError> {
+        let key = keys::device(user.id);
+        let device = self.identity(user);
+        if self.get::<DeviceIdentity>(&key).as_ref() != Some(&device) {
+            self.put(&key, &device)?;
         }
-        let id = make();
-        self.put(keys::DEVICE, &id)?;
-        Ok(id)
+        Ok(device)
     }
 
     pub fn session(&self) -> Option<Session> {
         self.get(keys::SESSION)
     }
 
-    /// Saves one visit as its local copy plus one queued mutation: three key writes, and on
-    /// any failure the keys already written are removed again, so a full storage leaves the
-    /// store exactly as it was. `resend_of` is the rejected entry this record replaces.
+    /// Saves one visit as its local copy plus one queued mutation in `owner`'s outbox: three
+    /// key writes (outbox entry, visit, `owner`'s next seq), and on any failure the keys
+    /// already written are removed again, so a full storage leaves the store exactly as it
+    /// was. `resend_of` is `owner`'s rejected entry this record replaces.
     pub fn save_visit(
         &self,
         owner: &User,
@@ -307,12 +367,13 @@ impl<B: Backend> LocalStore<B> {
         now: DateTime<Utc>,
         resend_of: Option<u64>,
     ) -> Result<LocalVisit, StoreError> {
-        let seq = self.get::<u64>(keys::NEXT_SEQ).unwrap_or(1);
+        let device_key = keys::device(owner.id);
+        let device = self.identity(owner);
+        let seq = device.next_seq;
         let data =
             serde_json::to_value(&record).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let entry = OutboxEntry {
             schema: SCHEMA_VERSION,
-            owner: owner.id,
             mutation: Mutation {
                 seq,
                 id,
@@ -330,60 +391,98 @@ impl<B: Backend> LocalStore<B> {
             saved_at: now,
             state: VisitState::Queued,
         };
-        self.put(&keys::outbox(seq), &entry)?;
+        let outbox_key = keys::outbox(owner.id, seq);
+        self.put(&outbox_key, &entry)?;
         if let Err(e) = self.put(&keys::visit(id), &visit) {
-            self.remove(&keys::outbox(seq));
+            self.remove(&outbox_key);
             return Err(e);
         }
-        if let Err(e) = self.put(keys::NEXT_SEQ, &(seq + 1)) {
-            self.remove(&keys::outbox(seq));
+        let next = DeviceIdentity {
+            next_seq: seq + 1,
+            ..device
+        };
+        if let Err(e) = self.put(&device_key, &next) {
+            self.remove(&outbox_key);
             self.remove(&keys::visit(id));
             return Err(e);
         }
         if let Some(old) = resend_of {
-            self.remove(&keys::rejected(old));
+            self.remove(&keys::rejected(owner.id, old));
         }
         Ok(visit)
     }
 
-    /// The queued mutations in push order.
-    pub fn outbox(&self) -> Vec<OutboxEntry> {
-        self.seqs_under(keys::OUTBOX)
+    /// `user`'s queued mutations in push order.
+    pub fn outbox(&self, user: Uuid) -> Vec<OutboxEntry> {
+        self.seqs_under(&keys::outbox_of(user))
             .into_iter()
-            .filter_map(|seq| self.get(&keys::outbox(seq)))
+            .filter_map(|seq| self.get(&keys::outbox(user, seq)))
             .collect()
     }
 
-    pub fn queue_stats(&self) -> QueueStats {
-        let queued = self.seqs_under(keys::OUTBOX);
+    pub fn queue_stats(&self, user: Uuid) -> QueueStats {
+        let names = self.names();
+        let names = || names.iter().map(String::as_str);
+        let queued = keys::seqs(names(), &keys::outbox_of(user));
         // Seqs grow with time, so the oldest unsynced record is the head of the queue.
         let oldest = queued
             .first()
-            .and_then(|&seq| self.get::<OutboxEntry>(&keys::outbox(seq)))
+            .and_then(|&seq| self.get::<OutboxEntry>(&keys::outbox(user, seq)))
             .map(|e| e.mutation.at);
         QueueStats {
             queued: queued.len(),
-            rejected: self.seqs_under(keys::REJECTED).len(),
+            rejected: keys::seqs(names(), &keys::rejected_of(user)).len(),
             oldest,
         }
     }
 
-    /// Records the server's answer to a push of `sent`. Entries are dropped from the outbox
-    /// only here, after the answer; a rejected one moves to `rejected/<seq>` first.
-    pub fn apply_push(&self, sent: &[OutboxEntry], resp: &PushResponse) -> Result<(), StoreError> {
+    /// Users other than `me` (everyone when nobody is logged in) with records on this device
+    /// that have not reached the server, by name.
+    pub fn others_backlog(&self, me: Option<Uuid>) -> Vec<UserBacklog> {
+        let mut counts = std::collections::BTreeMap::<Uuid, usize>::new();
+        for name in self.names() {
+            let owner =
+                keys::owner(&name, keys::OUTBOX).or_else(|| keys::owner(&name, keys::REJECTED));
+            if let Some(owner) = owner.filter(|o| Some(*o) != me) {
+                *counts.entry(owner).or_default() += 1;
+            }
+        }
+        let mut backlog: Vec<UserBacklog> = counts
+            .into_iter()
+            .map(|(owner, unsynced)| UserBacklog {
+                owner,
+                // Only a damaged device key leaves no name; the id still tells support whose.
+                display_name: self
+                    .get::<DeviceIdentity>(&keys::device(owner))
+                    .map_or_else(|| owner.to_string(), |d| d.display_name),
+                unsynced,
+            })
+            .collect();
+        backlog.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        backlog
+    }
+
+    /// Records the server's answer to `user`'s push of `sent`. Entries are dropped from the
+    /// outbox only here, after the answer; a rejected one moves to `rejected/<user>/<seq>`
+    /// first. Other users' entries share seq numbers but not keys, so they are untouched.
+    pub fn apply_push(
+        &self,
+        user: Uuid,
+        sent: &[OutboxEntry],
+        resp: &PushResponse,
+    ) -> Result<(), StoreError> {
         for entry in sent.iter().filter(|e| e.mutation.seq <= resp.acked_seq) {
             let seq = entry.mutation.seq;
             let state = match resp.rejected.iter().find(|r| r.seq == seq) {
                 Some(r) => {
                     let kept = RejectedEntry {
                         seq,
-                        owner: entry.owner,
                         mutation: entry.mutation.clone(),
                         code: r.code.clone(),
                         message: r.message.clone(),
                         field: r.field.clone(),
                     };
-                    self.put(&keys::rejected(seq), &kept)?;
+                    self.put(&keys::rejected(user, seq), &kept)?;
                     VisitState::Rejected {
                         code: r.code.clone(),
                         message: r.message.clone(),
@@ -394,36 +493,40 @@ impl<B: Backend> LocalStore<B> {
             };
             let key = keys::visit(entry.mutation.id);
             if let Some(mut visit) = self.get::<LocalVisit>(&key)
+                && visit.owner == user
                 && visit.seq == seq
             {
                 visit.state = state;
                 self.put(&key, &visit)?;
             }
-            self.remove(&keys::outbox(seq));
+            self.remove(&keys::outbox(user, seq));
         }
         Ok(())
     }
 
-    pub fn rejected(&self) -> Vec<RejectedEntry> {
-        self.seqs_under(keys::REJECTED)
+    pub fn rejected(&self, user: Uuid) -> Vec<RejectedEntry> {
+        self.seqs_under(&keys::rejected_of(user))
             .into_iter()
-            .filter_map(|seq| self.get(&keys::rejected(seq)))
+            .filter_map(|seq| self.get(&keys::rejected(user, seq)))
             .collect()
     }
 
-    pub fn rejected_entry(&self, seq: u64) -> Option<RejectedEntry> {
-        self.get(&keys::rejected(seq))
+    pub fn rejected_entry(&self, user: Uuid, seq: u64) -> Option<RejectedEntry> {
+        self.get(&keys::rejected(user, seq))
     }
 
     /// The user chose to throw a rejected record away: it goes from the device entirely.
-    pub fn discard_rejected(&self, seq: u64) {
-        if let Some(entry) = self.rejected_entry(seq) {
+    pub fn discard_rejected(&self, user: Uuid, seq: u64) {
+        if let Some(entry) = self.rejected_entry(user, seq) {
             let key = keys::visit(entry.mutation.id);
-            if self.get::<LocalVisit>(&key).is_some_and(|v| v.seq == seq) {
+            if self
+                .get::<LocalVisit>(&key)
+                .is_some_and(|v| v.owner == user && v.seq == seq)
+            {
                 self.remove(&key);
             }
         }
-        self.remove(&keys::rejected(seq));
+        self.remove(&keys::rejected(user, seq));
     }
 
     /// `owner`'s visits, newest contact first.
@@ -500,14 +603,16 @@ pub fn usage_percent(used: usize) -> u32 {
 #[cfg(test)]
 pub mod memory {
     use super::{Backend, StoreError};
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
     use std::collections::BTreeMap;
 
-    /// An in-memory backend that can be given a quota, to test the full-storage paths.
+    /// An in-memory backend that can be given a quota, to test the full-storage paths, and
+    /// counts writes, to test what a save costs.
     #[derive(Default)]
     pub struct MemoryBackend {
         pub map: RefCell<BTreeMap<String, String>>,
         pub quota: Option<usize>,
+        pub writes: Cell<usize>,
     }
 
     impl MemoryBackend {
@@ -531,6 +636,7 @@ pub mod memory {
             {
                 return Err(StoreError::QuotaExceeded);
             }
+            self.writes.set(self.writes.get() + 1);
             self.map.borrow_mut().insert(key.into(), value.into());
             Ok(())
         }
@@ -549,6 +655,7 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use huifang_domain::{Channel, CustomerClass, Outcome, Rejected, Role, VisitType};
+    use std::sync::atomic::{AtomicU64, Ordering};
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
@@ -574,13 +681,23 @@ mod tests {
         )
     }
 
-    fn store() -> LocalStore<MemoryBackend> {
-        LocalStore::new(MemoryBackend::default())
+    /// Distinct from every user and record id the tests use.
+    fn new_device_id() -> Uuid {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Uuid::from_u128((0xD << 64) | u128::from(NEXT.fetch_add(1, Ordering::Relaxed)))
     }
 
-    fn save(s: &LocalStore<MemoryBackend>, n: u128) -> LocalVisit {
+    fn store_with(backend: MemoryBackend) -> LocalStore<MemoryBackend> {
+        LocalStore::new(backend, new_device_id)
+    }
+
+    fn store() -> LocalStore<MemoryBackend> {
+        store_with(MemoryBackend::default())
+    }
+
+    fn save_as(s: &LocalStore<MemoryBackend>, u: &User, n: u128) -> LocalVisit {
         s.save_visit(
-            &user(1),
+            u,
             Uuid::from_u128(n),
             record(),
             "王女士".into(),
@@ -588,6 +705,30 @@ mod tests {
             None,
         )
         .unwrap()
+    }
+
+    fn save(s: &LocalStore<MemoryBackend>, n: u128) -> LocalVisit {
+        save_as(s, &user(1), n)
+    }
+
+    fn seqs(entries: &[OutboxEntry]) -> Vec<u64> {
+        entries.iter().map(|e| e.mutation.seq).collect()
+    }
+
+    fn acked(acked_seq: u64, rejected: Vec<Rejected>) -> PushResponse {
+        PushResponse {
+            acked_seq,
+            rejected,
+        }
+    }
+
+    fn invalid(seq: u64) -> Rejected {
+        Rejected {
+            seq,
+            code: "invalid".into(),
+            message: "bad".into(),
+            field: Some("verbatim".into()),
+        }
     }
 
     #[test]
@@ -599,31 +740,40 @@ mod tests {
             keys.iter().all(|k| k.starts_with("huifang/v1/")),
             "{keys:?}"
         );
-        assert!(keys.contains(&"huifang/v1/outbox/1".to_owned()));
+        let u1 = Uuid::from_u128(1);
+        assert!(keys.contains(&format!("huifang/v1/outbox/{u1}/1")));
         assert!(keys.contains(&format!("huifang/v1/visit/{}", Uuid::from_u128(10))));
-        assert!(keys.contains(&"huifang/v1/next_seq".to_owned()));
-        assert_eq!(keys::outbox(7), "outbox/7");
-        assert_eq!(keys::rejected(7), "rejected/7");
+        assert!(keys.contains(&format!("huifang/v1/device/{u1}")));
+        assert_eq!(keys::outbox(u1, 7), format!("outbox/{u1}/7"));
+        assert_eq!(keys::rejected(u1, 7), format!("rejected/{u1}/7"));
+        assert_eq!(keys::owner(&keys::outbox(u1, 7), keys::OUTBOX), Some(u1));
+        assert_eq!(
+            keys::owner(&keys::rejected(u1, 7), keys::REJECTED),
+            Some(u1)
+        );
+        assert_eq!(keys::owner(&keys::rejected(u1, 7), keys::OUTBOX), None);
+        assert_eq!(keys::owner(&format!("outbox/{u1}/x"), keys::OUTBOX), None);
+        assert_eq!(keys::owner("outbox/7", keys::OUTBOX), None);
     }
 
     #[test]
     fn the_outbox_is_in_numeric_seq_order() {
         let names = [
-            "outbox/10",
-            "outbox/9",
-            "outbox/100",
+            "outbox/u/10",
+            "outbox/u/9",
+            "outbox/u/100",
+            "outbox/v/2",
             "visit/x",
-            "outbox/nope",
-            "outbox/1",
+            "outbox/u/nope",
+            "outbox/u/1",
         ];
-        assert_eq!(keys::seqs(names, "outbox/"), vec![1, 9, 10, 100]);
+        assert_eq!(keys::seqs(names, "outbox/u/"), vec![1, 9, 10, 100]);
 
         let s = store();
         for n in 0..12 {
             save(&s, n);
         }
-        let seqs: Vec<u64> = s.outbox().iter().map(|e| e.mutation.seq).collect();
-        assert_eq!(seqs, (1..=12).collect::<Vec<_>>());
+        assert_eq!(seqs(&s.outbox(user(1).id)), (1..=12).collect::<Vec<_>>());
     }
 
     #[test]
@@ -632,19 +782,27 @@ mod tests {
         for n in 0..50 {
             save(&s, n);
         }
-        let before = s.backend.keys().len();
-        save(&s, 50);
-        // One new outbox key and one new visit key; next_seq is rewritten in place.
-        assert_eq!(s.backend.keys().len(), before + 2);
-        let entry: OutboxEntry = s.get("outbox/51").unwrap();
+        // Another user's long queue costs this user nothing either.
+        for n in 100..150 {
+            save_as(&s, &user(2), n);
+        }
+        for n in 50..53 {
+            let (keys, writes) = (s.backend.keys().len(), s.backend.writes.get());
+            save(&s, n);
+            // One new outbox key and one new visit key; the device identity is rewritten in
+            // place with the next seq.
+            assert_eq!(s.backend.keys().len(), keys + 2);
+            assert_eq!(s.backend.writes.get(), writes + 3);
+        }
+        let entry: OutboxEntry = s.get(&keys::outbox(user(1).id, 53)).unwrap();
         assert_eq!(entry.schema, SCHEMA_VERSION);
         assert_eq!(entry.mutation.kind, "visit.record");
-        assert_eq!(entry.owner, user(1).id);
+        assert_eq!(entry.mutation.id, Uuid::from_u128(52));
     }
 
     #[test]
     fn a_full_storage_keeps_everything_already_saved_and_adds_nothing() {
-        let s = LocalStore::new(MemoryBackend {
+        let s = store_with(MemoryBackend {
             quota: Some(3000),
             ..Default::default()
         });
@@ -664,9 +822,144 @@ mod tests {
         };
         assert_eq!(err, StoreError::QuotaExceeded);
         assert!(saved > 0);
-        assert_eq!(s.outbox().len() as u128, saved);
+        assert_eq!(s.outbox(user(1).id).len() as u128, saved);
         assert_eq!(s.visits(user(1).id).len() as u128, saved);
-        assert_eq!(s.get::<u64>(keys::NEXT_SEQ), Some(saved as u64 + 1));
+        assert_eq!(s.identity(&user(1)).next_seq, saved as u64 + 1);
+
+        // A user's first save into a full storage leaves not even a device identity behind.
+        let before = s.backend.map.borrow().clone();
+        let err = s.save_visit(
+            &user(2),
+            Uuid::from_u128(500),
+            record(),
+            "x".into(),
+            now(),
+            None,
+        );
+        assert_eq!(err, Err(StoreError::QuotaExceeded));
+        assert_eq!(*s.backend.map.borrow(), before);
+    }
+
+    #[test]
+    fn the_device_identity_is_made_once_per_user() {
+        let s = store();
+        let a = s.device(&user(1)).unwrap();
+        assert_eq!(s.device(&user(1)).unwrap(), a);
+        assert_eq!((a.next_seq, a.display_name.as_str()), (1, "User 1"));
+        let b = s.device(&user(2)).unwrap();
+        assert_ne!(a.device_id, b.device_id);
+
+        // Saving keeps the id; a renamed user keeps their id and seq under the new name.
+        save(&s, 1);
+        let mut renamed = user(1);
+        renamed.display_name = "李明".into();
+        let c = s.device(&renamed).unwrap();
+        assert_eq!((c.device_id, c.next_seq), (a.device_id, 2));
+        assert_eq!(s.identity(&user(1)).device_id, a.device_id);
+        assert_eq!(
+            s.get::<DeviceIdentity>(&keys::device(user(1).id))
+                .unwrap()
+                .display_name,
+            "李明"
+        );
+    }
+
+    #[test]
+    fn two_users_outboxes_are_independent() {
+        let s = store();
+        for n in 1..=3 {
+            save_as(&s, &user(1), n);
+        }
+        for n in 11..=12 {
+            save_as(&s, &user(2), n);
+        }
+        let (a, b) = (user(1).id, user(2).id);
+        // Each user's seqs start at 1 under their own device id: the server sees two
+        // contiguous sequences, never one user's gap in the other's.
+        assert_eq!(seqs(&s.outbox(a)), vec![1, 2, 3]);
+        assert_eq!(seqs(&s.outbox(b)), vec![1, 2]);
+        assert_eq!(s.outbox(b)[0].mutation.id, Uuid::from_u128(11));
+        assert_ne!(
+            s.device(&user(1)).unwrap().device_id,
+            s.device(&user(2)).unwrap().device_id
+        );
+        assert_ne!(keys::outbox(a, 1), keys::outbox(b, 1));
+        assert_eq!(s.queue_stats(a).queued, 3);
+        assert_eq!(s.queue_stats(b).queued, 2);
+        assert_eq!(s.visits(a).len(), 3);
+        assert_eq!(s.visits(b).len(), 2);
+        assert_eq!(s.queue_stats(user(3).id), QueueStats::default());
+    }
+
+    #[test]
+    fn a_push_answer_for_one_user_leaves_the_others_entries_alone() {
+        let s = store();
+        for n in 1..=2 {
+            save_as(&s, &user(1), n);
+        }
+        for n in 11..=12 {
+            save_as(&s, &user(2), n);
+        }
+        let (a, b) = (user(1).id, user(2).id);
+        let sent = s.outbox(a);
+        s.apply_push(a, &sent, &acked(2, vec![invalid(1)])).unwrap();
+
+        assert!(s.outbox(a).is_empty());
+        assert_eq!(s.rejected(a).len(), 1);
+        // Same seqs, other user: still queued, not rejected, not synced.
+        assert_eq!(seqs(&s.outbox(b)), vec![1, 2]);
+        assert!(s.rejected(b).is_empty());
+        assert!(s.visits(b).iter().all(|v| v.state == VisitState::Queued),);
+        assert_eq!(
+            s.visit(Uuid::from_u128(2)).unwrap().state,
+            VisitState::Synced
+        );
+
+        // Discarding one user's rejected seq 1 does not touch the other's seq 1.
+        s.discard_rejected(a, 1);
+        assert!(s.visit(Uuid::from_u128(1)).is_none());
+        assert!(s.visit(Uuid::from_u128(11)).is_some());
+        assert_eq!(seqs(&s.outbox(b)), vec![1, 2]);
+    }
+
+    #[test]
+    fn other_users_unsynced_records_are_counted_by_name() {
+        let s = store();
+        for n in 1..=2 {
+            save_as(&s, &user(1), n);
+        }
+        let mut li = user(2);
+        li.display_name = "李明".into();
+        for n in 11..=13 {
+            save_as(&s, &li, n);
+        }
+        let sent = s.outbox(li.id);
+        // One of 李明's synced, one rejected (still unsynced), one still queued.
+        s.apply_push(li.id, &sent[..2], &acked(2, vec![invalid(2)]))
+            .unwrap();
+        // Someone who only logged in here has nothing waiting.
+        s.device(&user(3)).unwrap();
+
+        let backlog = |name: &str, owner: Uuid, unsynced| UserBacklog {
+            owner,
+            display_name: name.into(),
+            unsynced,
+        };
+        assert_eq!(
+            s.others_backlog(Some(user(1).id)),
+            vec![backlog("李明", li.id, 2)]
+        );
+        assert_eq!(
+            s.others_backlog(Some(li.id)),
+            vec![backlog("User 1", user(1).id, 2)]
+        );
+        assert_eq!(
+            s.others_backlog(Some(user(3).id)),
+            vec![backlog("User 1", user(1).id, 2), backlog("李明", li.id, 2)]
+        );
+        assert_eq!(s.others_backlog(None), s.others_backlog(Some(user(3).id)));
+        let stats = s.queue_stats(li.id);
+        assert_eq!((stats.queued, stats.rejected), (1, 1));
     }
 
     #[test]
@@ -675,21 +968,14 @@ mod tests {
         for n in 1..=4 {
             save(&s, n);
         }
-        let sent = s.outbox();
-        let resp = PushResponse {
-            acked_seq: 3,
-            rejected: vec![Rejected {
-                seq: 2,
-                code: "invalid".into(),
-                message: "bad".into(),
-                field: Some("verbatim".into()),
-            }],
-        };
-        s.apply_push(&sent, &resp).unwrap();
-        let left: Vec<u64> = s.outbox().iter().map(|e| e.mutation.seq).collect();
-        assert_eq!(left, vec![4]);
-        let stats = s.queue_stats();
+        let me = user(1).id;
+        let sent = s.outbox(me);
+        s.apply_push(me, &sent, &acked(3, vec![invalid(2)]))
+            .unwrap();
+        assert_eq!(seqs(&s.outbox(me)), vec![4]);
+        let stats = s.queue_stats(me);
         assert_eq!((stats.queued, stats.rejected), (1, 1));
+        assert_eq!(stats.oldest, Some(now()));
         assert_eq!(
             s.visit(Uuid::from_u128(1)).unwrap().state,
             VisitState::Synced
@@ -702,7 +988,7 @@ mod tests {
             s.visit(Uuid::from_u128(2)).unwrap().state.as_str(),
             "rejected"
         );
-        let rejected = s.rejected();
+        let rejected = s.rejected(me);
         assert_eq!(rejected.len(), 1);
         assert_eq!(rejected[0].field.as_deref(), Some("verbatim"));
         assert_eq!(rejected[0].mutation.id, Uuid::from_u128(2));
@@ -711,18 +997,16 @@ mod tests {
     #[test]
     fn resending_replaces_the_rejected_entry_with_a_new_seq() {
         let s = store();
+        let me = user(1).id;
         save(&s, 1);
-        let sent = s.outbox();
-        let resp = PushResponse {
-            acked_seq: 1,
-            rejected: vec![Rejected {
-                seq: 1,
-                code: "conflict".into(),
-                message: "unknown customer".into(),
-                field: None,
-            }],
+        let sent = s.outbox(me);
+        let conflict = Rejected {
+            seq: 1,
+            code: "conflict".into(),
+            message: "unknown customer".into(),
+            field: None,
         };
-        s.apply_push(&sent, &resp).unwrap();
+        s.apply_push(me, &sent, &acked(1, vec![conflict])).unwrap();
         let v = s
             .save_visit(
                 &user(1),
@@ -734,42 +1018,36 @@ mod tests {
             )
             .unwrap();
         assert_eq!(v.seq, 2);
-        assert!(s.rejected().is_empty());
-        assert_eq!(s.outbox().len(), 1);
+        assert!(s.rejected(me).is_empty());
+        assert_eq!(s.outbox(me).len(), 1);
         assert_eq!(
             s.visit(Uuid::from_u128(1)).unwrap().state,
             VisitState::Queued
         );
 
         // Discarding removes both the entry and its local copy.
-        let sent = s.outbox();
-        let resp = PushResponse {
-            acked_seq: 2,
-            rejected: vec![Rejected::new(2, huifang_domain::RejectCode::Invalid, "no")],
-        };
-        s.apply_push(&sent, &resp).unwrap();
-        s.discard_rejected(2);
-        assert!(s.rejected().is_empty());
+        let sent = s.outbox(me);
+        let no = Rejected::new(2, huifang_domain::RejectCode::Invalid, "no");
+        s.apply_push(me, &sent, &acked(2, vec![no])).unwrap();
+        s.discard_rejected(me, 2);
+        assert!(s.rejected(me).is_empty());
         assert!(s.visit(Uuid::from_u128(1)).is_none());
     }
 
     #[test]
     fn a_lost_answer_is_harmless_because_nothing_is_dropped_before_it() {
         let s = store();
+        let me = user(1).id;
         save(&s, 1);
         save(&s, 2);
         // The push went out but its answer never came: the outbox is untouched.
-        assert_eq!(s.outbox().len(), 2);
+        assert_eq!(s.outbox(me).len(), 2);
         // The retry is answered with the same acked_seq; applying it twice changes nothing.
-        let sent = s.outbox();
-        let resp = PushResponse {
-            acked_seq: 2,
-            rejected: vec![],
-        };
-        s.apply_push(&sent, &resp).unwrap();
-        s.apply_push(&sent, &resp).unwrap();
-        assert!(s.outbox().is_empty());
-        assert_eq!(s.visits(user(1).id).len(), 2);
+        let sent = s.outbox(me);
+        s.apply_push(me, &sent, &acked(2, vec![])).unwrap();
+        s.apply_push(me, &sent, &acked(2, vec![])).unwrap();
+        assert!(s.outbox(me).is_empty());
+        assert_eq!(s.visits(me).len(), 2);
     }
 
     #[test]
@@ -803,14 +1081,6 @@ mod tests {
     }
 
     #[test]
-    fn the_device_id_is_made_once() {
-        let s = store();
-        let a = s.device_id(|| Uuid::from_u128(5)).unwrap();
-        let b = s.device_id(|| Uuid::from_u128(6)).unwrap();
-        assert_eq!((a, b), (Uuid::from_u128(5), Uuid::from_u128(5)));
-    }
-
-    #[test]
     fn logging_out_forgets_customers_but_keeps_records() {
         let s = store();
         save(&s, 1);
@@ -829,7 +1099,8 @@ mod tests {
         s.forget_user_data();
         assert!(s.customers().is_empty());
         assert_eq!(s.get::<u64>(keys::CURSOR), None);
-        assert_eq!(s.outbox().len(), 1);
+        assert_eq!(s.outbox(user(1).id).len(), 1);
+        assert!(s.get::<DeviceIdentity>(&keys::device(user(1).id)).is_some());
         assert_eq!(s.visits(user(1).id).len(), 1);
         assert!(s.visits(user(2).id).is_empty());
     }

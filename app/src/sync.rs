@@ -10,12 +10,13 @@ use chrono::{DateTime, Utc};
 use gloo_timers::future::TimeoutFuture;
 use huifang_domain::{MAX_BATCH, PushRequest};
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use crate::api::{self, ApiFailure};
 use crate::browser;
 use crate::i18n::Key;
 use crate::state::AppCtx;
-use crate::store::{LocalStore, OutboxEntry, QueueStats, StoreError, keys};
+use crate::store::{LocalStore, OutboxEntry, QueueStats, StoreError, UserBacklog, keys};
 
 const BACKOFF_BASE_MS: u64 = 1_000;
 const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;
@@ -59,9 +60,9 @@ pub fn plan_batch(queue: &[OutboxEntry], max_count: usize, max_bytes: usize) -> 
 pub enum SyncError {
     Network,
     Server(u16),
+    /// Every user has their own device id on this browser, so this means the server
+    /// bound it to someone else anyway (storage copied between browsers, say).
     DeviceOwned,
-    /// The head of the outbox belongs to another user who logged out keeping it.
-    OtherOwner,
     /// The server expects a seq the device no longer has.
     Gap,
     Storage,
@@ -73,7 +74,6 @@ impl SyncError {
             SyncError::Network => Key::ErrNetwork,
             SyncError::Server(_) => Key::ErrServer,
             SyncError::DeviceOwned => Key::ErrDeviceOwned,
-            SyncError::OtherOwner => Key::ErrOtherOwner,
             SyncError::Gap => Key::ErrGap,
             SyncError::Storage => Key::ErrStorage,
         }
@@ -89,7 +89,10 @@ pub struct SyncStatus {
     pub syncing: bool,
     /// The session is expired or refused: syncing waits for a new login.
     pub auth_needed: bool,
+    /// The logged-in user's records only.
     pub stats: QueueStats,
+    /// Other users' records waiting on this device for their owners to log in.
+    pub others: Vec<UserBacklog>,
     pub last_success: Option<DateTime<Utc>>,
     pub last_error: Option<SyncError>,
 }
@@ -206,11 +209,13 @@ pub struct SyncEngine {
 }
 
 impl SyncEngine {
-    pub fn new(store: &LocalStore<impl crate::store::Backend>) -> Self {
+    /// `user` is whoever is logged in, if anyone.
+    pub fn new(store: &LocalStore<impl crate::store::Backend>, user: Option<Uuid>) -> Self {
         let status = SyncStatus {
             nav_online: browser::nav_online(),
             reachable: true,
-            stats: store.queue_stats(),
+            stats: user.map(|u| store.queue_stats(u)).unwrap_or_default(),
+            others: store.others_backlog(user),
             last_success: store.get(keys::LAST_SYNC),
             ..SyncStatus::default()
         };
@@ -224,9 +229,15 @@ impl SyncEngine {
         self.ctl.get_value()
     }
 
-    pub fn refresh_stats(&self) {
-        let stats = LocalStore::browser().queue_stats();
-        self.status.update(|s| s.stats = stats);
+    /// Re-reads the queue counts as seen by `user`, whoever is logged in now.
+    pub fn refresh_stats(&self, user: Option<Uuid>) {
+        let store = LocalStore::browser();
+        let stats = user.map(|u| store.queue_stats(u)).unwrap_or_default();
+        let others = store.others_backlog(user);
+        self.status.update(|s| {
+            s.stats = stats;
+            s.others = others;
+        });
     }
 
     pub fn set_nav_online(&self, online: bool) {
@@ -275,8 +286,19 @@ impl SyncEngine {
             let ctl = engine.ctl();
             loop {
                 ctl.again.set(false);
+                let ran_for = app.user_id();
+                if ran_for.is_none() {
+                    // Logged out: nobody's records are sent without their own login.
+                    engine.status.update(|s| s.syncing = false);
+                    break;
+                }
                 engine.status.update(|s| s.syncing = true);
                 let result = run_once(app).await;
+                if app.user_id() != ran_for {
+                    // The tablet changed hands meanwhile (a 401 for a token just logged out,
+                    // say): that outcome is not the new user's, who gets a run of their own.
+                    continue;
+                }
                 engine.finish(app, result);
                 if !ctl.again.get() || engine.status.get_untracked().last_error.is_some() {
                     break;
@@ -289,7 +311,7 @@ impl SyncEngine {
     fn finish(&self, app: AppCtx, result: Result<(), Failure>) {
         let ctl = self.ctl();
         let now = browser::now();
-        self.refresh_stats();
+        app.bump();
         match result {
             Ok(()) => {
                 ctl.failures.set(0);
@@ -331,10 +353,12 @@ impl SyncEngine {
                 });
             }
         }
-        app.bump();
     }
 }
 
+/// Pushes the logged-in user's outbox under their own device id, then pulls their data.
+/// Other users' records wait for their owners: sending them under this login would file
+/// them as this user's, or be refused for a device id bound to someone else.
 async fn run_once(app: AppCtx) -> Result<(), Failure> {
     let Some(session) = app.session.get_untracked() else {
         return Ok(());
@@ -342,22 +366,17 @@ async fn run_once(app: AppCtx) -> Result<(), Failure> {
     if session.expires_at <= browser::now() {
         return Err(Failure::Auth);
     }
+    let me = session.user.id;
     let store = LocalStore::browser();
-    let device_id = store.device_id(browser::new_uuid)?;
+    let device_id = store.device(&session.user)?.device_id;
     let token = session.token.as_str();
 
     for _ in 0..MAX_ROUNDS {
-        let queue = store.outbox();
-        let Some(head) = queue.first() else { break };
-        if head.owner != session.user.id {
-            return Err(Failure::Error(SyncError::OtherOwner));
+        let queue = store.outbox(me);
+        if queue.is_empty() {
+            break;
         }
-        let mine: Vec<OutboxEntry> = queue
-            .iter()
-            .take_while(|e| e.owner == session.user.id)
-            .cloned()
-            .collect();
-        let batch = &mine[..plan_batch(&mine, PUSH_MAX_COUNT, PUSH_MAX_BYTES)];
+        let batch = &queue[..plan_batch(&queue, PUSH_MAX_COUNT, PUSH_MAX_BYTES)];
         let req = PushRequest {
             device_id,
             mutations: batch.iter().map(|e| e.mutation.clone()).collect(),
@@ -366,14 +385,18 @@ async fn run_once(app: AppCtx) -> Result<(), Failure> {
         if resp.acked_seq < batch[0].mutation.seq {
             return Err(Failure::Error(SyncError::Gap));
         }
-        store.apply_push(batch, &resp)?;
-        app.sync.refresh_stats();
+        store.apply_push(me, batch, &resp)?;
         app.bump();
     }
 
     let mut since: u64 = store.get(keys::CURSOR).unwrap_or(0);
     for _ in 0..MAX_ROUNDS {
         let page = api::pull(token, since).await?;
+        // Someone else may have logged in while the request was out: this user's customer
+        // files are not theirs to read.
+        if app.user_id() != Some(me) {
+            return Ok(());
+        }
         store.put_customers(&page.customers)?;
         store.put(keys::CURSOR, &page.cursor)?;
         if !page.customers.is_empty() {
@@ -392,12 +415,10 @@ mod tests {
     use super::*;
     use crate::store::SCHEMA_VERSION;
     use huifang_domain::Mutation;
-    use uuid::Uuid;
 
     fn entry(seq: u64, verbatim_len: usize) -> OutboxEntry {
         OutboxEntry {
             schema: SCHEMA_VERSION,
-            owner: Uuid::from_u128(1),
             mutation: Mutation {
                 seq,
                 id: Uuid::from_u128(seq as u128),

@@ -2,6 +2,7 @@ use huifang_domain::LoginRequest;
 use leptos::prelude::*;
 
 use super::lang_switch::LanguageSwitch;
+use super::other_users_notice::OtherUsersNotice;
 use crate::api::{self, ApiFailure};
 use crate::i18n::Key;
 use crate::state::use_app;
@@ -113,6 +114,7 @@ pub fn LoginPage() -> impl IntoView {
                 <Show when=move || has_unsynced>
                     <p class="muted">{move || app.t(Key::LoginKeptRecords)}</p>
                 </Show>
+                <OtherUsersNotice />
                 <button
                     type="submit"
                     class="btn btn-primary btn-block"

@@ -7,6 +7,7 @@ mod login_page;
 mod logout_dialog;
 mod my_visits;
 mod needs_attention;
+mod other_users_notice;
 mod shell;
 mod sync_badge;
 mod visit_form;

@@ -12,12 +12,10 @@ pub fn NeedsAttention() -> impl IntoView {
     let app = use_app();
     let entries = Memo::new(move |_| {
         app.data_rev.track();
-        let owner = app.session.with(|s| s.as_ref().map(|s| s.user.id));
-        LocalStore::browser()
-            .rejected()
-            .into_iter()
-            .filter(|e| Some(e.owner) == owner)
-            .collect::<Vec<_>>()
+        app.session
+            .with(|s| s.as_ref().map(|s| s.user.id))
+            .map(|owner| LocalStore::browser().rejected(owner))
+            .unwrap_or_default()
     });
     view! {
         <section class="page">
@@ -75,8 +73,9 @@ fn RejectedRow(entry: RejectedEntry) -> impl IntoView {
     let edit = move |_| navigate(&format!("/visit/new?resend={seq}"), Default::default());
     let discard = move |_| {
         if confirming.get_untracked() {
-            LocalStore::browser().discard_rejected(seq);
-            app.sync.refresh_stats();
+            if let Some(owner) = app.user_id() {
+                LocalStore::browser().discard_rejected(owner, seq);
+            }
             app.bump();
         } else {
             confirming.set(true);

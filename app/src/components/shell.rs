@@ -14,6 +14,7 @@ use super::login_page::LoginPage;
 use super::logout_dialog::LogoutDialog;
 use super::my_visits::MyVisits;
 use super::needs_attention::NeedsAttention;
+use super::other_users_notice::OtherUsersNotice;
 use super::sync_badge::SyncBadge;
 use super::visit_form::VisitForm;
 use crate::browser;
@@ -211,6 +212,7 @@ fn Banners() -> impl IntoView {
                     }
                 })
         }}
+        <OtherUsersNotice />
     }
 }
 

@@ -15,15 +15,19 @@ use crate::sync::Trigger;
 /// Long enough not to write on every keystroke, short enough that a crash loses a few words.
 const AUTOSAVE_MS: u32 = 500;
 
-/// Picks the draft to show: a rejected record being fixed, else the autosaved draft (never
-/// thrown away silently), else a fresh form for the customer chosen in the list.
+/// Picks the draft to show: a rejected record of `owner` being fixed, else the autosaved
+/// draft (never thrown away silently), else a fresh form for the customer chosen in the list.
 fn initial_draft(
     store: &LocalStore<crate::store::BrowserBackend>,
+    owner: Option<Uuid>,
     resend: Option<u64>,
     customer: Option<Uuid>,
 ) -> (Draft, bool) {
     let now = browser::now();
-    if let Some(entry) = resend.and_then(|seq| store.rejected_entry(seq)) {
+    if let Some(entry) = owner
+        .zip(resend)
+        .and_then(|(owner, seq)| store.rejected_entry(owner, seq))
+    {
         if let Some(saved) = store
             .get::<Draft>(keys::DRAFT)
             .filter(|d| d.resend_of == resend)
@@ -60,7 +64,7 @@ pub fn VisitForm() -> impl IntoView {
     let resend = query.with_untracked(|q| q.get("resend").and_then(|s| s.parse::<u64>().ok()));
     let customer =
         query.with_untracked(|q| q.get("customer").and_then(|s| Uuid::parse_str(&s).ok()));
-    let (initial, restored) = initial_draft(&store, resend, customer);
+    let (initial, restored) = initial_draft(&store, app.user_id(), resend, customer);
     if restored {
         app.show_toast(app.t(Key::DraftRestored).to_owned());
     }
@@ -141,7 +145,6 @@ pub fn VisitForm() -> impl IntoView {
                 generation.update_value(|g| *g += 1);
                 storage_error.set(false);
                 app.show_toast(app.t(Key::Saved).to_owned());
-                app.sync.refresh_stats();
                 app.bump();
                 app.request_sync(Trigger::Saved);
                 navigate("/visits", Default::default());
