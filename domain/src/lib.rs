@@ -6,13 +6,16 @@
 //! network and on the server.
 
 pub mod auth;
+pub mod calendar;
 pub mod customer;
 pub mod error;
 pub mod proof;
 pub mod script;
+pub mod sla;
 pub mod survey;
 pub mod sync;
 pub mod task;
+pub mod ticket;
 pub mod visit;
 
 pub use auth::{LoginRequest, LoginResponse, Role, User};
