@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::visit::{Demand, Emotion};
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use crate::visit::{Demand, Emotion, VisitType};
 
 /// 性质: what kind of problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -353,6 +356,140 @@ impl TicketState {
     }
 }
 
+/// 回访目标: the share of resolved cases of each kind that get a revisit (DOMAIN.md: complaints
+/// 50 %, repairs 30 %, events 10 %, key customers 100 %); admins change them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisitTargets {
+    pub percent_by_type: BTreeMap<VisitType, u8>,
+    /// Key customers (class A or VIP) are always revisited.
+    pub key_customers_percent: u8,
+}
+
+impl Default for RevisitTargets {
+    fn default() -> Self {
+        RevisitTargets {
+            percent_by_type: BTreeMap::from([
+                (VisitType::Complaint, 50),
+                (VisitType::Repair, 30),
+                (VisitType::Event, 10),
+            ]),
+            key_customers_percent: 100,
+        }
+    }
+}
+
+impl RevisitTargets {
+    /// The target for a case of this kind.
+    pub fn target(&self, kind: VisitType, key_customer: bool) -> u8 {
+        let by_type = self.percent_by_type.get(&kind).copied().unwrap_or(0);
+        if key_customer {
+            by_type.max(self.key_customers_percent)
+        } else {
+            by_type
+        }
+    }
+
+    /// Whether a resolved case gets a revisit. Deterministic in the ticket id (the same
+    /// answer on every device and server), and spread evenly so the share of revisited cases
+    /// meets the target. Anonymous complaints cannot be revisited: they keep a written reply.
+    pub fn wants_revisit(
+        &self,
+        id: Uuid,
+        kind: VisitType,
+        key_customer: bool,
+        anonymous: bool,
+    ) -> bool {
+        if anonymous {
+            return false;
+        }
+        // The low 64 bits of a random v4 id are uniform enough for a percentage.
+        let bucket = (id.as_u128() as u64 % 100) as u8;
+        bucket < self.target(kind, key_customer)
+    }
+}
+
+/// Revisit coverage of one kind over a period, for the supervisor's view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub resolved: u32,
+    pub revisited: u32,
+    pub target_percent: u8,
+}
+
+impl Coverage {
+    pub fn percent(&self) -> u8 {
+        if self.resolved == 0 {
+            return 100;
+        }
+        ((self.revisited as u64 * 100) / self.resolved as u64).min(100) as u8
+    }
+
+    pub fn meets_target(&self) -> bool {
+        self.percent() >= self.target_percent
+    }
+}
+
+/// What identifies "the same problem from the same customer" at intake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey<'a> {
+    pub customer_id: Option<Uuid>,
+    /// Masked or full contact, compared as given.
+    pub contact: Option<&'a str>,
+    pub sub_problem: &'a str,
+    pub reported_at: DateTime<Utc>,
+}
+
+/// Likely the same report (any channel): same customer (or, for unregistered reporters, the
+/// same contact) and the same sub-problem within `window`. The user confirms the link; this
+/// only offers it.
+pub fn likely_duplicate(a: &DuplicateKey, b: &DuplicateKey, window: Duration) -> bool {
+    let same_person = match (a.customer_id, b.customer_id) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.contact.is_some() && a.contact == b.contact,
+    };
+    same_person && a.sub_problem == b.sub_problem && (a.reported_at - b.reported_at).abs() <= window
+}
+
+/// One field's change, kept in the ticket's history so no overwrite is ever silent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: serde_json::Value,
+    pub new: serde_json::Value,
+    pub by: Uuid,
+    /// Device time of the edit.
+    pub at: DateTime<Utc>,
+    /// The edit was made against an older value than the one it replaced (an offline edit
+    /// that crossed another): the overwritten value is kept here and flagged.
+    pub concurrent: bool,
+}
+
+/// Merges an edit of one field in arrival order: the edit wins, and the value it replaces
+/// goes to history. `base` is the value the editor saw; if the stored value differs, another
+/// edit came in between and the change is flagged as concurrent.
+pub fn merge_field(
+    field: &str,
+    stored: &serde_json::Value,
+    base: Option<&serde_json::Value>,
+    incoming: serde_json::Value,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> Option<FieldChange> {
+    if stored == &incoming {
+        return None;
+    }
+    Some(FieldChange {
+        field: field.to_owned(),
+        old: stored.clone(),
+        new: incoming,
+        by,
+        at,
+        concurrent: base.is_some_and(|b| b != stored),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,6 +681,127 @@ mod tests {
         for (from, action) in bad {
             assert_eq!(from.apply(action), Err(TransitionError { from, action }));
         }
+    }
+
+    #[test]
+    fn revisit_targets_pick_about_their_share_and_never_anonymous_cases() {
+        let t = RevisitTargets::default();
+        let ids = (0..1000u128).map(|i| Uuid::from_u128(i * 7919 + 13));
+        let share = |kind, key| {
+            ids.clone()
+                .filter(|id| t.wants_revisit(*id, kind, key, false))
+                .count()
+        };
+        assert_eq!(share(VisitType::Complaint, false), 500);
+        assert_eq!(share(VisitType::Repair, false), 300);
+        assert_eq!(share(VisitType::Event, false), 100);
+        assert_eq!(share(VisitType::Care, false), 0);
+        assert_eq!(share(VisitType::Event, true), 1000);
+        assert!(!t.wants_revisit(Uuid::from_u128(1), VisitType::Complaint, true, true));
+        let id = Uuid::from_u128(42);
+        assert_eq!(
+            t.wants_revisit(id, VisitType::Complaint, false, false),
+            t.wants_revisit(id, VisitType::Complaint, false, false)
+        );
+    }
+
+    #[test]
+    fn coverage_is_measured_against_the_target() {
+        let c = |resolved, revisited, target| Coverage {
+            resolved,
+            revisited,
+            target_percent: target,
+        };
+        assert_eq!(c(10, 5, 50).percent(), 50);
+        assert!(c(10, 5, 50).meets_target());
+        assert!(!c(10, 2, 30).meets_target());
+        assert_eq!(c(0, 0, 100).percent(), 100);
+        assert_eq!(c(3, 1, 30).percent(), 33);
+    }
+
+    #[test]
+    fn duplicates_are_the_same_person_and_sub_problem_within_the_window() {
+        use chrono::TimeZone;
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
+        let key = |customer: Option<u128>,
+                   contact: Option<&'static str>,
+                   sub: &'static str,
+                   hours: i64| DuplicateKey {
+            customer_id: customer.map(Uuid::from_u128),
+            contact,
+            sub_problem: sub,
+            reported_at: t0 + Duration::hours(hours),
+        };
+        let week = Duration::days(7);
+        let a = key(Some(1), None, "attitude", 0);
+        let table = [
+            (key(Some(1), None, "attitude", 30), true),
+            (key(Some(1), None, "attitude", -30), true),
+            (key(Some(1), None, "attitude", 24 * 8), false),
+            (key(Some(2), None, "attitude", 1), false),
+            (key(Some(1), None, "slow_response", 1), false),
+            (key(None, Some("138****5678"), "attitude", 1), false),
+        ];
+        for (i, (b, want)) in table.into_iter().enumerate() {
+            assert_eq!(likely_duplicate(&a, &b, week), want, "case {i}");
+        }
+        let anon = key(None, Some("138****5678"), "attitude", 0);
+        assert!(likely_duplicate(
+            &anon,
+            &key(None, Some("138****5678"), "attitude", 2),
+            week
+        ));
+        assert!(!likely_duplicate(
+            &key(None, None, "attitude", 0),
+            &key(None, None, "attitude", 0),
+            week
+        ));
+    }
+
+    #[test]
+    fn concurrent_edits_keep_the_overwritten_value_in_history() {
+        use serde_json::json;
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let by = Uuid::from_u128(5);
+        assert_eq!(
+            merge_field(
+                "assignee",
+                &json!("a"),
+                Some(&json!("a")),
+                json!("a"),
+                by,
+                at
+            ),
+            None
+        );
+        let plain = merge_field(
+            "assignee",
+            &json!("a"),
+            Some(&json!("a")),
+            json!("b"),
+            by,
+            at,
+        )
+        .unwrap();
+        assert_eq!(
+            (plain.old, plain.new, plain.concurrent),
+            (json!("a"), json!("b"), false)
+        );
+        // Device 2 edited from "a" while device 1's "b" arrived first: "c" wins (arrival
+        // order) and "b" is kept, flagged.
+        let crossed = merge_field(
+            "assignee",
+            &json!("b"),
+            Some(&json!("a")),
+            json!("c"),
+            by,
+            at,
+        )
+        .unwrap();
+        assert_eq!(
+            (crossed.old, crossed.new, crossed.concurrent),
+            (json!("b"), json!("c"), true)
+        );
     }
 
     #[test]
