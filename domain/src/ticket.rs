@@ -490,6 +490,217 @@ pub fn merge_field(
     })
 }
 
+/// Where a report came in (DOMAIN.md: proactive, passive, social media).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntakeChannel {
+    /// Found on a follow-up visit.
+    Visit,
+    Survey,
+    Hotline,
+    App,
+    Shop,
+    SocialMedia,
+}
+
+pub const MAX_DESCRIPTION: usize = 2000;
+pub const MAX_NOTE: usize = 2000;
+pub const MAX_REPORTER: usize = 64;
+pub const MAX_CONTACT: usize = 32;
+
+/// The `data` of `ticket.create` (意见登记): the intake fields of DOMAIN.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketIntake {
+    /// Registered customer, or `None` for an anonymous or unregistered reporter.
+    #[serde(default)]
+    pub customer_id: Option<Uuid>,
+    /// How the reporter called themselves (may be partial: "王女士"); empty if anonymous.
+    #[serde(default)]
+    pub reporter: String,
+    /// A reachable contact; kept full on the server only, masked everywhere else.
+    #[serde(default)]
+    pub contact: Option<String>,
+    pub channel: IntakeChannel,
+    pub nature: Nature,
+    pub sub_problem: String,
+    /// The concrete description, in the customer's words where possible.
+    pub description: String,
+    #[serde(default)]
+    pub emotion: Option<Emotion>,
+    pub demand: DemandKind,
+    #[serde(default)]
+    pub personal_injury: bool,
+    #[serde(default)]
+    pub property_loss: bool,
+    /// The visit that found the problem.
+    #[serde(default)]
+    pub visit_id: Option<Uuid>,
+    /// An existing ticket this report duplicates (the user accepted the offered link): the
+    /// report is recorded on that ticket and counted, not opened again.
+    #[serde(default)]
+    pub duplicate_of: Option<Uuid>,
+}
+
+impl TicketIntake {
+    /// No name and no contact: it cannot be revisited, only answered in writing.
+    pub fn is_anonymous(&self) -> bool {
+        self.customer_id.is_none() && self.contact.as_deref().is_none_or(|c| c.trim().is_empty())
+    }
+
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        use crate::error::{ValidationError, ValidationKind::*};
+        if !self
+            .nature
+            .sub_problems()
+            .contains(&self.sub_problem.as_str())
+        {
+            return Err(ValidationError::new(
+                "sub_problem",
+                NotAllowed,
+                format!(
+                    "{:?} is not a sub-problem of {:?}",
+                    self.sub_problem, self.nature
+                ),
+            ));
+        }
+        if self.description.trim().is_empty() {
+            return Err(ValidationError::new(
+                "description",
+                Required,
+                "describe the problem",
+            ));
+        }
+        let too_long = [
+            (
+                "description",
+                crate::char_len(&self.description),
+                MAX_DESCRIPTION,
+            ),
+            ("reporter", crate::char_len(&self.reporter), MAX_REPORTER),
+            (
+                "contact",
+                self.contact.as_deref().map_or(0, crate::char_len),
+                MAX_CONTACT,
+            ),
+        ];
+        if let Some((field, _, max)) = too_long.iter().find(|(_, len, max)| len > max) {
+            return Err(ValidationError::new(
+                field,
+                TooLong,
+                format!("{field} is limited to {max} characters"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// What the grading rules see; `similar_reports` comes from the server's count.
+    pub fn facts(&self, similar_reports: BTreeMap<u32, u32>) -> Facts {
+        Facts {
+            nature: Some(self.nature),
+            sub_problem: self.sub_problem.clone(),
+            emotion: self.emotion,
+            demand: Some(self.demand),
+            personal_injury: self.personal_injury,
+            property_loss: self.property_loss,
+            similar_reports,
+        }
+    }
+}
+
+/// The `data` of `ticket.update`: one user's change to a ticket, made online or offline.
+/// Fields in `set` are merged one by one in arrival order ([`merge_field`]); `base` holds
+/// the values the user saw, so a crossing edit is detected and kept in history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketUpdate {
+    #[serde(default)]
+    pub action: Option<TicketAction>,
+    #[serde(default)]
+    pub set: TicketFields,
+    #[serde(default)]
+    pub base: TicketFields,
+    /// Appended to the timeline; notes are never overwritten.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Waiting on the customer (pauses the clocks) or not.
+    #[serde(default)]
+    pub waiting_on_customer: Option<bool>,
+}
+
+/// The editable fields of a ticket; `None` leaves a field alone.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<Department>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<TicketPriority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nature: Option<Nature>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_problem: Option<String>,
+    /// 处理结果 / written reply (anonymous complaints keep this as their answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+}
+
+impl TicketUpdate {
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        use crate::error::{ValidationError, ValidationKind::*};
+        let empty = self.action.is_none()
+            && self.set == TicketFields::default()
+            && self.note.is_none()
+            && self.waiting_on_customer.is_none();
+        if empty {
+            return Err(ValidationError::new(
+                "set",
+                Required,
+                "the update changes nothing",
+            ));
+        }
+        if let Some(note) = &self.note {
+            if note.trim().is_empty() {
+                return Err(ValidationError::new("note", Required, "the note is empty"));
+            }
+            if crate::char_len(note) > MAX_NOTE {
+                return Err(ValidationError::new(
+                    "note",
+                    TooLong,
+                    format!("a note is limited to {MAX_NOTE} characters"),
+                ));
+            }
+        }
+        if let (Some(n), Some(sub)) = (self.set.nature, &self.set.sub_problem)
+            && !n.sub_problems().contains(&sub.as_str())
+        {
+            return Err(ValidationError::new(
+                "sub_problem",
+                NotAllowed,
+                format!("{sub:?} is not a sub-problem of {n:?}"),
+            ));
+        }
+        if self.action == Some(TicketAction::Resolve)
+            && self
+                .set
+                .resolution
+                .as_deref()
+                .is_none_or(|r| r.trim().is_empty())
+        {
+            return Err(ValidationError::new(
+                "resolution",
+                Required,
+                "resolving a ticket needs its resolution written down",
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -801,6 +1012,154 @@ mod tests {
         assert_eq!(
             (crossed.old, crossed.new, crossed.concurrent),
             (json!("b"), json!("c"), true)
+        );
+    }
+
+    fn intake() -> TicketIntake {
+        TicketIntake {
+            customer_id: Some(Uuid::from_u128(1)),
+            reporter: "王女士".into(),
+            contact: None,
+            channel: IntakeChannel::Hotline,
+            nature: Nature::Service,
+            sub_problem: "attitude".into(),
+            description: "客服未等我说完就挂断电话".into(),
+            emotion: Some(Emotion::Angry),
+            demand: DemandKind::Emotional,
+            personal_injury: false,
+            property_loss: false,
+            visit_id: None,
+            duplicate_of: None,
+        }
+    }
+
+    #[test]
+    fn intake_needs_a_known_sub_problem_and_a_description() {
+        assert_eq!(intake().validate(), Ok(()));
+        let field = |i: TicketIntake| i.validate().unwrap_err().field;
+        assert_eq!(
+            field(TicketIntake {
+                sub_problem: "quality_defect".into(),
+                ..intake()
+            }),
+            "sub_problem"
+        );
+        assert_eq!(
+            field(TicketIntake {
+                description: " ".into(),
+                ..intake()
+            }),
+            "description"
+        );
+        assert_eq!(
+            field(TicketIntake {
+                description: "长".repeat(MAX_DESCRIPTION + 1),
+                ..intake()
+            }),
+            "description"
+        );
+        assert_eq!(
+            field(TicketIntake {
+                contact: Some("1".repeat(MAX_CONTACT + 1)),
+                ..intake()
+            }),
+            "contact"
+        );
+    }
+
+    #[test]
+    fn a_report_without_name_or_contact_is_anonymous() {
+        assert!(!intake().is_anonymous());
+        let anon = TicketIntake {
+            customer_id: None,
+            reporter: String::new(),
+            ..intake()
+        };
+        assert!(anon.is_anonymous());
+        assert!(
+            !TicketIntake {
+                contact: Some("13812345678".into()),
+                ..anon.clone()
+            }
+            .is_anonymous()
+        );
+        assert!(
+            TicketIntake {
+                contact: Some("  ".into()),
+                ..anon
+            }
+            .is_anonymous()
+        );
+    }
+
+    #[test]
+    fn the_intake_grades_through_the_rules() {
+        let g = GradingRules::default().grade(
+            &TicketIntake {
+                property_loss: true,
+                ..intake()
+            }
+            .facts(BTreeMap::new()),
+        );
+        assert_eq!(
+            (g.impact, g.priority),
+            (Impact::Urgent, TicketPriority::High)
+        );
+    }
+
+    #[test]
+    fn updates_must_change_something_and_resolutions_are_written_down() {
+        let none = TicketUpdate {
+            action: None,
+            set: TicketFields::default(),
+            base: TicketFields::default(),
+            note: None,
+            waiting_on_customer: None,
+        };
+        let field = |u: TicketUpdate| u.validate().err().map(|e| e.field);
+        assert_eq!(field(none.clone()), Some("set"));
+        assert_eq!(
+            field(TicketUpdate {
+                note: Some("已联系客户".into()),
+                ..none.clone()
+            }),
+            None
+        );
+        assert_eq!(
+            field(TicketUpdate {
+                note: Some("".into()),
+                ..none.clone()
+            }),
+            Some("note")
+        );
+        assert_eq!(
+            field(TicketUpdate {
+                action: Some(TicketAction::Resolve),
+                ..none.clone()
+            }),
+            Some("resolution")
+        );
+        assert_eq!(
+            field(TicketUpdate {
+                action: Some(TicketAction::Resolve),
+                set: TicketFields {
+                    resolution: Some("已更换压缩机".into()),
+                    ..TicketFields::default()
+                },
+                ..none.clone()
+            }),
+            None
+        );
+        assert_eq!(
+            field(TicketUpdate {
+                set: TicketFields {
+                    nature: Some(Nature::Product),
+                    sub_problem: Some("attitude".into()),
+                    ..TicketFields::default()
+                },
+                ..none
+            }),
+            Some("sub_problem")
         );
     }
 
