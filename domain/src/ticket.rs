@@ -701,6 +701,154 @@ impl TicketUpdate {
     }
 }
 
+/// One line of a ticket's append-only timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub by: Uuid,
+    pub by_name: String,
+    pub event: TimelineEvent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TimelineEvent {
+    Note {
+        text: String,
+    },
+    State {
+        from: TicketState,
+        to: TicketState,
+    },
+    /// Another report of the same problem was linked to this ticket.
+    Report {
+        channel: IntakeChannel,
+    },
+    Revisit {
+        visit_id: Uuid,
+        verdict: RevisitVerdict,
+    },
+    /// A clock ran out and the ticket went to the supervisors' queue.
+    Breached {
+        clock: crate::sla::ClockKind,
+    },
+    Review {
+        decision: ReviewDecision,
+        comment: String,
+    },
+}
+
+/// 工单 as the server keeps it and the device shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ticket {
+    pub id: Uuid,
+    pub state: TicketState,
+    /// Contact masked.
+    pub intake: TicketIntake,
+    pub grade: Grade,
+    pub department: Option<Department>,
+    pub assignee: Option<Uuid>,
+    pub resolution: Option<String>,
+    pub waiting_on_customer: bool,
+    pub clocks: Vec<crate::sla::ClockRecord>,
+    pub timeline: Vec<TimelineEntry>,
+    /// Every overwritten field value, oldest first.
+    pub history: Vec<FieldChange>,
+    /// Reports merged into this ticket, this one included.
+    pub reports: u32,
+    /// How many revisits have asked the customer so far.
+    pub revisits: u8,
+    pub review: Option<Review>,
+    pub created_at: DateTime<Utc>,
+    pub version: u64,
+}
+
+/// 主管审核 of a visit record or a ticket resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// 签署意见: signed off.
+    SignOff,
+    /// Returned for correction.
+    Return,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub decision: ReviewDecision,
+    pub by: Uuid,
+    pub comment: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The `data` of `review.decide`: a supervisor's decision on a visit or a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub target: ReviewTarget,
+    pub decision: ReviewDecision,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum ReviewTarget {
+    Visit(Uuid),
+    Ticket(Uuid),
+}
+
+impl ReviewRequest {
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        use crate::error::{ValidationError, ValidationKind::*};
+        if self.decision == ReviewDecision::Return && self.comment.trim().is_empty() {
+            return Err(ValidationError::new(
+                "comment",
+                Required,
+                "say what to correct when returning a record",
+            ));
+        }
+        if crate::char_len(&self.comment) > MAX_NOTE {
+            return Err(ValidationError::new(
+                "comment",
+                TooLong,
+                format!("a comment is limited to {MAX_NOTE} characters"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a revisit found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisitVerdict {
+    /// Satisfied: the ticket closes.
+    Satisfied,
+    /// Unsatisfied: the ticket reopens and another revisit follows its next resolution.
+    Unsatisfied,
+    /// The customer was not reached: the visit task's retry takes over.
+    NotReached,
+}
+
+/// Satisfaction at or above this on a revisit closes the ticket.
+pub const SATISFIED_AT: u8 = 4;
+/// After this many unsatisfied revisits the ticket stays open for the supervisor instead of
+/// chaining more revisits.
+pub const MAX_REVISITS: u8 = 3;
+
+/// Reads a revisit's answer.
+pub fn revisit_verdict(record: &crate::visit::VisitRecord) -> RevisitVerdict {
+    match (record.outcome, record.satisfaction) {
+        (crate::visit::Outcome::Reached, Some(s)) if s >= SATISFIED_AT => RevisitVerdict::Satisfied,
+        (crate::visit::Outcome::Reached, _) => RevisitVerdict::Unsatisfied,
+        _ => RevisitVerdict::NotReached,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1160,6 +1308,68 @@ mod tests {
                 ..none
             }),
             Some("sub_problem")
+        );
+    }
+
+    #[test]
+    fn a_revisit_closes_on_satisfaction_and_reopens_otherwise() {
+        use crate::visit::{Channel, Outcome, VisitRecord};
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let record = |outcome, satisfaction| VisitRecord {
+            satisfaction,
+            ..VisitRecord::new(
+                Uuid::nil(),
+                Channel::Phone,
+                VisitType::Complaint,
+                outcome,
+                at,
+            )
+        };
+        let table = [
+            (Outcome::Reached, Some(5), RevisitVerdict::Satisfied),
+            (
+                Outcome::Reached,
+                Some(SATISFIED_AT),
+                RevisitVerdict::Satisfied,
+            ),
+            (Outcome::Reached, Some(3), RevisitVerdict::Unsatisfied),
+            (Outcome::Reached, Some(1), RevisitVerdict::Unsatisfied),
+            (Outcome::NoAnswer, None, RevisitVerdict::NotReached),
+            (Outcome::Refused, None, RevisitVerdict::NotReached),
+        ];
+        for (outcome, sat, want) in table {
+            assert_eq!(
+                revisit_verdict(&record(outcome, sat)),
+                want,
+                "{outcome:?} {sat:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn returning_a_record_needs_a_comment() {
+        let req = |decision, comment: &str| ReviewRequest {
+            target: ReviewTarget::Visit(Uuid::from_u128(1)),
+            decision,
+            comment: comment.into(),
+        };
+        assert!(req(ReviewDecision::SignOff, "").validate().is_ok());
+        assert!(
+            req(ReviewDecision::Return, "原话请补充完整")
+                .validate()
+                .is_ok()
+        );
+        assert_eq!(
+            req(ReviewDecision::Return, " ")
+                .validate()
+                .unwrap_err()
+                .field,
+            "comment"
+        );
+        let json = serde_json::to_value(req(ReviewDecision::SignOff, "")).unwrap();
+        assert_eq!(
+            json["target"],
+            serde_json::json!({"type": "visit", "id": Uuid::from_u128(1)})
         );
     }
 
