@@ -27,6 +27,9 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("user {0:?} already exists")]
     UsernameTaken(String),
+    /// A client-made id reused with other content, or a change that collides with stored data.
+    #[error("{0}")]
+    Conflict(String),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("too many failed logins; try again in {retry_after_secs} s")]
@@ -65,6 +68,7 @@ impl AppError {
             NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             UsernameTaken(_) => (StatusCode::CONFLICT, ErrorCode::UsernameTaken),
+            Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Database(_) | Migration(_) | Io(_) | Internal(_) => {

@@ -19,6 +19,9 @@ use uuid::Uuid;
 /// The password of every demo login (`huifang serve --demo`).
 pub const DEMO_PASSWORD: &str = "huifang-demo";
 
+/// Past visits the demo seed stores so customer files have a history.
+pub const DEMO_VISITS: u64 = 6;
+
 /// The `huifang` binary under test: `$HUIFANG_BIN`, else the one cargo built next to this test
 /// executable (`target/debug/deps/api-…` → `target/debug/huifang`).
 pub fn huifang_bin() -> PathBuf {
@@ -157,9 +160,9 @@ impl TestServer {
         }
     }
 
-    /// How many visits the server has stored (asked as the demo supervisor).
-    pub async fn stored_visits(&self) -> u64 {
-        self.login("supervisor").await.visits(1, 200).await.total
+    /// How many visits were stored beyond the demo seed's (asked as the demo supervisor).
+    pub async fn pushed_visits(&self) -> u64 {
+        self.login("supervisor").await.visits(1, 200).await.total - DEMO_VISITS
     }
 }
 

@@ -2,7 +2,9 @@
 //! Run `cargo build -p huifang-server` first.
 
 use huifang_domain::{ApiError, MAX_BATCH, User};
-use huifang_tests::{DEMO_PASSWORD, TestServer, cli_user_add, mutation, new_id, visit, visit_data};
+use huifang_tests::{
+    DEMO_PASSWORD, DEMO_VISITS, TestServer, cli_user_add, mutation, new_id, visit, visit_data,
+};
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use serde_json::{Value, json};
@@ -176,9 +178,9 @@ async fn a_supervisor_lists_pushed_visits_newest_first_in_pages() {
 
     let supervisor = server.login("supervisor").await;
     let list = supervisor.visits(1, 50).await;
-    assert_eq!(list.total, 2);
+    assert_eq!(list.total, DEMO_VISITS + 2);
     let ids: Vec<_> = list.visits.iter().map(|v| v.id).collect();
-    assert_eq!(ids, [second.id, first.id], "newest first");
+    assert_eq!(ids[..2], [second.id, first.id], "newest first");
     let newest = &list.visits[0];
     assert_eq!(newest.customer_name, customers[1].name);
     assert_eq!(newest.agent_username, "field");
@@ -186,7 +188,7 @@ async fn a_supervisor_lists_pushed_visits_newest_first_in_pages() {
     assert_eq!(newest.record.verbatim, "师傅上门很准时,问题已经解决了");
 
     let page2 = supervisor.visits(2, 1).await;
-    assert_eq!((page2.total, page2.visits.len()), (2, 1));
+    assert_eq!((page2.total, page2.visits.len()), (DEMO_VISITS + 2, 1));
     assert_eq!(page2.visits[0].id, first.id);
     let res = supervisor
         .get("/api/visits?per_page=201")
@@ -213,7 +215,7 @@ async fn a_replayed_batch_stores_the_visit_once_and_gets_the_same_answer() {
     for _ in 0..2 {
         assert_eq!(field.push(device, &batch).await.unwrap(), first);
     }
-    assert_eq!(server.stored_visits().await, 1);
+    assert_eq!(server.pushed_visits().await, 1);
 }
 
 #[tokio::test]
@@ -227,7 +229,7 @@ async fn a_batch_overlapping_an_acknowledged_one_applies_only_the_new_part() {
     let answer = field.push(device, &all[1..]).await.unwrap();
     assert_eq!(answer.acked_seq, 4);
     assert!(answer.rejected.is_empty(), "{:?}", answer.rejected);
-    assert_eq!(server.stored_visits().await, 4);
+    assert_eq!(server.pushed_visits().await, 4);
 }
 
 #[tokio::test]
@@ -244,18 +246,18 @@ async fn a_gap_stops_processing_and_acked_seq_says_where() {
         .await
         .unwrap();
     assert_eq!(answer.acked_seq, 2, "seq 3 is missing: 4 must wait");
-    assert_eq!(server.stored_visits().await, 2);
+    assert_eq!(server.pushed_visits().await, 2);
 
     let only_later = field.push(device, &[visit(5, customer)]).await.unwrap();
     assert_eq!(only_later.acked_seq, 2);
-    assert_eq!(server.stored_visits().await, 2);
+    assert_eq!(server.pushed_visits().await, 2);
 
     let filled = field
         .push(device, &[visit(3, customer), visit(4, customer)])
         .await
         .unwrap();
     assert_eq!(filled.acked_seq, 4);
-    assert_eq!(server.stored_visits().await, 4);
+    assert_eq!(server.pushed_visits().await, 4);
 }
 
 #[tokio::test]
@@ -277,9 +279,13 @@ async fn an_invalid_mutation_is_rejected_with_its_field_and_the_next_one_still_a
     assert_eq!((r.seq, r.code.as_str()), (1, "invalid"));
     assert_eq!(r.field.as_deref(), Some("satisfaction"));
     assert!(!r.message.is_empty());
+    assert_eq!(
+        server.pushed_visits().await,
+        1,
+        "nothing of the rejected one is stored"
+    );
     let list = server.login("supervisor").await.visits(1, 50).await;
-    let ids: Vec<_> = list.visits.iter().map(|v| v.id).collect();
-    assert_eq!(ids, [good.id], "nothing of the rejected one is stored");
+    assert_eq!(list.visits[0].id, good.id);
 }
 
 #[tokio::test]
@@ -296,7 +302,7 @@ async fn an_unknown_kind_is_rejected() {
         .unwrap();
     assert_eq!(answer.acked_seq, 1);
     assert_eq!(answer.rejected[0].code, "unknown_kind");
-    assert_eq!(server.stored_visits().await, 0);
+    assert_eq!(server.pushed_visits().await, 0);
 }
 
 #[tokio::test]
@@ -307,7 +313,7 @@ async fn an_admin_pushing_a_visit_is_rejected_as_forbidden() {
     let answer = admin.push(new_id(), &[visit(1, customer)]).await.unwrap();
     assert_eq!(answer.acked_seq, 1);
     assert_eq!(answer.rejected[0].code, "forbidden");
-    assert_eq!(server.stored_visits().await, 0);
+    assert_eq!(server.pushed_visits().await, 0);
 }
 
 #[tokio::test]
@@ -319,7 +325,7 @@ async fn a_visit_for_an_unknown_customer_is_rejected_as_a_conflict() {
     let r = &answer.rejected[0];
     assert_eq!(r.code, "conflict");
     assert_eq!(r.field.as_deref(), Some("customer_id"));
-    assert_eq!(server.stored_visits().await, 0);
+    assert_eq!(server.pushed_visits().await, 0);
 }
 
 #[tokio::test]
@@ -339,7 +345,7 @@ async fn a_visit_id_used_twice_is_rejected_as_a_conflict() {
         (answer.rejected[0].seq, answer.rejected[0].code.as_str()),
         (2, "conflict")
     );
-    assert_eq!(server.stored_visits().await, 1);
+    assert_eq!(server.pushed_visits().await, 1);
 }
 
 #[tokio::test]
@@ -361,7 +367,7 @@ async fn a_device_id_used_by_another_user_is_refused() {
         .unwrap_err();
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["code"], "device_owned");
-    assert_eq!(server.stored_visits().await, 1);
+    assert_eq!(server.pushed_visits().await, 1);
 }
 
 #[tokio::test]
@@ -382,7 +388,7 @@ async fn a_badly_ordered_or_oversized_batch_is_refused_whole() {
         .collect();
     let (status, _) = field.push(new_id(), &too_many).await.unwrap_err();
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(server.stored_visits().await, 0);
+    assert_eq!(server.pushed_visits().await, 0);
 }
 
 #[tokio::test]
@@ -479,7 +485,8 @@ async fn pull_returns_masked_contacts_and_an_advancing_cursor() {
     }
     let versions: Vec<_> = first.customers.iter().map(|c| c.version).collect();
     assert!(versions.is_sorted(), "ordered by version");
-    assert_eq!(first.cursor, *versions.last().unwrap());
+    let newest = first.tasks.iter().map(|t| t.version).max().unwrap();
+    assert!(first.cursor >= newest && first.cursor >= *versions.last().unwrap());
 
     let again = agent.pull(first.cursor).await;
     assert!(again.customers.is_empty());
@@ -608,4 +615,577 @@ async fn app_routes_fall_back_to_index_html_which_is_never_cached() {
         StatusCode::NOT_FOUND,
         "an old build's file is not the app shell"
     );
+}
+
+// --- The field visit: tasks, scripts, surveys, settings, proof, customer files. ---
+
+use huifang_domain::script::Script;
+use huifang_domain::survey::Survey;
+use huifang_domain::task::{QuietHours, TaskSource, TaskStatus, VisitTask};
+use huifang_domain::{CustomerFile, MAX_PULL, RevealedContact, VisitList, VisitRecord};
+use huifang_tests::Session;
+
+/// Everything a user's pulls deliver from `since` on, following `more` to the end.
+async fn pull_all(session: &Session, since: u64) -> huifang_domain::PullResponse {
+    let mut all = session.pull(since).await;
+    while all.more {
+        let page = session.pull(all.cursor).await;
+        all.customers.extend(page.customers);
+        all.tasks.extend(page.tasks);
+        all.scripts.extend(page.scripts);
+        all.surveys.extend(page.surveys);
+        all.settings = page.settings.or(all.settings);
+        all.cursor = page.cursor;
+        all.more = page.more;
+    }
+    all
+}
+
+fn survey_titled<'a>(surveys: &'a [Survey], title: &str) -> &'a Survey {
+    surveys.iter().find(|s| s.title == title).expect(title)
+}
+
+fn script_titled<'a>(scripts: &'a [Script], title: &str) -> &'a Script {
+    scripts.iter().find(|s| s.title == title).expect(title)
+}
+
+/// A reached on-site visit with the customer's signature and a position fix.
+fn on_site_data(customer: uuid::Uuid) -> Value {
+    let mut data = visit_data(customer);
+    data["channel"] = json!("on_site");
+    data["signature"] = json!({"width": 600, "height": 200,
+        "strokes": [[[10, 100], [30, 90], [50, 80], [70, 95], [90, 110]],
+                    [[200, 50], [220, 60], [240, 70], [260, 80], [280, 90], [300, 100]]]});
+    data["place"] = json!({"status": "fix", "lat_e6": 31_230_416, "lon_e6": 121_473_701,
+        "accuracy_m": 12, "at": chrono::Utc::now() - chrono::Duration::minutes(6)});
+    data
+}
+
+async fn supervisor_visits(server: &TestServer, query: &str) -> VisitList {
+    let res = server
+        .login("supervisor")
+        .await
+        .get(&format!("/api/visits?{query}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{query}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn pull_delivers_the_users_tasks_the_scripts_the_surveys_and_the_settings() {
+    let server = TestServer::start();
+    let field = server.login("field").await;
+    let first = field.pull(0).await;
+    let settings = first.settings.expect("settings on a first pull");
+    assert_eq!(settings.company, "惠方电器");
+    assert_eq!(settings.utc_offset_minutes, 480);
+    assert_eq!(settings.quiet_hours, QuietHours::default());
+    assert_eq!(first.scripts.len(), 4);
+    for s in &first.scripts {
+        assert_eq!(s.check(), Ok(()), "{}", s.title);
+    }
+    assert_eq!(first.surveys.len(), 2);
+    for s in &first.surveys {
+        assert_eq!(s.check_template(), Ok(()), "{}", s.title);
+    }
+    assert!(first.tasks.len() >= 4, "{:?}", first.tasks);
+    for t in &first.tasks {
+        assert_eq!(t.assignee, field.user.id, "only the user's own tasks");
+        assert_eq!(t.status, TaskStatus::Open);
+    }
+    let agent_tasks = server.login("agent").await.pull(0).await.tasks;
+    assert!(agent_tasks.iter().all(|t| !first.tasks.contains(t)));
+
+    let again = field.pull(first.cursor).await;
+    assert!(again.tasks.is_empty() && again.scripts.is_empty() && again.surveys.is_empty());
+    assert_eq!(again.settings, None, "settings only when they changed");
+    assert_eq!(again.cursor, first.cursor);
+}
+
+#[tokio::test]
+async fn pull_pages_across_all_kinds_and_loses_nothing() {
+    let server = TestServer::start();
+    let field = server.login("field").await;
+    let whole = field.pull(0).await;
+    assert!(!whole.more);
+    {
+        let mut db = rusqlite::Connection::open(&server.db).unwrap();
+        db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+        let tx = db.transaction().unwrap();
+        for i in 0..600 {
+            let version: i64 = tx
+                .query_row(
+                    "UPDATE server_version SET value = value + 1 RETURNING value",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            tx.execute(
+                "INSERT INTO customers (id, name, class, vip, contact, summary, version)
+                 VALUES (?1, ?2, 'C', 0, '13900000000', '', ?3)",
+                rusqlite::params![new_id().to_string(), format!("客户{i}"), version],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let mut since = 0;
+    let mut pages = Vec::new();
+    loop {
+        let page = field.pull(since).await;
+        let items = page.customers.len()
+            + page.tasks.len()
+            + page.scripts.len()
+            + page.surveys.len()
+            + usize::from(page.settings.is_some());
+        assert!(items <= MAX_PULL, "a page holds at most {MAX_PULL}");
+        assert!(page.cursor > since || !page.more, "the cursor moves on");
+        since = page.cursor;
+        let more = page.more;
+        pages.push((items, page));
+        if !more {
+            break;
+        }
+    }
+    assert_eq!(pages.len(), 2, "612 customers and the rest make two pages");
+    assert_eq!(pages[0].0, MAX_PULL);
+    let all = pull_all(&field, 0).await;
+    assert_eq!(all.customers.len(), 612);
+    assert_eq!(all.tasks, whole.tasks);
+    assert_eq!(all.scripts, whole.scripts);
+    assert_eq!(all.surveys, whole.surveys);
+    assert_eq!(all.settings, whole.settings);
+    let mut ids: Vec<_> = all.customers.iter().map(|c| c.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 612, "no customer twice");
+}
+
+#[tokio::test]
+async fn a_visit_with_survey_answers_signature_and_place_is_stored_whole() {
+    let server = TestServer::start();
+    let field = server.login("field").await;
+    let pulled = field.pull(0).await;
+    let survey = survey_titled(&pulled.surveys, "满意度调查");
+    let script = script_titled(&pulled.scripts, "满意度回访");
+    let customer = pulled.customers[0].id;
+    let mut data = on_site_data(customer);
+    data["visit_type"] = json!("satisfaction");
+    data["duration_secs"] = json!(388);
+    data["script"] = json!({"script_id": script.id, "version": script.version,
+        "audience": "elderly", "steps_done": ["opening", "identity", "survey"]});
+    data["survey"] = json!({"survey_id": survey.id, "version": survey.version, "answers": {
+        "overall": 2, "what_went_wrong": ["响应速度", "收费"], "resolved": false, "nps": 3,
+        "mood": 1, "contact_by": ["电话"], "advice": "预约后等了三天才有人上门"}});
+    let sent: VisitRecord = serde_json::from_value(data.clone()).unwrap();
+    let m = mutation(1, "visit.record", data);
+    let answer = field
+        .push(new_id(), std::slice::from_ref(&m))
+        .await
+        .unwrap();
+    assert!(answer.rejected.is_empty(), "{:?}", answer.rejected);
+
+    let list = supervisor_visits(&server, &format!("customer={customer}")).await;
+    let stored = list.visits.iter().find(|v| v.id == m.id).expect("stored");
+    assert_eq!(stored.record, sent, "nothing of the record is dropped");
+    assert!(stored.record.signature.is_some() && stored.record.place.is_some());
+    assert!(list.visits.iter().all(|v| v.customer_id == customer));
+}
+
+#[tokio::test]
+async fn invalid_survey_answers_are_rejected_naming_the_question_and_nothing_is_written() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let pulled = agent.pull(0).await;
+    let survey = survey_titled(&pulled.surveys, "满意度调查");
+    let mut data = visit_data(pulled.customers[0].id);
+    data["survey"] = json!({"survey_id": survey.id, "version": survey.version, "answers": {
+        "overall": 1, "resolved": true, "nps": 5, "contact_by": ["短信"]}});
+    let answer = agent
+        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .await
+        .unwrap();
+    let r = &answer.rejected[0];
+    assert_eq!(r.code, "invalid");
+    assert_eq!(r.field.as_deref(), Some("survey.what_went_wrong"));
+    assert!(r.message.contains("哪方面让您不满意"), "{}", r.message);
+    assert_eq!(server.pushed_visits().await, 0);
+}
+
+#[tokio::test]
+async fn an_unknown_script_version_is_a_conflict() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let pulled = agent.pull(0).await;
+    let script = &pulled.scripts[0];
+    let mut data = visit_data(pulled.customers[0].id);
+    data["script"] = json!({"script_id": script.id, "version": script.version + 98,
+        "audience": "standard", "steps_done": []});
+    let answer = agent
+        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .await
+        .unwrap();
+    let r = &answer.rejected[0];
+    assert_eq!(
+        (r.code.as_str(), r.field.as_deref()),
+        ("conflict", Some("script"))
+    );
+    assert_eq!(server.pushed_visits().await, 0);
+}
+
+#[tokio::test]
+async fn a_visit_naming_another_users_task_is_a_conflict() {
+    let server = TestServer::start();
+    let agent_task = server.login("agent").await.pull(0).await.tasks[0].clone();
+    let field = server.login("field").await;
+    let mut data = visit_data(agent_task.customer_id);
+    data["task_id"] = json!(agent_task.id);
+    let answer = field
+        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .await
+        .unwrap();
+    let r = &answer.rejected[0];
+    assert_eq!(
+        (r.code.as_str(), r.field.as_deref()),
+        ("conflict", Some("task_id"))
+    );
+    assert!(r.message.contains("someone else"), "{}", r.message);
+    assert_eq!(server.pushed_visits().await, 0);
+}
+
+#[tokio::test]
+async fn a_visit_completing_a_task_marks_it_done_in_the_next_pull() {
+    let server = TestServer::start();
+    let field = server.login("field").await;
+    let first = field.pull(0).await;
+    let task = first.tasks[0].clone();
+    let mut data = on_site_data(task.customer_id);
+    data["visit_type"] = json!(task.visit_type);
+    data["task_id"] = json!(task.id);
+    let answer = field
+        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .await
+        .unwrap();
+    assert!(answer.rejected.is_empty(), "{:?}", answer.rejected);
+    let next = field.pull(first.cursor).await;
+    let done = next
+        .tasks
+        .iter()
+        .find(|t| t.id == task.id)
+        .expect("delivered");
+    assert_eq!(done.status, TaskStatus::Done);
+    assert!(done.version > task.version);
+    assert!(
+        next.tasks.iter().all(|t| t.source == TaskSource::Plan),
+        "reached: no retry"
+    );
+
+    let again = data_again(&task);
+    let answer = field.push(new_id(), &[again]).await.unwrap();
+    assert_eq!(
+        answer.rejected[0].code, "conflict",
+        "a done task takes no second visit"
+    );
+}
+
+fn data_again(task: &VisitTask) -> huifang_domain::Mutation {
+    let mut data = on_site_data(task.customer_id);
+    data["task_id"] = json!(task.id);
+    mutation(1, "visit.record", data)
+}
+
+#[tokio::test]
+async fn a_no_answer_visit_schedules_a_phone_retry_outside_quiet_hours() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let first = agent.pull(0).await;
+    let mut data = visit_data(first.customers[3].id);
+    for field in ["satisfaction", "emotion", "demand"] {
+        data[field] = Value::Null;
+    }
+    data["verbatim"] = json!("");
+    data["outcome"] = json!("no_answer");
+    let contacted: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(data["contacted_at"].clone()).unwrap();
+    let m = mutation(1, "visit.record", data);
+    let answer = agent
+        .push(new_id(), std::slice::from_ref(&m))
+        .await
+        .unwrap();
+    assert!(answer.rejected.is_empty(), "{:?}", answer.rejected);
+
+    let next = agent.pull(first.cursor).await;
+    let [retry] = next.tasks.as_slice() else {
+        panic!("one retry task expected: {:?}", next.tasks);
+    };
+    assert_eq!(retry.attempt, 2);
+    assert_eq!(
+        retry.source,
+        TaskSource::Retry {
+            previous_visit: m.id
+        }
+    );
+    assert_eq!(retry.assignee, agent.user.id);
+    assert_eq!(retry.customer_id, first.customers[3].id);
+    assert_eq!(retry.planned_channel, huifang_domain::Channel::Phone);
+    assert_eq!(retry.status, TaskStatus::Open);
+    assert!(retry.due_from >= contacted + chrono::Duration::hours(2));
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    assert!(
+        !QuietHours::default().is_quiet(retry.due_from, beijing),
+        "{}",
+        retry.due_from
+    );
+}
+
+#[tokio::test]
+async fn an_on_site_visit_without_a_signature_is_rejected() {
+    let server = TestServer::start();
+    let field = server.login("field").await;
+    let mut data = on_site_data(a_customer(&server).await);
+    data.as_object_mut().unwrap().remove("signature");
+    let answer = field
+        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .await
+        .unwrap();
+    let r = &answer.rejected[0];
+    assert_eq!(
+        (r.code.as_str(), r.field.as_deref()),
+        ("invalid", Some("signature"))
+    );
+    assert_eq!(server.pushed_visits().await, 0);
+}
+
+#[tokio::test]
+async fn escalated_visits_are_listed_for_a_supervisor_and_forbidden_to_field_staff() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let mut data = visit_data(a_customer(&server).await);
+    data["escalate"] = json!(true);
+    data["emotion"] = json!("angry");
+    let urgent = mutation(1, "visit.record", data);
+    let calm = visit(2, a_customer(&server).await);
+    agent
+        .push(new_id(), &[urgent.clone(), calm.clone()])
+        .await
+        .unwrap();
+
+    let list = supervisor_visits(&server, "escalated=true").await;
+    assert!(list.visits.iter().all(|v| v.record.escalate));
+    assert_eq!(list.visits.len() as u64, list.total);
+    let ids: Vec<_> = list.visits.iter().map(|v| v.id).collect();
+    assert!(
+        ids.contains(&urgent.id) && !ids.contains(&calm.id),
+        "{ids:?}"
+    );
+
+    let res = server
+        .login("field")
+        .await
+        .get("/api/visits?escalated=true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_supervisor_plans_a_task_for_field_staff_idempotently() {
+    let server = TestServer::start();
+    let supervisor = server.login("supervisor").await;
+    let field = server.login("field").await;
+    let res = supervisor
+        .get("/api/users?role=field")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let users: Vec<User> = res.json().await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0], field.user);
+    let before = field.pull(0).await;
+
+    let now = chrono::Utc::now();
+    let new = json!({"id": new_id(), "customer_id": before.customers[2].id,
+        "assignee": field.user.id, "visit_type": "repair", "planned_channel": "on_site",
+        "priority": "high", "due_from": now, "due_until": now + chrono::Duration::hours(8),
+        "note": "复查空调外机"});
+    let created = supervisor
+        .post("/api/tasks")
+        .json(&new)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: VisitTask = created.json().await.unwrap();
+    assert_eq!((created.attempt, created.status), (1, TaskStatus::Open));
+
+    let replay = supervisor
+        .post("/api/tasks")
+        .json(&new)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::OK);
+    assert_eq!(replay.json::<VisitTask>().await.unwrap(), created);
+
+    let mut other = new.clone();
+    other["note"] = json!("别的内容");
+    let clash = supervisor
+        .post("/api/tasks")
+        .json(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(clash.status(), StatusCode::CONFLICT);
+    assert_eq!(error_of(clash).await.error.code, "conflict");
+
+    let mut bad = new.clone();
+    bad["id"] = json!(new_id());
+    bad["due_until"] = json!(now - chrono::Duration::hours(1));
+    let res = supervisor
+        .post("/api/tasks")
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        error_of(res).await.error.field.as_deref(),
+        Some("due_until")
+    );
+
+    let res = field.post("/api/tasks").json(&new).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let pulled = field.pull(before.cursor).await;
+    assert_eq!(
+        pulled.tasks,
+        std::slice::from_ref(&created),
+        "the assignee's next pull has it"
+    );
+    let listed: Vec<VisitTask> = supervisor
+        .get(&format!(
+            "/api/tasks?status=open&assignee={}",
+            field.user.id
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.contains(&created));
+    assert!(listed.iter().all(|t| t.assignee == field.user.id));
+    let agent = server.login("agent").await;
+    let res = agent
+        .get(&format!("/api/tasks?assignee={}", field.user.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = field.get("/api/users").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn revealing_a_contact_gives_the_full_number_and_leaves_an_audit_row() {
+    let server = TestServer::start();
+    let field = server.login("field").await;
+    let wang = field
+        .customers()
+        .await
+        .into_iter()
+        .find(|c| c.name == "王女士")
+        .unwrap();
+    let res = field
+        .post(&format!("/api/customers/{}/reveal", wang.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let revealed: RevealedContact = res.json().await.unwrap();
+    assert_eq!(revealed.contact, "13812345678");
+
+    let db = rusqlite::Connection::open(&server.db).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    let (who, after): (String, String) = db
+        .query_row(
+            "SELECT user_id, after FROM audit_log WHERE action = 'contact.reveal' AND entity_id = ?1",
+            [wang.id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(who, field.user.id.to_string());
+    assert!(
+        !after.contains("13812345678"),
+        "the trail never holds the number"
+    );
+
+    let admin = server.login("admin").await;
+    let res = admin
+        .post(&format!("/api/customers/{}/reveal", wang.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = field
+        .post(&format!("/api/customers/{}/reveal", new_id()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_customer_file_lists_past_visits_newest_first() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let liu = agent
+        .customers()
+        .await
+        .into_iter()
+        .find(|c| c.name == "刘先生")
+        .unwrap();
+    let file = |session: &Session| {
+        let path = format!("/api/customers/{}/file", liu.id);
+        let req = session.get(&path);
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<CustomerFile>().await.unwrap()
+        }
+    };
+    let before = file(&agent).await;
+    assert_eq!(before.customer.contact_masked, "139****4321");
+    assert!(before.visits.len() >= 2, "the demo history");
+    assert!(
+        before
+            .visits
+            .iter()
+            .any(|v| v.record.verbatim.contains("冰箱说好周六送"))
+    );
+    let times: Vec<_> = before
+        .visits
+        .iter()
+        .map(|v| v.record.contacted_at)
+        .collect();
+    assert!(times.is_sorted_by(|a, b| a >= b), "newest first: {times:?}");
+
+    let m = visit(1, liu.id);
+    agent
+        .push(new_id(), std::slice::from_ref(&m))
+        .await
+        .unwrap();
+    let after = file(&server.login("supervisor").await).await;
+    assert_eq!(after.visits[0].id, m.id);
+
+    let res = agent
+        .get(&format!("/api/customers/{}/file", new_id()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

@@ -6,19 +6,23 @@ mod extract;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing::{get, post};
 use chrono::Utc;
+use huifang_domain::task::{NewTask, TaskStatus, VisitTask};
 use huifang_domain::{
-    LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse, Role, User, VisitList,
+    CustomerFile, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
+    RevealedContact, Role, User, VisitList,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::{AppError, Result};
+use crate::store::{TaskFilter, TaskSaved, VisitFilter};
 use extract::{AuthUser, BODY_LIMIT, JsonBody, QueryParams};
 
 /// Largest `per_page` of `GET /api/visits`: a supervisor's screen, not an export.
@@ -34,6 +38,10 @@ pub fn router() -> Router<AppState> {
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
         .route("/visits", get(list_visits))
+        .route("/tasks", get(list_tasks).post(create_task))
+        .route("/users", get(list_users))
+        .route("/customers/{id}/file", get(customer_file))
+        .route("/customers/{id}/reveal", post(reveal_contact))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -90,19 +98,23 @@ struct PullParams {
 
 async fn pull(
     State(state): State<AppState>,
-    _auth: AuthUser,
+    auth: AuthUser,
     QueryParams(params): QueryParams<PullParams>,
 ) -> Result<Json<PullResponse>> {
-    Ok(Json(state.store.pull(params.since).await?))
+    Ok(Json(state.store.pull(auth.user, params.since).await?))
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PageParams {
+struct VisitParams {
     #[serde(default = "first_page")]
     page: u32,
     #[serde(default = "default_per_page")]
     per_page: u32,
+    #[serde(default)]
+    escalated: bool,
+    #[serde(default)]
+    customer: Option<Uuid>,
 }
 
 fn first_page() -> u32 {
@@ -116,7 +128,7 @@ fn default_per_page() -> u32 {
 async fn list_visits(
     State(state): State<AppState>,
     auth: AuthUser,
-    QueryParams(p): QueryParams<PageParams>,
+    QueryParams(p): QueryParams<VisitParams>,
 ) -> Result<Json<VisitList>> {
     auth.require(Role::can_read_all_visits, "read all visits")?;
     if p.page == 0 {
@@ -128,5 +140,111 @@ async fn list_visits(
             Some("per_page"),
         ));
     }
-    Ok(Json(state.store.list_visits(p.page, p.per_page).await?))
+    let filter = VisitFilter {
+        escalated: p.escalated,
+        customer: p.customer,
+    };
+    Ok(Json(
+        state.store.list_visits(filter, p.page, p.per_page).await?,
+    ))
+}
+
+/// `201` for a new task, `200` when the same request was already applied (a retry).
+async fn create_task(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    JsonBody(new): JsonBody<NewTask>,
+) -> Result<(StatusCode, Json<VisitTask>)> {
+    auth.require(Role::can_plan_tasks, "plan visit tasks")?;
+    Ok(
+        match state.store.create_task(auth.user, new, Utc::now()).await? {
+            TaskSaved::Created(task) => (StatusCode::CREATED, Json(task)),
+            TaskSaved::Existing(task) => (StatusCode::OK, Json(task)),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskParams {
+    #[serde(default)]
+    status: Option<TaskStatus>,
+    #[serde(default)]
+    assignee: Option<Uuid>,
+}
+
+/// Planners see every task; everyone else only their own.
+async fn list_tasks(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    QueryParams(p): QueryParams<TaskParams>,
+) -> Result<Json<Vec<VisitTask>>> {
+    let assignee = if auth.user.role.can_plan_tasks() {
+        p.assignee
+    } else {
+        match p.assignee {
+            Some(other) if other != auth.user.id => {
+                return Err(AppError::Forbidden(format!(
+                    "role {} may read only its own tasks",
+                    auth.user.role.as_str()
+                )));
+            }
+            _ => Some(auth.user.id),
+        }
+    };
+    let filter = TaskFilter {
+        status: p.status,
+        assignee,
+    };
+    Ok(Json(state.store.list_tasks(filter).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserParams {
+    #[serde(default)]
+    role: Option<Role>,
+}
+
+/// For assigning tasks, hence the planners' right.
+async fn list_users(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    QueryParams(p): QueryParams<UserParams>,
+) -> Result<Json<Vec<User>>> {
+    auth.require(Role::can_plan_tasks, "list users")?;
+    Ok(Json(state.store.list_users(p.role).await?))
+}
+
+/// Whoever visits customers, or reviews the visits, reads their files.
+async fn customer_file(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerFile>> {
+    auth.require(
+        |r| r.can_record_visits() || r.can_read_all_visits(),
+        "read customer files",
+    )?;
+    Ok(Json(state.store.customer_file(customer_id(&id)?).await?))
+}
+
+async fn reveal_contact(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<RevealedContact>> {
+    auth.require(Role::can_reveal_contacts, "see full contacts")?;
+    let id = customer_id(&id)?;
+    Ok(Json(
+        state
+            .store
+            .reveal_contact(auth.user, id, Utc::now())
+            .await?,
+    ))
+}
+
+/// An id that is not a UUID names no customer.
+fn customer_id(raw: &str) -> Result<Uuid> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }

@@ -183,6 +183,23 @@ impl Store {
         .await
     }
 
+    /// Users by role (all when `role` is `None`), by display name. Never password hashes.
+    pub async fn list_users(&self, role: Option<Role>) -> Result<Vec<User>> {
+        self.blocking(move |db| {
+            db.read(|conn| {
+                let mut stmt = conn.prepare(
+                    "SELECT id, username, display_name, role, agent_no FROM users
+                     WHERE ?1 IS NULL OR role = ?1 ORDER BY display_name, username",
+                )?;
+
+                stmt.query_map([role.map(Role::as_str)], |r| Ok(user_from_row(r)))?
+                    .map(|row| row?)
+                    .collect()
+            })
+        })
+        .await
+    }
+
     pub async fn logout(&self, token_hash: String) -> Result<()> {
         self.blocking(move |db| {
             db.write(|tx| {
@@ -251,6 +268,16 @@ pub(super) fn insert_user(
     let after = serde_json::to_value(&user).map_err(|e| AppError::Internal(e.to_string()))?;
     audit(tx, now, None, "user.add", "user", user.id, &after)?;
     Ok(user)
+}
+
+pub(super) fn user_by_id(conn: &Connection, id: uuid::Uuid) -> Result<Option<User>> {
+    conn.query_row(
+        "SELECT id, username, display_name, role, agent_no FROM users WHERE id = ?1",
+        [id.to_string()],
+        |r| Ok(user_from_row(r)),
+    )
+    .optional()?
+    .transpose()
 }
 
 /// Reads `id, username, display_name, role, agent_no` from the first five columns.

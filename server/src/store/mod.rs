@@ -6,9 +6,13 @@
 //! pool, never on the async workers.
 
 mod auth;
+mod catalog;
+mod customers;
 mod demo;
+mod demo_content;
 mod schema;
 mod sync;
+mod tasks;
 mod visits;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +23,8 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use auth::NewUser;
 pub use demo::{DEMO_PASSWORD, DemoLogin};
+pub use tasks::{TaskFilter, TaskSaved};
+pub use visits::VisitFilter;
 
 use crate::error::{AppError, Result};
 
@@ -86,6 +92,11 @@ impl Db {
         // above all) durable before the answer goes out; the price is one fsync per commit.
         writer.pragma_update(None, "synchronous", "FULL")?;
         schema::migrate(&mut writer)?;
+        {
+            let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            catalog::ensure_settings(&tx, Utc::now())?;
+            tx.commit()?;
+        }
         Ok(Db {
             path,
             writer: Mutex::new(writer),
@@ -172,8 +183,7 @@ fn next_version(tx: &Transaction) -> Result<u64> {
     from_sql_int(v)
 }
 
-/// Appends to the audit trail. Every change so far creates an entity, so `before` is NULL;
-/// edits (tickets, sign-offs) will pass the prior state.
+/// Appends to the audit trail the creation of an entity (so `before` is NULL).
 fn audit(
     tx: &Transaction,
     at: DateTime<Utc>,
@@ -196,4 +206,41 @@ fn audit(
         ],
     )?;
     Ok(())
+}
+
+/// Appends to the audit trail a change of an existing entity, or a read worth tracing (a
+/// revealed contact), with the state before and after.
+fn audit_change(
+    tx: &Transaction,
+    at: DateTime<Utc>,
+    user: Option<uuid::Uuid>,
+    action: &str,
+    (entity, entity_id): (&str, uuid::Uuid),
+    before: Option<&serde_json::Value>,
+    after: &serde_json::Value,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rusqlite::params![
+            ts(at),
+            user.map(|u| u.to_string()),
+            action,
+            entity,
+            entity_id.to_string(),
+            before.map(ToString::to_string),
+            after.to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+/// Serialises a domain value for a JSON column or the audit trail; failing is a bug.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| AppError::Internal(format!("serialise: {e}")))
+}
+
+/// Parses a JSON column back into its domain type; failing means damaged data.
+fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| AppError::Internal(format!("bad stored {what}: {e}")))
 }

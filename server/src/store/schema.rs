@@ -6,7 +6,10 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::error::Result;
 
-const STEPS: &[M<'static>] = &[M::up(include_str!("../../migrations/0001_init.sql"))];
+const STEPS: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/0001_init.sql")),
+    M::up(include_str!("../../migrations/0002_field_visit.sql")),
+];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,14 +1,19 @@
-//! Push (apply a device's mutations exactly once) and pull (customers changed since a cursor).
+//! Push (apply a device's mutations exactly once) and pull (what changed since a cursor).
 
 use chrono::{DateTime, Utc};
+use huifang_domain::script::Script;
+use huifang_domain::survey::Survey;
+use huifang_domain::task::{Priority, TaskSource, TaskStatus, VisitTask, next_attempt};
 use huifang_domain::{
-    Change, Customer, CustomerClass, MAX_PULL, Mutation, PullResponse, PushRequest, PushResponse,
-    RejectCode, Rejected, User, VisitRecord, mask_contact,
+    Change, Customer, MAX_PULL, Mutation, Outcome, PullResponse, PushRequest, PushResponse,
+    RejectCode, Rejected, Settings, User, VisitRecord,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
-use super::{Store, audit, from_sql_int, parse_uuid, to_sql_int, ts};
+use super::customers::customers_since;
+use super::tasks::{self, tasks_since};
+use super::{Store, audit, catalog, from_sql_int, new_id, to_json, to_sql_int, ts};
 use crate::error::{AppError, Result};
 
 impl Store {
@@ -27,61 +32,79 @@ impl Store {
             .await
     }
 
-    /// Customers with a version above `since`, oldest change first, at most [`MAX_PULL`].
-    /// Every role sees every customer for now; per-user visibility will filter here.
-    pub async fn pull(&self, since: u64) -> Result<PullResponse> {
+    /// Everything changed for `user` after `since`, oldest change first, at most [`MAX_PULL`]
+    /// items across all kinds: customers (every role sees every customer for now), the
+    /// user's tasks, the current script and survey versions, and the settings. All kinds
+    /// share one change counter, so the cursor is the version of the last item returned and
+    /// everything after the cut comes with the next page.
+    pub async fn pull(&self, user: User, since: u64) -> Result<PullResponse> {
         self.blocking(move |db| {
             db.read(|conn| {
-                let mut stmt = conn.prepare(
-                    "SELECT id, name, class, vip, contact, summary, version FROM customers
-                     WHERE version > ?1 ORDER BY version LIMIT ?2",
-                )?;
-                let mut customers = stmt
-                    .query_map(params![to_sql_int(since), MAX_PULL as i64 + 1], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, String>(2)?,
-                            r.get::<_, bool>(3)?,
-                            r.get::<_, String>(4)?,
-                            r.get::<_, String>(5)?,
-                            r.get::<_, i64>(6)?,
-                        ))
-                    })?
-                    .map(|row| {
-                        let (id, name, class, vip, contact, summary, version) = row?;
-                        Ok(Customer {
-                            id: parse_uuid(&id)?,
-                            name,
-                            class: CustomerClass::parse(&class).ok_or_else(|| {
-                                AppError::Internal(format!("bad stored class {class:?}"))
-                            })?,
-                            vip,
-                            contact_masked: mask_contact(&contact),
-                            summary,
-                            version: from_sql_int(version)?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                let more = customers.len() > MAX_PULL;
-                customers.truncate(MAX_PULL);
-                let cursor = customers.last().map_or(since, |c| c.version);
-                Ok(PullResponse {
-                    cursor,
-                    customers,
+                // Each kind is cut at MAX_PULL + 1 on its own; merged and cut again below,
+                // nothing at or before the final cursor can have been left out.
+                let limit = MAX_PULL + 1;
+                let mut items: Vec<(u64, Item)> = Vec::new();
+                items.extend(
+                    customers_since(conn, since, limit)?
+                        .into_iter()
+                        .map(|c| (c.version, Item::Customer(c))),
+                );
+                items.extend(
+                    tasks_since(conn, user.id, since, limit)?
+                        .into_iter()
+                        .map(|t| (t.version, Item::Task(t))),
+                );
+                items.extend(
+                    catalog::scripts_since(conn, since, limit)?
+                        .into_iter()
+                        .map(|(v, s)| (v, Item::Script(s))),
+                );
+                items.extend(
+                    catalog::surveys_since(conn, since, limit)?
+                        .into_iter()
+                        .map(|(v, s)| (v, Item::Survey(s))),
+                );
+                if let Some((v, s)) = catalog::settings(conn)?.filter(|(v, _)| *v > since) {
+                    items.push((v, Item::Settings(s)));
+                }
+                items.sort_by_key(|(v, _)| *v);
+                let more = items.len() > MAX_PULL;
+                items.truncate(MAX_PULL);
+                let mut page = PullResponse {
+                    cursor: items.last().map_or(since, |(v, _)| *v),
+                    customers: Vec::new(),
                     tasks: Vec::new(),
                     scripts: Vec::new(),
                     surveys: Vec::new(),
                     settings: None,
                     more,
-                })
+                };
+                for (_, item) in items {
+                    match item {
+                        Item::Customer(c) => page.customers.push(c),
+                        Item::Task(t) => page.tasks.push(t),
+                        Item::Script(s) => page.scripts.push(s),
+                        Item::Survey(s) => page.surveys.push(s),
+                        Item::Settings(s) => page.settings = Some(s),
+                    }
+                }
+                Ok(page)
             })
         })
         .await
     }
 }
 
-fn push(
+/// One pulled record of any kind, to cut a page across kinds in change order.
+enum Item {
+    Customer(Customer),
+    Task(VisitTask),
+    Script(Script),
+    Survey(Survey),
+    Settings(Settings),
+}
+
+pub(super) fn push(
     tx: &Transaction,
     user: &User,
     req: &PushRequest,
@@ -189,20 +212,23 @@ fn record_visit(
     v: &VisitRecord,
     now: DateTime<Utc>,
 ) -> Result<Result<(), Rejected>> {
+    let reject = |code, field: Option<&str>, message: String| {
+        Ok(Err(Rejected {
+            field: field.map(str::to_owned),
+            ..Rejected::new(m.seq, code, message)
+        }))
+    };
     let customer_known: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)",
         [v.customer_id.to_string()],
         |r| r.get(0),
     )?;
     if !customer_known {
-        return Ok(Err(Rejected {
-            field: Some("customer_id".into()),
-            ..Rejected::new(
-                m.seq,
-                RejectCode::Conflict,
-                format!("unknown customer {}", v.customer_id),
-            )
-        }));
+        return reject(
+            RejectCode::Conflict,
+            Some("customer_id"),
+            format!("unknown customer {}", v.customer_id),
+        );
     }
     let id_taken: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM visits WHERE id = ?1)",
@@ -210,17 +236,65 @@ fn record_visit(
         |r| r.get(0),
     )?;
     if id_taken {
-        return Ok(Err(Rejected::new(
-            m.seq,
+        return reject(
             RejectCode::Conflict,
+            None,
             format!("a visit with id {} already exists", m.id),
-        )));
+        );
     }
+    let script = match &v.script {
+        Some(used) => catalog::script_version(tx, used.script_id, used.version)?,
+        None => None,
+    };
+    let survey = match &v.survey {
+        Some(answered) => catalog::survey_version(tx, answered.survey_id, answered.version)?,
+        None => None,
+    };
+    if let Err(r) = v.check_refs(m.seq, script.as_ref(), survey.as_ref()) {
+        return Ok(Err(r));
+    }
+    let task = match v.task_id {
+        Some(id) => match tasks::task(tx, id)? {
+            Some(t) if t.assignee != user.id => {
+                return reject(
+                    RejectCode::Conflict,
+                    Some("task_id"),
+                    format!("task {id} is assigned to someone else"),
+                );
+            }
+            Some(t) if t.status != TaskStatus::Open => {
+                return reject(
+                    RejectCode::Conflict,
+                    Some("task_id"),
+                    format!("task {id} is no longer open"),
+                );
+            }
+            Some(t) if t.customer_id != v.customer_id => {
+                return reject(
+                    RejectCode::Conflict,
+                    Some("task_id"),
+                    format!("task {id} is about another customer"),
+                );
+            }
+            Some(t) => Some(t),
+            None => {
+                return reject(
+                    RejectCode::Conflict,
+                    Some("task_id"),
+                    format!("unknown task {id}"),
+                );
+            }
+        },
+        None => None,
+    };
+    let record = to_json(v)?;
     tx.execute(
         "INSERT INTO visits (id, device_id, seq, user_id, customer_id, channel, visit_type,
                              outcome, attempt, satisfaction, emotion, verbatim, demand, follow_up,
-                             contacted_at, recorded_at, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                             contacted_at, recorded_at, received_at, record_json, task_id,
+                             escalate)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20)",
         params![
             m.id.to_string(),
             device.to_string(),
@@ -239,9 +313,68 @@ fn record_visit(
             ts(v.contacted_at),
             ts(m.at),
             ts(now),
+            record.to_string(),
+            v.task_id.map(|t| t.to_string()),
+            v.escalate,
         ],
     )?;
-    let after = serde_json::to_value(v).map_err(|e| AppError::Internal(e.to_string()))?;
-    audit(tx, now, Some(user.id), &m.kind, "visit", m.id, &after)?;
+    audit(tx, now, Some(user.id), &m.kind, "visit", m.id, &record)?;
+    if let Some(task) = &task {
+        tasks::complete_task(tx, task, m.id, user.id, now)?;
+    }
+    schedule_retry(tx, user, m.id, v, task.as_ref(), now)?;
     Ok(Ok(()))
+}
+
+/// A visit that did not reach the customer (no answer, or asked to call back) gets its next
+/// attempt as a new phone task for the pusher, outside quiet hours, until
+/// `domain::task::MAX_ATTEMPTS`; the visit's task, if any, is done either way (一事一记: the
+/// attempt is recorded, the retry is a task of its own). The attempt count is the higher of
+/// the record's and the task's, so a device that forgot to carry it over cannot restart the
+/// count and call a customer forever.
+fn schedule_retry(
+    tx: &Transaction,
+    user: &User,
+    visit: Uuid,
+    v: &VisitRecord,
+    task: Option<&VisitTask>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some((_, settings)) = catalog::settings(tx)? else {
+        return Ok(());
+    };
+    let attempt = task.map_or(v.attempt, |t| t.attempt.max(v.attempt));
+    let Some(next) = next_attempt(
+        v.outcome,
+        attempt,
+        v.contacted_at,
+        v.call_back_at,
+        &settings.quiet_hours,
+        catalog::offset(&settings)?,
+    ) else {
+        return Ok(());
+    };
+    let note = match v.outcome {
+        Outcome::CallBack => format!("第 {} 次回访:客户约定回拨", next.attempt),
+        _ => format!("第 {} 次回访:上次无人接听", next.attempt),
+    };
+    let retry = VisitTask {
+        id: new_id(),
+        customer_id: v.customer_id,
+        assignee: user.id,
+        visit_type: v.visit_type,
+        planned_channel: next.channel,
+        priority: task.map_or(Priority::Normal, |t| t.priority),
+        due_from: next.due_from,
+        due_until: next.due_until,
+        attempt: next.attempt,
+        source: TaskSource::Retry {
+            previous_visit: visit,
+        },
+        status: TaskStatus::Open,
+        note,
+        version: 0,
+    };
+    tasks::insert_task(tx, retry, Some(user.id), now)?;
+    Ok(())
 }

@@ -1,36 +1,50 @@
-//! Reading stored visits back (review work: supervisors and admins).
+//! Reading stored visits back: the review list (supervisors and admins) and customer files.
 
 use huifang_domain::{
     Channel, Demand, Emotion, Outcome, VisitList, VisitRecord, VisitSummary, VisitType,
 };
-use rusqlite::{Row, params};
+use rusqlite::{Connection, Row, params};
+use uuid::Uuid;
 
-use super::{Store, parse_ts, parse_uuid};
+use super::{Store, from_json, parse_ts, parse_uuid};
 use crate::error::{AppError, Result};
+
+/// `GET /api/visits` filters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VisitFilter {
+    /// Only visits escalated to the supervisors (转接主管).
+    pub escalated: bool,
+    pub customer: Option<Uuid>,
+}
+
+/// How a list of visits is ordered.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Newest {
+    /// By arrival at the server: what a reviewer has not seen yet comes first.
+    Received,
+    /// By when the contact happened: a customer's history.
+    Contacted,
+}
 
 impl Store {
     /// One page of visits, newest first: by arrival at the server, then by contact time (a
     /// device that was offline for a week delivers old contacts; they show up as news).
-    pub async fn list_visits(&self, page: u32, per_page: u32) -> Result<VisitList> {
+    pub async fn list_visits(
+        &self,
+        filter: VisitFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<VisitList> {
         self.blocking(move |db| {
             db.read(|conn| {
-                let total: i64 = conn.query_row("SELECT COUNT(*) FROM visits", [], |r| r.get(0))?;
-                let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-                let mut stmt = conn.prepare(
-                    "SELECT v.id, v.customer_id, c.name, u.username, u.display_name,
-                            v.channel, v.visit_type, v.outcome, v.attempt, v.satisfaction,
-                            v.emotion, v.verbatim, v.demand, v.follow_up, v.contacted_at,
-                            v.received_at
-                     FROM visits v
-                     JOIN customers c ON c.id = v.customer_id
-                     JOIN users u ON u.id = v.user_id
-                     ORDER BY v.received_at DESC, v.contacted_at DESC, v.id
-                     LIMIT ?1 OFFSET ?2",
+                let total: i64 = conn.query_row(
+                    "SELECT COUNT(*) FROM visits v
+                     WHERE (?1 = 0 OR v.escalate = 1) AND (?2 IS NULL OR v.customer_id = ?2)",
+                    params![filter.escalated, filter.customer.map(|c| c.to_string())],
+                    |r| r.get(0),
                 )?;
-                let visits = stmt
-                    .query_map(params![per_page, offset], |r| Ok(summary_from_row(r)))?
-                    .map(|row| row?)
-                    .collect::<Result<Vec<_>>>()?;
+                let offset = u64::from(page.saturating_sub(1)) * u64::from(per_page);
+                let visits = summaries(conn, filter, Newest::Received, per_page.into(), offset)?;
                 Ok(VisitList {
                     visits,
                     total: total.unsigned_abs(),
@@ -43,29 +57,75 @@ impl Store {
     }
 }
 
+pub(super) fn summaries(
+    conn: &Connection,
+    filter: VisitFilter,
+    order: Newest,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<VisitSummary>> {
+    let order = match order {
+        Newest::Received => "v.received_at DESC, v.contacted_at DESC, v.id",
+        Newest::Contacted => "v.contacted_at DESC, v.received_at DESC, v.id",
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT v.id, v.customer_id, c.name, u.username, u.display_name,
+                v.channel, v.visit_type, v.outcome, v.attempt, v.satisfaction,
+                v.emotion, v.verbatim, v.demand, v.follow_up, v.contacted_at,
+                v.received_at, v.record_json
+         FROM visits v
+         JOIN customers c ON c.id = v.customer_id
+         JOIN users u ON u.id = v.user_id
+         WHERE (?1 = 0 OR v.escalate = 1) AND (?2 IS NULL OR v.customer_id = ?2)
+         ORDER BY {order}
+         LIMIT ?3 OFFSET ?4"
+    ))?;
+
+    stmt.query_map(
+        params![
+            filter.escalated,
+            filter.customer.map(|c| c.to_string()),
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            i64::try_from(offset).unwrap_or(i64::MAX)
+        ],
+        |r| Ok(summary_from_row(r)),
+    )?
+    .map(|row| row?)
+    .collect()
+}
+
 fn summary_from_row(r: &Row) -> Result<VisitSummary> {
+    let record = match r.get::<_, Option<String>>(16)? {
+        Some(json) => from_json(&json, "visit record")?,
+        None => record_from_columns(r)?,
+    };
     Ok(VisitSummary {
         id: parse_uuid(&r.get::<_, String>(0)?)?,
         customer_id: parse_uuid(&r.get::<_, String>(1)?)?,
         customer_name: r.get(2)?,
         agent_username: r.get(3)?,
         agent_name: r.get(4)?,
-        record: VisitRecord {
-            attempt: r.get(8)?,
-            satisfaction: r.get(9)?,
-            emotion: optional_wire(r, 10, Emotion::parse)?,
-            verbatim: r.get(11)?,
-            demand: optional_wire(r, 12, Demand::parse)?,
-            follow_up: r.get(13)?,
-            ..VisitRecord::new(
-                parse_uuid(&r.get::<_, String>(1)?)?,
-                wire(r, 5, Channel::parse)?,
-                wire(r, 6, VisitType::parse)?,
-                wire(r, 7, Outcome::parse)?,
-                parse_ts(&r.get::<_, String>(14)?)?,
-            )
-        },
+        record,
         received_at: parse_ts(&r.get::<_, String>(15)?)?,
+    })
+}
+
+/// A visit stored before records were kept whole (schema v1) has only these columns.
+fn record_from_columns(r: &Row) -> Result<VisitRecord> {
+    Ok(VisitRecord {
+        attempt: r.get(8)?,
+        satisfaction: r.get(9)?,
+        emotion: optional_wire(r, 10, Emotion::parse)?,
+        verbatim: r.get(11)?,
+        demand: optional_wire(r, 12, Demand::parse)?,
+        follow_up: r.get(13)?,
+        ..VisitRecord::new(
+            parse_uuid(&r.get::<_, String>(1)?)?,
+            wire(r, 5, Channel::parse)?,
+            wire(r, 6, VisitType::parse)?,
+            wire(r, 7, Outcome::parse)?,
+            parse_ts(&r.get::<_, String>(14)?)?,
+        )
     })
 }
 
