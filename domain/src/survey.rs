@@ -20,6 +20,9 @@ pub struct Survey {
     /// Grows with every edit; a record names the version its answers follow.
     pub version: u32,
     pub title: String,
+    /// The visit type this survey belongs to; the form offers it for visits of that type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_type: Option<crate::visit::VisitType>,
     pub questions: Vec<Question>,
 }
 

@@ -383,6 +383,7 @@ mod tests {
             id: Uuid::from_u128(20),
             version: 4,
             title: "满意度".into(),
+            visit_type: Some(VisitType::Satisfaction),
             questions: vec![Question {
                 key: "overall".into(),
                 text: "整体评价".into(),

@@ -159,7 +159,6 @@ pub(super) fn insert_script(
 pub(super) fn insert_survey(
     tx: &Transaction,
     survey: &Survey,
-    visit_type: Option<VisitType>,
     user: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -175,7 +174,7 @@ pub(super) fn insert_survey(
             survey.id.to_string(),
             survey.version,
             survey.title,
-            visit_type.map(VisitType::as_str),
+            survey.visit_type.map(VisitType::as_str),
             to_json(&survey.questions)?.to_string(),
             to_sql_int(version),
             ts(now)
@@ -225,7 +224,7 @@ fn script_from_row(r: &rusqlite::Row) -> Result<(u64, Script)> {
     ))
 }
 
-const SURVEY_COLUMNS: &str = "server_version, id, version, title, questions";
+const SURVEY_COLUMNS: &str = "server_version, id, version, title, questions, visit_type";
 
 fn survey_from_row(r: &rusqlite::Row) -> Result<(u64, Survey)> {
     Ok((
@@ -235,6 +234,13 @@ fn survey_from_row(r: &rusqlite::Row) -> Result<(u64, Survey)> {
             version: r.get(2)?,
             title: r.get(3)?,
             questions: from_json(&r.get::<_, String>(4)?, "survey questions")?,
+            visit_type: r
+                .get::<_, Option<String>>(5)?
+                .map(|t| {
+                    VisitType::parse(&t)
+                        .ok_or_else(|| AppError::Internal(format!("bad stored visit type {t:?}")))
+                })
+                .transpose()?,
         },
     ))
 }

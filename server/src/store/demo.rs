@@ -245,8 +245,8 @@ fn seed_field_work(
     }
     let satisfaction = demo_content::satisfaction_survey(new_id());
     let repair = demo_content::repair_survey(new_id());
-    catalog::insert_survey(tx, &satisfaction, Some(VisitType::Satisfaction), None, now)?;
-    catalog::insert_survey(tx, &repair, Some(VisitType::Repair), None, now)?;
+    catalog::insert_survey(tx, &satisfaction, None, now)?;
+    catalog::insert_survey(tx, &repair, None, now)?;
 
     let user = |name: &str| {
         users

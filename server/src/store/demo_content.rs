@@ -438,6 +438,7 @@ pub(super) fn satisfaction_survey(id: Uuid) -> Survey {
         id,
         version: 1,
         title: "满意度调查".to_owned(),
+        visit_type: Some(VisitType::Satisfaction),
         questions: vec![
             question(
                 "overall",
@@ -511,6 +512,7 @@ pub(super) fn repair_survey(id: Uuid) -> Survey {
         id,
         version: 1,
         title: "维修回访问卷".to_owned(),
+        visit_type: Some(VisitType::Repair),
         questions: vec![
             question(
                 "fixed",
