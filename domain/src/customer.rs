@@ -32,7 +32,6 @@ impl CustomerClass {
 /// A customer as pulled to the device. The full contact never leaves the server in lists:
 /// only the masked form travels (DOMAIN.md "Privacy and control").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Customer {
     pub id: Uuid,
     /// May be partial ("王女士") or anonymous.
@@ -50,7 +49,6 @@ pub struct Customer {
 /// 客户档案 as read before a visit (`GET /api/customers/{id}/file`): the customer and their
 /// latest visits with verbatim quotes and scores, so nothing is asked twice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CustomerFile {
     pub customer: Customer,
     /// Newest first, at most [`FILE_VISITS`].
@@ -62,7 +60,6 @@ pub const FILE_VISITS: usize = 10;
 
 /// `POST /api/customers/{id}/reveal`: the full contact, for one call; the server audits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RevealedContact {
     pub customer_id: Uuid,
     pub contact: String,

@@ -4,13 +4,11 @@ use serde::{Deserialize, Serialize};
 
 /// `{"error": {"code", "message", "field"}}`: every 4xx/5xx body of the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ApiError {
     pub error: ErrorBody,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     /// Stable machine code (`invalid`, `unauthorized`, `forbidden`, …); the app translates by it.
     pub code: String,

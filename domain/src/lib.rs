@@ -4,6 +4,10 @@
 //! business rules. The crate is pure: no I/O, no clock, no randomness. Functions that depend on
 //! the time take `now` as an argument so that the same rule runs identically on a tablet with no
 //! network and on the server.
+//!
+//! Wire types the server *reads* (requests, mutation data) reject unknown fields, so a typo
+//! is an error and never silently lost. Types the server *sends* accept unknown fields, so a
+//! tablet still running last month's app keeps syncing with a newer server.
 
 pub mod auth;
 pub mod calendar;

@@ -11,7 +11,6 @@ use uuid::Uuid;
 use crate::visit::VisitType;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Script {
     pub id: Uuid,
     /// Grows with every edit; a visit record names the version it followed.
@@ -22,7 +21,6 @@ pub struct Script {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ScriptStep {
     /// Stable key within the script (`"opening"`, `"identity"`…); the record lists these.
     pub key: String,

@@ -14,7 +14,6 @@ use crate::char_len;
 pub const MAX_TEXT_ANSWER: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Survey {
     pub id: Uuid,
     /// Grows with every edit; a record names the version its answers follow.
@@ -27,7 +26,6 @@ pub struct Survey {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Question {
     /// Stable key within the survey (`"overall"`, `"what_went_wrong"`).
     pub key: String,

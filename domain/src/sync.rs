@@ -41,7 +41,6 @@ pub struct Mutation {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PushResponse {
     /// Highest `seq` the server has processed (applied or rejected) for this device.
     pub acked_seq: u64,
@@ -50,7 +49,6 @@ pub struct PushResponse {
 
 /// A mutation the server processed but did not apply: nothing of it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Rejected {
     pub seq: u64,
     pub code: String,
@@ -235,7 +233,6 @@ impl PushRequest {
 
 /// `GET /api/sync/pull?since=<cursor>`: what changed for this user since the cursor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PullResponse {
     /// Pass back as `since` next time; it only ever grows.
     pub cursor: u64,
@@ -259,7 +256,6 @@ pub struct PullResponse {
 
 /// Organisation-wide settings the device needs offline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// `{company}` in the call scripts.
     pub company: String,
@@ -425,6 +421,14 @@ mod tests {
         assert_eq!(err.field.as_deref(), Some("survey.overall"));
         assert!(err.message.contains("整体评价"), "{}", err.message);
         assert_eq!(err.seq, 3);
+    }
+
+    #[test]
+    fn an_older_app_reads_a_newer_servers_pull() {
+        let newer =
+            json!({"cursor": 3, "customers": [], "more": false, "tickets": [], "badges": 1});
+        let pull: PullResponse = serde_json::from_value(newer).unwrap();
+        assert_eq!(pull.cursor, 3);
     }
 
     #[test]

@@ -38,7 +38,6 @@ pub enum TaskSource {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct VisitTask {
     pub id: Uuid,
     pub customer_id: Uuid,

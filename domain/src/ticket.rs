@@ -703,7 +703,6 @@ impl TicketUpdate {
 
 /// One line of a ticket's append-only timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     pub by: Uuid,
@@ -741,7 +740,6 @@ pub enum TimelineEvent {
 
 /// 工单 as the server keeps it and the device shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Ticket {
     pub id: Uuid,
     pub state: TicketState,
@@ -776,7 +774,6 @@ pub enum ReviewDecision {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Review {
     pub decision: ReviewDecision,
     pub by: Uuid,

@@ -383,7 +383,6 @@ impl VisitRecord {
 
 /// A stored visit as supervisors and admins read it (`GET /api/visits`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct VisitSummary {
     pub id: Uuid,
     pub customer_id: Uuid,
@@ -397,7 +396,6 @@ pub struct VisitSummary {
 
 /// One page of stored visits, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct VisitList {
     pub visits: Vec<VisitSummary>,
     pub total: u64,
