@@ -2,10 +2,13 @@
 //! that says what the app should do about it (go offline, ask for a login, show an error).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use huifang_domain::task::{NewTask, VisitTask};
 use huifang_domain::{
-    ApiError, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse, VisitList,
+    ApiError, CustomerFile, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
+    RevealedContact, User, VisitList,
 };
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
 
 /// A request that hangs on a bad network is worse than one that fails: after this the sync
 /// engine backs off and the UI says "offline".
@@ -88,5 +91,43 @@ pub async fn pull(token: &str, since: u64) -> Result<PullResponse, ApiFailure> {
 pub async fn visits(token: &str, page: u32, per_page: u32) -> Result<VisitList, ApiFailure> {
     let url = format!("/api/visits?page={page}&per_page={per_page}");
     let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}
+
+pub async fn escalations(token: &str) -> Result<VisitList, ApiFailure> {
+    let resp = send(
+        authed(
+            Request::get("/api/visits?escalated=true&per_page=50"),
+            token,
+        ),
+        None,
+    )
+    .await?;
+    json(resp).await
+}
+
+pub async fn customer_file(token: &str, id: Uuid) -> Result<CustomerFile, ApiFailure> {
+    let url = format!("/api/customers/{id}/file");
+    let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}
+
+pub async fn reveal(token: &str, id: Uuid) -> Result<RevealedContact, ApiFailure> {
+    let url = format!("/api/customers/{id}/reveal");
+    let resp = send(authed(Request::post(&url), token), None).await?;
+    json(resp).await
+}
+
+pub async fn users(token: &str) -> Result<Vec<User>, ApiFailure> {
+    let resp = send(authed(Request::get("/api/users"), token), None).await?;
+    json(resp).await
+}
+
+pub async fn create_task(token: &str, task: &NewTask) -> Result<VisitTask, ApiFailure> {
+    let resp = send(
+        authed(Request::post("/api/tasks"), token),
+        Some(encode(task)),
+    )
+    .await?;
     json(resp).await
 }

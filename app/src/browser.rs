@@ -52,3 +52,62 @@ pub async fn request_persist() -> Option<bool> {
     let promise = storage.persist().ok()?;
     JsFuture::from(promise).await.ok()?.as_bool()
 }
+
+/// Asks for the device's position once (the browser asks the user first), for at most
+/// `timeout_ms`. `done` gets the fix, or `Place::Denied` / `Place::Unavailable`.
+pub fn locate(timeout_ms: u32, done: impl FnOnce(huifang_domain::proof::Place) + 'static) {
+    use huifang_domain::proof::Place;
+    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
+    let finish = move |place: Place| {
+        if let Some(f) = done.borrow_mut().take() {
+            f(place);
+        }
+    };
+    let Ok(geo) = window().navigator().geolocation() else {
+        finish(Place::Unavailable);
+        return;
+    };
+    let on_fix = {
+        let finish = finish.clone();
+        Closure::once(move |pos: wasm_bindgen::JsValue| {
+            // Read by name: web-sys still marks GeolocationPosition as unstable.
+            let num = |obj: &wasm_bindgen::JsValue, name: &str| {
+                js_sys::Reflect::get(obj, &name.into())
+                    .ok()
+                    .and_then(|v| v.as_f64())
+            };
+            let coords = js_sys::Reflect::get(&pos, &"coords".into()).unwrap_or_default();
+            let fix = num(&coords, "latitude")
+                .zip(num(&coords, "longitude"))
+                .map(|(lat, lon)| {
+                    let accuracy = num(&coords, "accuracy").unwrap_or(0.0);
+                    crate::field::place_from(lat, lon, accuracy, now())
+                });
+            finish(fix.unwrap_or(Place::Unavailable));
+        })
+    };
+    let on_error = Closure::once(move |err: wasm_bindgen::JsValue| {
+        /// `GeolocationPositionError.PERMISSION_DENIED`
+        const PERMISSION_DENIED: f64 = 1.0;
+        let code = js_sys::Reflect::get(&err, &"code".into())
+            .ok()
+            .and_then(|v| v.as_f64());
+        finish(if code == Some(PERMISSION_DENIED) {
+            Place::Denied
+        } else {
+            Place::Unavailable
+        });
+    });
+    let options = web_sys::PositionOptions::new();
+    options.set_enable_high_accuracy(true);
+    options.set_timeout(timeout_ms);
+    options.set_maximum_age(60_000);
+    let _ = geo.get_current_position_with_error_callback_and_options(
+        on_fix.as_ref().unchecked_ref(),
+        Some(on_error.as_ref().unchecked_ref()),
+        &options,
+    );
+    // The browser calls exactly one of them, once.
+    on_fix.forget();
+    on_error.forget();
+}

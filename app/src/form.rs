@@ -4,8 +4,14 @@
 //! half-filled; only saving turns it into a [`VisitRecord`], checked by the domain's own rules.
 
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
+use huifang_domain::proof::{Place, Signature};
+use huifang_domain::script::{Audience, Script, ScriptUse, Values};
+use huifang_domain::survey::{Answers, Survey, SurveyError, SurveyResponse};
+use huifang_domain::task::VisitTask;
+use huifang_domain::visit::MAX_DURATION_SECS;
 use huifang_domain::{
-    Channel, Demand, Emotion, Outcome, ValidationError, ValidationKind, VisitRecord, VisitType,
+    Channel, Customer, Demand, Emotion, Outcome, User, ValidationError, ValidationKind,
+    VisitRecord, VisitType,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -16,6 +22,9 @@ const LOCAL_INPUT: &str = "%Y-%m-%dT%H:%M";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {
+    /// The draft's own key (`draft/<id>`), so several visits can be half-done at once.
+    pub id: Uuid,
+    pub updated_at: DateTime<Utc>,
     pub customer_id: String,
     pub channel: String,
     pub visit_type: String,
@@ -31,11 +40,27 @@ pub struct Draft {
     /// Set when the draft edits a rejected record: its seq, and the visit id it keeps.
     pub resend_of: Option<u64>,
     pub visit_id: Option<Uuid>,
+    pub task_id: Option<Uuid>,
+    /// Local wall-clock time, like `contacted_at`.
+    pub call_back_at: String,
+    /// `None` until the user picks one: the customer decides the default (VIP or not).
+    pub audience: Option<Audience>,
+    pub steps_done: Vec<String>,
+    pub step: usize,
+    pub answers: Answers,
+    pub escalate: bool,
+    pub signature: Option<Signature>,
+    pub place: Option<Place>,
+    /// The visit timer: started with the form, stopped by "contact finished".
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
 }
 
 impl Default for Draft {
     fn default() -> Self {
         Self {
+            id: Uuid::nil(),
+            updated_at: DateTime::<Utc>::UNIX_EPOCH,
             customer_id: String::new(),
             channel: String::new(),
             visit_type: String::new(),
@@ -49,6 +74,17 @@ impl Default for Draft {
             contacted_at: String::new(),
             resend_of: None,
             visit_id: None,
+            task_id: None,
+            call_back_at: String::new(),
+            audience: None,
+            steps_done: Vec::new(),
+            step: 0,
+            answers: Answers::new(),
+            escalate: false,
+            signature: None,
+            place: None,
+            started_at: None,
+            finished_at: None,
         }
     }
 }
@@ -57,7 +93,7 @@ pub fn to_local_input(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format(LOCAL_INPUT).to_string()
 }
 
-fn from_local_input(s: &str) -> Option<DateTime<Utc>> {
+pub fn from_local_input(s: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(s, LOCAL_INPUT).ok()?;
     Local
         .from_local_datetime(&naive)
@@ -81,19 +117,116 @@ fn pick<T>(
     parse(raw).ok_or_else(|| required(field))
 }
 
+/// Why the form cannot be saved yet: a field of the record, or one survey question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormError {
+    Field(ValidationError),
+    Survey(SurveyError),
+}
+
+impl From<ValidationError> for FormError {
+    fn from(e: ValidationError) -> Self {
+        FormError::Field(e)
+    }
+}
+
+/// The script a visit of this type follows, if the device has one.
+pub fn script_for(visit_type: Option<VisitType>, scripts: &[Script]) -> Option<Script> {
+    let t = visit_type?;
+    scripts.iter().find(|s| s.visit_type == t).cloned()
+}
+
+/// The survey a visit of this type asks, if there is one.
+pub fn survey_for(visit_type: Option<VisitType>, surveys: &[Survey]) -> Option<Survey> {
+    let t = visit_type?;
+    surveys.iter().find(|s| s.visit_type == Some(t)).cloned()
+}
+
+/// Answers to questions a later answer hid are dropped, in question order: a condition only
+/// looks at earlier questions, so one pass settles it.
+pub fn prune_answers(survey: &Survey, answers: &Answers) -> Answers {
+    let mut kept = Answers::new();
+    for q in &survey.questions {
+        let asked = survey.visible(&kept).any(|v| v.key == q.key);
+        if let Some(a) = answers.get(&q.key).filter(|_| asked) {
+            kept.insert(q.key.clone(), a.clone());
+        }
+    }
+    kept
+}
+
+/// VIP customers get the VIP wording unless the user picks another.
+pub fn default_audience(customer: Option<&Customer>) -> Audience {
+    if customer.is_some_and(|c| c.vip) {
+        Audience::Vip
+    } else {
+        Audience::Standard
+    }
+}
+
+/// What the script's placeholders say for this visit. `next_contact` falls back to
+/// `later` (a phrase in the user's language) until a call-back time is set.
+pub fn script_values(
+    customer: Option<&Customer>,
+    user: Option<&User>,
+    company: &str,
+    next_contact: Option<String>,
+    later: &str,
+) -> Values {
+    let mut v = Values::new();
+    if let Some(c) = customer {
+        v.insert("customer_name", c.name.clone());
+        // The summary leads with what was bought or serviced ("空调维修,2026-11 上门").
+        let product = c
+            .summary
+            .split([',', '，', '、', ';', '；', '。'])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        v.insert("product", product.to_owned());
+    }
+    if let Some(u) = user {
+        v.insert("agent_no", u.agent_no.clone());
+        v.insert("agent_name", u.display_name.clone());
+    }
+    if !company.is_empty() {
+        v.insert("company", company.to_owned());
+    }
+    v.insert(
+        "next_contact",
+        next_contact.unwrap_or_else(|| later.to_owned()),
+    );
+    v
+}
+
 impl Draft {
-    /// A fresh form, optionally for a customer picked from the list.
-    pub fn new(customer_id: Option<Uuid>, now: DateTime<Utc>) -> Self {
+    /// A fresh form, optionally for a customer picked from the list; its timer starts now.
+    pub fn new(id: Uuid, customer_id: Option<Uuid>, now: DateTime<Utc>) -> Self {
         Self {
+            id,
+            updated_at: now,
             customer_id: customer_id.map(|id| id.to_string()).unwrap_or_default(),
             contacted_at: to_local_input(now),
+            started_at: Some(now),
             ..Self::default()
         }
     }
 
-    /// The form for fixing a rejected record.
-    pub fn from_record(record: &VisitRecord, seq: u64, visit_id: Uuid) -> Self {
+    /// A visit for a planned task: who, why, how and which attempt come from the task.
+    pub fn from_task(id: Uuid, task: &VisitTask, now: DateTime<Utc>) -> Self {
         Self {
+            channel: task.planned_channel.as_str().into(),
+            visit_type: task.visit_type.as_str().into(),
+            attempt: task.attempt.to_string(),
+            task_id: Some(task.id),
+            ..Self::new(id, Some(task.customer_id), now)
+        }
+    }
+
+    /// The form for fixing a rejected record.
+    pub fn from_record(id: Uuid, record: &VisitRecord, seq: u64, visit_id: Uuid) -> Self {
+        Self {
+            id,
             customer_id: record.customer_id.to_string(),
             channel: record.channel.as_str().into(),
             visit_type: record.visit_type.as_str().into(),
@@ -110,6 +243,23 @@ impl Draft {
             contacted_at: to_local_input(record.contacted_at),
             resend_of: Some(seq),
             visit_id: Some(visit_id),
+            task_id: record.task_id,
+            call_back_at: record.call_back_at.map(to_local_input).unwrap_or_default(),
+            audience: record.script.as_ref().map(|s| s.audience),
+            steps_done: record
+                .script
+                .as_ref()
+                .map(|s| s.steps_done.clone())
+                .unwrap_or_default(),
+            answers: record
+                .survey
+                .as_ref()
+                .map(|s| s.answers.clone())
+                .unwrap_or_default(),
+            escalate: record.escalate,
+            signature: record.signature.clone(),
+            place: record.place.clone(),
+            ..Self::default()
         }
     }
 
@@ -119,20 +269,49 @@ impl Draft {
         self.outcome == Outcome::Reached.as_str()
     }
 
-    /// True when nothing worth keeping was typed (so no draft is stored for it).
+    pub fn on_site(&self) -> bool {
+        self.channel == Channel::OnSite.as_str()
+    }
+
+    pub fn visit_type(&self) -> Option<VisitType> {
+        VisitType::parse(&self.visit_type)
+    }
+
+    /// True when nothing worth keeping was entered (so no draft is stored for it): what a
+    /// task or the customer list prefilled does not count.
     pub fn is_blank(&self) -> bool {
-        let fresh = Draft {
-            customer_id: self.customer_id.clone(),
-            contacted_at: self.contacted_at.clone(),
-            ..Draft::default()
-        };
-        *self == fresh
+        self.outcome.is_empty()
+            && self.satisfaction.is_none()
+            && self.emotion.is_empty()
+            && self.verbatim.trim().is_empty()
+            && self.demand.is_empty()
+            && self.follow_up.trim().is_empty()
+            && self.call_back_at.is_empty()
+            && self.steps_done.is_empty()
+            && self.answers.is_empty()
+            && self.signature.is_none()
+            && !self.escalate
+            && self.resend_of.is_none()
+    }
+
+    /// Seconds on the visit timer, if it ran for a plausible time.
+    pub fn duration_secs(&self, now: DateTime<Utc>) -> Option<u32> {
+        let start = self.started_at?;
+        let secs = (self.finished_at.unwrap_or(now) - start).num_seconds();
+        // A draft resumed days later has no meaningful duration.
+        u32::try_from(secs).ok().filter(|s| *s <= MAX_DURATION_SECS)
     }
 
     /// Builds the record and checks it with the domain's rules. Hidden fields are dropped,
     /// so values typed before switching the outcome to "not reached" cannot break a rule
-    /// the user can no longer see.
-    pub fn to_record(&self, now: DateTime<Utc>) -> Result<VisitRecord, ValidationError> {
+    /// the user can no longer see. `script` and `survey` are the versions the form showed.
+    pub fn to_record(
+        &self,
+        now: DateTime<Utc>,
+        script: Option<&Script>,
+        survey: Option<&Survey>,
+        audience: Audience,
+    ) -> Result<VisitRecord, FormError> {
         let customer_id =
             Uuid::parse_str(&self.customer_id).map_err(|_| required("customer_id"))?;
         let channel = pick(&self.channel, Channel::parse, "channel")?;
@@ -147,7 +326,30 @@ impl Draft {
         })?;
         let contacted_at =
             from_local_input(&self.contacted_at).ok_or_else(|| required("contacted_at"))?;
+        let call_back_at = if outcome == Outcome::CallBack {
+            Some(from_local_input(&self.call_back_at).ok_or_else(|| required("call_back_at"))?)
+        } else {
+            None
+        };
         let reached = outcome == Outcome::Reached;
+        let on_site = channel == Channel::OnSite;
+        let script_use = script.map(|s| ScriptUse {
+            script_id: s.id,
+            version: s.version,
+            audience,
+            // Ticks of steps a newer script version dropped cannot be kept.
+            steps_done: s
+                .steps
+                .iter()
+                .filter(|st| self.steps_done.contains(&st.key))
+                .map(|st| st.key.clone())
+                .collect(),
+        });
+        let survey_response = survey.filter(|_| reached).map(|s| SurveyResponse {
+            survey_id: s.id,
+            version: s.version,
+            answers: prune_answers(s, &self.answers),
+        });
         let record = VisitRecord {
             attempt,
             satisfaction: self.satisfaction.filter(|_| reached),
@@ -155,7 +357,21 @@ impl Draft {
             verbatim: self.verbatim.trim().to_owned(),
             demand: Demand::parse(&self.demand).filter(|_| reached),
             follow_up: self.follow_up.trim().to_owned(),
+            task_id: self.task_id,
+            call_back_at,
+            script: script_use,
+            escalate: self.escalate && reached,
+            duration_secs: self.duration_secs(now),
+            signature: self.signature.clone().filter(|_| on_site),
+            place: self.place.clone().filter(|_| on_site),
             ..VisitRecord::new(customer_id, channel, visit_type, outcome, contacted_at)
+        };
+        if let (Some(s), Some(r)) = (survey, &survey_response) {
+            s.check(&r.answers).map_err(FormError::Survey)?;
+        }
+        let record = VisitRecord {
+            survey: survey_response,
+            ..record
         };
         record.validate(now)?;
         Ok(record)
@@ -180,13 +396,19 @@ mod tests {
             emotion: "calm".into(),
             verbatim: " 师傅很准时 ".into(),
             demand: "none".into(),
-            ..Draft::new(Some(Uuid::from_u128(1)), now() - Duration::minutes(5))
+            ..Draft::new(
+                Uuid::from_u128(50),
+                Some(Uuid::from_u128(1)),
+                now() - Duration::minutes(5),
+            )
         }
     }
 
     #[test]
     fn a_filled_form_becomes_a_valid_record() {
-        let r = filled().to_record(now()).unwrap();
+        let r = filled()
+            .to_record(now(), None, None, Audience::Standard)
+            .unwrap();
         assert_eq!(r.verbatim, "师傅很准时");
         assert_eq!(r.satisfaction, Some(4));
         assert_eq!(r.emotion, Some(Emotion::Calm));
@@ -268,7 +490,13 @@ mod tests {
             ),
         ];
         for (draft, field) in cases {
-            assert_eq!(draft.to_record(now()).unwrap_err().field, field);
+            let err = draft
+                .to_record(now(), None, None, Audience::Standard)
+                .unwrap_err();
+            assert!(
+                matches!(err, FormError::Field(e) if e.field == field),
+                "{field}"
+            );
         }
     }
 
@@ -280,17 +508,19 @@ mod tests {
             ..filled()
         };
         assert!(!d.reached());
-        let r = d.to_record(now()).unwrap();
+        let r = d.to_record(now(), None, None, Audience::Standard).unwrap();
         assert_eq!((r.satisfaction, r.emotion, r.demand), (None, None, None));
         assert_eq!(r.attempt, 2);
     }
 
     #[test]
     fn a_rejected_record_round_trips_through_the_form() {
-        let r = filled().to_record(now()).unwrap();
-        let d = Draft::from_record(&r, 7, Uuid::from_u128(9));
+        let r = filled()
+            .to_record(now(), None, None, Audience::Standard)
+            .unwrap();
+        let d = Draft::from_record(Uuid::from_u128(51), &r, 7, Uuid::from_u128(9));
         assert_eq!(d.resend_of, Some(7));
-        let back = d.to_record(now()).unwrap();
+        let back = d.to_record(now(), None, None, Audience::Standard).unwrap();
         // The datetime input has minute precision.
         assert_eq!(
             back.contacted_at.timestamp() / 60,
@@ -299,6 +529,7 @@ mod tests {
         assert_eq!(
             VisitRecord {
                 contacted_at: r.contacted_at,
+                duration_secs: r.duration_secs,
                 ..back
             },
             r
@@ -307,8 +538,180 @@ mod tests {
 
     #[test]
     fn an_untouched_form_is_blank() {
-        let d = Draft::new(Some(Uuid::from_u128(1)), now());
+        let d = Draft::new(Uuid::from_u128(2), Some(Uuid::from_u128(1)), now());
         assert!(d.is_blank());
         assert!(!filled().is_blank());
+    }
+
+    fn survey() -> Survey {
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(7), "version": 2, "title": "满意度问卷", "visit_type": "satisfaction",
+            "questions": [
+                {"key": "overall", "text": "总体评价", "kind": {"type": "stars"}, "required": true},
+                {"key": "why", "text": "哪方面让您不满意?", "kind": {"type": "text"}, "required": true,
+                 "show_if": {"question": "overall", "at_most": 2}},
+                {"key": "nps", "text": "推荐", "kind": {"type": "nps"}}
+            ]
+        }))
+        .unwrap()
+    }
+
+    fn script() -> Script {
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(8), "version": 3, "visit_type": "satisfaction", "title": "满意度",
+            "steps": [
+                {"key": "open", "kind": "opening", "goal": "g", "variants": {"standard": "您好{customer_name}"}},
+                {"key": "close", "kind": "closing", "goal": "g", "variants": {"standard": "再见"}}
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_survey_belongs_to_satisfaction_visits_and_the_script_to_its_type() {
+        let surveys = [survey()];
+        assert!(survey_for(Some(VisitType::Satisfaction), &surveys).is_some());
+        assert!(survey_for(Some(VisitType::Repair), &surveys).is_none());
+        assert!(survey_for(None, &surveys).is_none());
+        let scripts = [script()];
+        assert_eq!(
+            script_for(Some(VisitType::Satisfaction), &scripts)
+                .unwrap()
+                .version,
+            3
+        );
+        assert!(script_for(Some(VisitType::Complaint), &scripts).is_none());
+    }
+
+    #[test]
+    fn answers_to_hidden_questions_are_dropped() {
+        use huifang_domain::survey::Answer;
+        let s = survey();
+        let mut answers = Answers::from([
+            ("overall".to_owned(), Answer::Number(1)),
+            ("why".to_owned(), Answer::Text("太慢".into())),
+        ]);
+        assert_eq!(prune_answers(&s, &answers).len(), 2);
+        answers.insert("overall".into(), Answer::Number(5));
+        let kept = prune_answers(&s, &answers);
+        assert_eq!(kept.keys().collect::<Vec<_>>(), vec!["overall"]);
+    }
+
+    #[test]
+    fn an_on_site_satisfaction_visit_carries_script_survey_and_proof() {
+        use huifang_domain::survey::{Answer, SurveyProblem};
+        let sig = Signature {
+            width: 1000,
+            height: 400,
+            strokes: vec![(0..12).map(|i| [i * 10, 20]).collect()],
+        };
+        let mut d = Draft {
+            channel: "on_site".into(),
+            visit_type: "satisfaction".into(),
+            steps_done: vec!["close".into(), "gone".into()],
+            answers: Answers::from([("overall".to_owned(), Answer::Number(2))]),
+            escalate: true,
+            signature: Some(sig.clone()),
+            place: Some(Place::Denied),
+            ..filled()
+        };
+        let (sc, sv) = (script(), survey());
+        let err = d
+            .to_record(now(), Some(&sc), Some(&sv), Audience::Vip)
+            .unwrap_err();
+        assert!(
+            matches!(&err, FormError::Survey(e) if e.question == "why" && e.problem == SurveyProblem::Required),
+            "{err:?}"
+        );
+        d.answers
+            .insert("why".into(), Answer::Text("等太久".into()));
+        let r = d
+            .to_record(now(), Some(&sc), Some(&sv), Audience::Vip)
+            .unwrap();
+        let used = r.script.clone().unwrap();
+        assert_eq!((used.version, used.audience), (3, Audience::Vip));
+        assert_eq!(used.steps_done, vec!["close".to_owned()]);
+        assert_eq!(r.survey.as_ref().unwrap().answers.len(), 2);
+        assert_eq!(r.signature, Some(sig));
+        assert_eq!(r.place, Some(Place::Denied));
+        assert!(r.escalate);
+        assert!(r.duration_secs.is_some_and(|s| s >= 300));
+        assert!(r.check_refs(1, Some(&sc), Some(&sv)).is_ok());
+
+        // The same visit done by phone carries no proof; not reached, no survey either.
+        let phone = Draft {
+            channel: "phone".into(),
+            outcome: "no_answer".into(),
+            ..d
+        };
+        let r = phone
+            .to_record(now(), Some(&sc), Some(&sv), Audience::Vip)
+            .unwrap();
+        assert_eq!(
+            (r.signature, r.place, r.survey, r.escalate),
+            (None, None, None, false)
+        );
+    }
+
+    #[test]
+    fn a_call_back_needs_its_time_and_a_task_prefills_the_form() {
+        let d = Draft {
+            outcome: "call_back".into(),
+            ..filled()
+        };
+        let err = d
+            .to_record(now(), None, None, Audience::Standard)
+            .unwrap_err();
+        assert!(matches!(err, FormError::Field(e) if e.field == "call_back_at"));
+        let later = Draft {
+            call_back_at: to_local_input(now() + Duration::hours(3)),
+            ..d
+        };
+        let r = later
+            .to_record(now(), None, None, Audience::Standard)
+            .unwrap();
+        assert!(r.call_back_at.is_some());
+
+        let task: VisitTask = serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(5), "customer_id": Uuid::from_u128(6), "assignee": Uuid::from_u128(1),
+            "visit_type": "repair", "planned_channel": "on_site", "priority": "high",
+            "due_from": now(), "due_until": now(), "attempt": 2, "source": {"type": "plan"},
+            "status": "open", "version": 1
+        }))
+        .unwrap();
+        let d = Draft::from_task(Uuid::from_u128(9), &task, now());
+        assert_eq!(
+            (
+                d.channel.as_str(),
+                d.visit_type.as_str(),
+                d.attempt.as_str(),
+                d.task_id
+            ),
+            ("on_site", "repair", "2", Some(task.id))
+        );
+        assert_eq!(d.customer_id, Uuid::from_u128(6).to_string());
+        assert!(d.is_blank());
+    }
+
+    #[test]
+    fn script_values_fill_every_placeholder() {
+        let c = Customer {
+            id: Uuid::from_u128(1),
+            name: "王女士".into(),
+            class: huifang_domain::CustomerClass::A,
+            vip: true,
+            contact_masked: "138****5678".into(),
+            summary: "格力空调,2026-11 维修".into(),
+            version: 1,
+        };
+        let v = script_values(Some(&c), None, "惠方电器", None, "稍后");
+        assert_eq!(v["product"], "格力空调");
+        assert_eq!(v["next_contact"], "稍后");
+        assert_eq!(
+            huifang_domain::script::fill("{customer_name}您好,{company}回访{product}", &v),
+            "王女士您好,惠方电器回访格力空调"
+        );
+        assert_eq!(default_audience(Some(&c)), Audience::Vip);
+        assert_eq!(default_audience(None), Audience::Standard);
     }
 }

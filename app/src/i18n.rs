@@ -1,7 +1,11 @@
 //! Every sentence the user reads, in both languages. Components never hold literal text:
 //! adding a language means touching only this file.
 
+use chrono::FixedOffset;
 use chrono::{DateTime, Utc};
+use huifang_domain::script::Audience;
+use huifang_domain::survey::{NpsGroup, SurveyProblem};
+use huifang_domain::task::{Priority, TaskSource};
 use huifang_domain::visit::{MAX_ATTEMPT, MAX_FOLLOW_UP, MAX_VERBATIM};
 use huifang_domain::{Channel, Demand, Emotion, Outcome, Role, ValidationKind, VisitType};
 
@@ -162,6 +166,80 @@ texts! {
     RoleSupervisor => "客服主管", "Supervisor";
     RoleAdmin => "管理员", "Admin";
     NotFound => "页面不存在。", "Page not found.";
+    NavTasks => "我的任务", "My tasks";
+    NavPlan => "安排回访", "Plan a visit";
+    NavDrafts => "草稿", "Drafts";
+    TasksTitle => "我的任务", "My tasks";
+    TabToday => "今天", "Today";
+    TabOverdue => "已逾期", "Overdue";
+    TabUpcoming => "即将到来", "Upcoming";
+    TasksEmpty => "这里没有任务。", "No tasks here.";
+    PriorityHigh => "高优先级", "High priority";
+    PriorityNormal => "普通", "Normal";
+    PriorityLow => "低优先级", "Low priority";
+    SourcePlan => "回访计划", "Planned";
+    SourceRetry => "未接通重访", "Retry";
+    SourceTicket => "工单回访", "Ticket revisit";
+    QuietContinue => "仍要开始", "Start anyway";
+    PlanTitle => "安排回访", "Plan a visit";
+    PlanAssignee => "执行人", "Assignee";
+    PlanPriority => "优先级", "Priority";
+    PlanDueFrom => "开始时间", "Due from";
+    PlanDueUntil => "截止时间", "Due by";
+    PlanNote => "备注", "Note";
+    PlanSubmit => "安排", "Assign";
+    PlanDone => "已安排,执行人下次同步后可见", "Planned: the assignee sees it after their next sync";
+    PlanOffline => "安排回访需要联网。当前无法连接服务器,请稍后再试。", "Planning a visit needs the network, which is not reachable now. Try again later.";
+    PlanFailed => "安排失败,请检查填写内容。", "Could not plan the visit: check the entries.";
+    PlanWindow => "截止时间须晚于开始时间", "The due time must come after the start";
+    FileTitle => "客户档案", "Customer file";
+    FilePastVisits => "历史回访", "Past visits";
+    FileNoVisits => "还没有回访记录。", "No past visits.";
+    FileNotCached => "本机还没有该客户的档案,联网后自动获取。", "This customer's file is not on the device yet; it loads when online.";
+    RevealContact => "显示完整号码", "Show full number";
+    RevealOffline => "显示完整号码需要联网", "Showing the full number needs the network";
+    RevealFailed => "无法显示号码", "Could not show the number";
+    ScriptTitle => "话术", "Script";
+    ScriptNone => "此回访类型暂无话术。", "No script for this visit type.";
+    ScriptChooseType => "选择回访类型后显示话术。", "Choose a visit type to see its script.";
+    AudStandard => "标准", "Standard";
+    AudVip => "VIP", "VIP";
+    AudElderly => "老年", "Elderly";
+    AudAngry => "情绪激动", "Upset";
+    ScriptPrev => "上一步", "Previous";
+    ScriptNext => "下一步", "Next";
+    ScriptLater => "约定的时间", "the agreed time";
+    AudienceLabel => "对象", "Audience";
+    SurveyRequired => "必答", "required";
+    Yes => "是", "Yes";
+    No => "否", "No";
+    NpsDetractor => "贬损者", "Detractor";
+    NpsPassive => "中立者", "Passive";
+    NpsPromoter => "推荐者", "Promoter";
+    MoodUnhappy => "不满意", "Unhappy";
+    MoodNeutral => "一般", "Neutral";
+    MoodHappy => "满意", "Happy";
+    FieldCallBackAt => "回拨时间", "Call back at";
+    SignatureTitle => "客户签名", "Customer signature";
+    SignatureHint => "请客户在框内签名", "Ask the customer to sign in the box";
+    SignatureClear => "清除签名", "Clear signature";
+    PlaceLabel => "位置", "Location";
+    PlaceLocating => "正在获取位置…", "Getting the location…";
+    PlaceDenied => "未获取位置: 用户拒绝", "No location: permission denied";
+    PlaceUnavailable => "未获取位置: 无法定位", "No location: unavailable";
+    PlaceRetry => "重新定位", "Locate again";
+    PhoneVisit => "电话回访", "Phone visit";
+    TimerLabel => "用时", "Time";
+    ContactFinished => "结束通话/离开", "Contact finished";
+    Escalate => "转接主管", "Escalate to supervisor";
+    EscalateHint => "紧急问题:保存后立即同步给主管。", "Urgent: sent to the supervisors as soon as it is saved.";
+    Escalated => "已转接", "Escalated";
+    EscalationsTitle => "转接主管的回访", "Escalated visits";
+    EscalationsEmpty => "没有转接的回访。", "No escalated visits.";
+    DraftsTitle => "草稿", "Drafts";
+    DraftsEmpty => "没有未完成的草稿。", "No unfinished drafts.";
+    DraftResume => "继续填写", "Resume";
+    NoCustomer => "未选客户", "No customer";
 }
 
 pub fn t(lang: Lang, key: Key) -> &'static str {
@@ -249,6 +327,12 @@ pub fn field_label(lang: Lang, field: &str) -> String {
         "demand" => Key::FieldDemand,
         "follow_up" => Key::FieldFollowUp,
         "contacted_at" => Key::FieldContactedAt,
+        "call_back_at" => Key::FieldCallBackAt,
+        "signature" => Key::SignatureTitle,
+        "place" => Key::PlaceLabel,
+        "script" => Key::ScriptTitle,
+        "escalate" => Key::Escalate,
+        "duration_secs" => Key::TimerLabel,
         other => return other.to_owned(),
     };
     t(lang, key).to_owned()
@@ -292,6 +376,23 @@ pub fn validation_message(lang: Lang, field: &str, kind: ValidationKind) -> Stri
         ("verbatim", Required) => Some((
             "已接通时请记录客户原话",
             "Record the customer's own words when they were reached",
+        )),
+        ("signature", Required) => Some((
+            "上门回访已见到客户时,请客户签名",
+            "An on-site visit that reached the customer needs their signature",
+        )),
+        ("signature", TooLong) => Some((
+            "签名太长,请清除后重签",
+            "The signature is too long: clear it and sign again",
+        )),
+        ("place", Required) => Some((
+            "上门回访需记录位置(或注明无法定位),请稍候或重新定位",
+            "An on-site visit records its location (or why there is none): wait or locate again",
+        )),
+        ("call_back_at", Required) => Some(("请选择回拨时间", "Choose when to call back")),
+        ("call_back_at", OutOfRange) => Some((
+            "回拨时间须晚于回访时间",
+            "The call-back time must be after the contact",
         )),
         ("contacted_at", InFuture) => Some((
             "回访时间不能晚于现在",
@@ -427,6 +528,144 @@ pub fn attempt_label(lang: Lang, attempt: u8) -> String {
     match lang {
         Lang::Zh => format!("第 {attempt} 次"),
         Lang::En => format!("attempt {attempt}"),
+    }
+}
+
+pub fn priority_label(lang: Lang, p: Priority) -> &'static str {
+    t(
+        lang,
+        match p {
+            Priority::High => Key::PriorityHigh,
+            Priority::Normal => Key::PriorityNormal,
+            Priority::Low => Key::PriorityLow,
+        },
+    )
+}
+
+pub fn source_label(lang: Lang, s: &TaskSource) -> &'static str {
+    t(
+        lang,
+        match s {
+            TaskSource::Plan => Key::SourcePlan,
+            TaskSource::Retry { .. } => Key::SourceRetry,
+            TaskSource::Ticket { .. } => Key::SourceTicket,
+        },
+    )
+}
+
+pub fn audience_label(lang: Lang, a: Audience) -> &'static str {
+    t(
+        lang,
+        match a {
+            Audience::Standard => Key::AudStandard,
+            Audience::Vip => Key::AudVip,
+            Audience::Elderly => Key::AudElderly,
+            Audience::Angry => Key::AudAngry,
+        },
+    )
+}
+
+pub fn nps_label(lang: Lang, g: NpsGroup) -> &'static str {
+    t(
+        lang,
+        match g {
+            NpsGroup::Detractor => Key::NpsDetractor,
+            NpsGroup::Passive => Key::NpsPassive,
+            NpsGroup::Promoter => Key::NpsPromoter,
+        },
+    )
+}
+
+pub fn mood_label(lang: Lang, n: u8) -> &'static str {
+    t(
+        lang,
+        match n {
+            1 => Key::MoodUnhappy,
+            2 => Key::MoodNeutral,
+            _ => Key::MoodHappy,
+        },
+    )
+}
+
+/// A time in the organisation's local time, short: `11-24 10:00`.
+pub fn clock(at: DateTime<Utc>, offset: FixedOffset) -> String {
+    at.with_timezone(&offset).format("%m-%d %H:%M").to_string()
+}
+
+/// A due window `11-24 09:00–12:00`, or across days `11-24 09:00 – 11-25 12:00`.
+pub fn window(from: DateTime<Utc>, until: DateTime<Utc>, offset: FixedOffset) -> String {
+    let (f, u) = (from.with_timezone(&offset), until.with_timezone(&offset));
+    if f.date_naive() == u.date_naive() {
+        format!("{}–{}", f.format("%m-%d %H:%M"), u.format("%H:%M"))
+    } else {
+        format!("{} – {}", f.format("%m-%d %H:%M"), u.format("%m-%d %H:%M"))
+    }
+}
+
+pub fn quiet_warning(lang: Lang, next: &str) -> String {
+    match lang {
+        Lang::Zh => format!("现在是免打扰时段,请勿打扰客户。下一个可联系时间:{next}"),
+        Lang::En => format!("This is a quiet time: do not disturb customers. Next allowed: {next}"),
+    }
+}
+
+pub fn next_attempt_text(lang: Lang, attempt: u8, when: &str, channel: Channel) -> String {
+    let how = channel_label(lang, channel);
+    match lang {
+        Lang::Zh => format!("将安排第 {attempt} 次回访({how}),时间 {when} 起"),
+        Lang::En => format!("Attempt {attempt} ({how}) will be scheduled from {when}"),
+    }
+}
+
+pub fn no_more_attempts(lang: Lang) -> &'static str {
+    lang.pick((
+        "已达最多回访次数,不再安排重访",
+        "No more attempts will be scheduled",
+    ))
+}
+
+pub fn cached_at(lang: Lang, when: &str) -> String {
+    match lang {
+        Lang::Zh => format!("离线:显示缓存于 {when} 的档案"),
+        Lang::En => format!("Offline: showing the file cached {when}"),
+    }
+}
+
+pub fn record_reminder(lang: Lang, minutes: i64, limit: u32) -> String {
+    match lang {
+        Lang::Zh => format!("联系已结束 {minutes} 分钟,记录应在 {limit} 分钟内完成,请尽快保存。"),
+        Lang::En => format!(
+            "The contact ended {minutes} min ago; records are due within {limit} min. Save soon."
+        ),
+    }
+}
+
+pub fn choose_up_to(lang: Lang, max: usize) -> String {
+    match lang {
+        Lang::Zh => format!("最多选 {max} 项"),
+        Lang::En => format!("choose up to {max}"),
+    }
+}
+
+/// What is wrong with one survey answer, naming the question.
+pub fn survey_problem(lang: Lang, question: &str, p: &SurveyProblem) -> String {
+    use SurveyProblem::*;
+    let what = match (lang, p) {
+        (Lang::Zh, Required) => "请回答此题".to_owned(),
+        (Lang::En, Required) => "an answer is required".to_owned(),
+        (Lang::Zh, OutOfRange { min, max }) => format!("请选择 {min} 到 {max}"),
+        (Lang::En, OutOfRange { min, max }) => format!("choose {min} to {max}"),
+        (Lang::Zh, TooFew(n)) => format!("至少选 {n} 项"),
+        (Lang::En, TooFew(n)) => format!("choose at least {n}"),
+        (_, TooMany(n)) => choose_up_to(lang, *n),
+        (Lang::Zh, TooLong(n)) => format!("最多 {n} 字"),
+        (Lang::En, TooLong(n)) => format!("at most {n} characters"),
+        (Lang::Zh, _) => "回答无效,请重新作答".to_owned(),
+        (Lang::En, _) => "the answer is not valid: answer again".to_owned(),
+    };
+    match lang {
+        Lang::Zh => format!("“{question}”:{what}"),
+        Lang::En => format!("\"{question}\": {what}"),
     }
 }
 
@@ -582,5 +821,46 @@ mod tests {
             reject_code_label(Lang::En, "teapot"),
             "Rejected by the server"
         );
+    }
+
+    #[test]
+    fn field_visit_texts_exist_in_both_languages() {
+        let cst = FixedOffset::east_opt(8 * 3600).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
+        assert_eq!(clock(at, cst), "11-23 09:00");
+        assert_eq!(
+            window(at, at + Duration::hours(3), cst),
+            "11-23 09:00–12:00"
+        );
+        assert_eq!(
+            window(at, at + Duration::days(1), cst),
+            "11-23 09:00 – 11-24 09:00"
+        );
+        assert_eq!(
+            survey_problem(Lang::Zh, "哪方面让您不满意?", &SurveyProblem::Required),
+            "“哪方面让您不满意?”:请回答此题"
+        );
+        assert_eq!(
+            survey_problem(Lang::En, "Why?", &SurveyProblem::TooMany(2)),
+            "\"Why?\": choose up to 2"
+        );
+        assert_eq!(nps_label(Lang::Zh, NpsGroup::Promoter), "推荐者");
+        assert_eq!(audience_label(Lang::En, Audience::Angry), "Upset");
+        assert_eq!(
+            next_attempt_text(Lang::Zh, 2, "11-23 11:00", Channel::Phone),
+            "将安排第 2 次回访(电话),时间 11-23 11:00 起"
+        );
+        for lang in [Lang::Zh, Lang::En] {
+            for p in [Priority::High, Priority::Normal, Priority::Low] {
+                assert!(!priority_label(lang, p).is_empty());
+            }
+            for n in 1..=3 {
+                assert!(!mood_label(lang, n).is_empty());
+            }
+            assert_ne!(
+                validation_message(lang, "signature", ValidationKind::Required),
+                validation_message(lang, "place", ValidationKind::Required)
+            );
+        }
     }
 }

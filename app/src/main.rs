@@ -3,6 +3,7 @@
 mod api;
 mod browser;
 mod components;
+mod field;
 mod form;
 mod i18n;
 mod state;

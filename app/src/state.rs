@@ -142,3 +142,17 @@ pub fn set_document_lang(lang: Lang) {
 pub fn use_app() -> AppCtx {
     expect_context::<AppCtx>()
 }
+
+/// The organisation settings pulled last, or the documented defaults before the first pull.
+pub fn settings(app: AppCtx) -> huifang_domain::Settings {
+    app.data_rev.track();
+    LocalStore::browser()
+        .settings()
+        .unwrap_or_else(|| huifang_domain::Settings {
+            company: String::new(),
+            utc_offset_minutes: 480,
+            quiet_hours: huifang_domain::task::QuietHours::default(),
+            target_minutes: [5, 10],
+            record_within_minutes: 10,
+        })
+}

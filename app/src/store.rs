@@ -10,13 +10,18 @@
 //! person's queue never blocks, or is sent under the login of, another.
 
 use chrono::{DateTime, Utc};
-use huifang_domain::{Customer, Mutation, MutationKind, PushResponse, User, VisitRecord};
+use huifang_domain::script::Script;
+use huifang_domain::survey::Survey;
+use huifang_domain::task::{TaskStatus, VisitTask};
+use huifang_domain::{
+    Customer, CustomerFile, Mutation, MutationKind, PushResponse, Settings, User, VisitRecord,
+};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
 /// Every key of this app starts here; `v1` is the key layout, [`SCHEMA_VERSION`] the content.
 pub const NAMESPACE: &str = "huifang/v1/";
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// Browsers give an origin about 5 MB of local storage, counted in UTF-16 code units.
 pub const QUOTA_UNITS: usize = 5 * 1024 * 1024;
 /// Warn while there is still room to finish the day's visits.
@@ -29,7 +34,14 @@ pub mod keys {
     pub const META: &str = "meta";
     pub const SESSION: &str = "session";
     pub const CURSOR: &str = "cursor";
-    pub const DRAFT: &str = "draft/visit";
+    /// Where the single draft of schema 1 lived; schema 2 keeps one key per draft.
+    pub const OLD_DRAFT: &str = "draft/visit";
+    pub const DRAFT: &str = "draft/";
+    pub const TASK: &str = "task/";
+    pub const SCRIPT: &str = "script/";
+    pub const SURVEY: &str = "survey/";
+    pub const FILE: &str = "file/";
+    pub const SETTINGS: &str = "settings";
     pub const LAST_SYNC: &str = "last_sync";
     pub const LANG: &str = "lang";
     pub const DEVICE: &str = "device/";
@@ -60,6 +72,21 @@ pub mod keys {
     }
     pub fn customer(id: Uuid) -> String {
         format!("{CUSTOMER}{id}")
+    }
+    pub fn draft(id: Uuid) -> String {
+        format!("{DRAFT}{id}")
+    }
+    pub fn task(id: Uuid) -> String {
+        format!("{TASK}{id}")
+    }
+    pub fn script(id: Uuid) -> String {
+        format!("{SCRIPT}{id}")
+    }
+    pub fn survey(id: Uuid) -> String {
+        format!("{SURVEY}{id}")
+    }
+    pub fn file(customer: Uuid) -> String {
+        format!("{FILE}{customer}")
     }
 
     /// Sequence numbers of keys under `prefix`, in numeric order (`outbox/<user>/10` after
@@ -234,6 +261,13 @@ pub struct UserBacklog {
     pub unsynced: usize,
 }
 
+/// A customer file as last read from the server, kept so it opens offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedFile {
+    pub file: CustomerFile,
+    pub at: DateTime<Utc>,
+}
+
 /// Upgrades stored data from version `n` to `n + 1`; index 0 upgrades from 1.
 pub type Migration<B> = fn(&LocalStore<B>) -> Result<(), StoreError>;
 
@@ -298,7 +332,20 @@ impl<B: Backend> LocalStore<B> {
 
     /// Brings stored data up to [`SCHEMA_VERSION`]. Runs on every start, before anything reads.
     pub fn migrate(&self) -> Result<u32, StoreError> {
-        self.migrate_with(&[], SCHEMA_VERSION)
+        self.migrate_with(&[Self::one_key_per_draft], SCHEMA_VERSION)
+    }
+
+    /// Schema 2: the one draft of schema 1 becomes the first of many, under its own id.
+    fn one_key_per_draft(&self) -> Result<(), StoreError> {
+        if let Some(mut old) = self.get::<serde_json::Value>(keys::OLD_DRAFT) {
+            let id = (self.new_id)();
+            if let Some(map) = old.as_object_mut() {
+                map.insert("id".into(), serde_json::json!(id));
+            }
+            self.put(&keys::draft(id), &old)?;
+        }
+        self.remove(keys::OLD_DRAFT);
+        Ok(())
     }
 
     /// Applies `steps` one version at a time, recording each version reached, so a crash
@@ -571,14 +618,117 @@ impl<B: Backend> LocalStore<B> {
     }
 
     /// Forgets what belongs to the logged-in user's view of the server (customer files are
-    /// confidential), but never a queued or rejected record.
+    /// confidential, tasks and drafts are theirs), but never a queued or rejected record.
     pub fn forget_user_data(&self) {
-        for name in self.names_under(keys::CUSTOMER) {
-            self.remove(&name);
+        for prefix in [keys::CUSTOMER, keys::FILE, keys::TASK, keys::DRAFT] {
+            for name in self.names_under(prefix) {
+                self.remove(&name);
+            }
         }
-        for name in [keys::SESSION, keys::CURSOR, keys::DRAFT, keys::LAST_SYNC] {
+        for name in [keys::SESSION, keys::CURSOR, keys::LAST_SYNC, keys::SETTINGS] {
             self.remove(name);
         }
+    }
+
+    fn all_under<T: DeserializeOwned>(&self, prefix: &str) -> Vec<T> {
+        self.names_under(prefix)
+            .iter()
+            .filter_map(|n| self.get(n))
+            .collect()
+    }
+
+    /// Keeps open tasks; a task the server closed leaves the device.
+    pub fn put_tasks(&self, tasks: &[VisitTask]) -> Result<(), StoreError> {
+        for t in tasks {
+            if t.status == TaskStatus::Open {
+                self.put(&keys::task(t.id), t)?;
+            } else {
+                self.remove(&keys::task(t.id));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn tasks(&self) -> Vec<VisitTask> {
+        let mut tasks: Vec<VisitTask> = self.all_under(keys::TASK);
+        tasks.sort_by_key(|t| (t.due_until, t.priority, t.id));
+        tasks
+    }
+
+    pub fn task(&self, id: Uuid) -> Option<VisitTask> {
+        self.get(&keys::task(id))
+    }
+
+    /// A visit for the task was saved: it leaves the lists now, before the server confirms.
+    pub fn finish_task(&self, id: Uuid) -> Result<(), StoreError> {
+        match self.task(id) {
+            Some(mut t) => {
+                t.status = TaskStatus::Done;
+                self.put(&keys::task(id), &t)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Only the newest version of each script and survey is kept: new visits follow it.
+    pub fn put_catalog(&self, scripts: &[Script], surveys: &[Survey]) -> Result<(), StoreError> {
+        for s in scripts {
+            if self
+                .get::<Script>(&keys::script(s.id))
+                .is_none_or(|old| old.version <= s.version)
+            {
+                self.put(&keys::script(s.id), s)?;
+            }
+        }
+        for s in surveys {
+            if self
+                .get::<Survey>(&keys::survey(s.id))
+                .is_none_or(|old| old.version <= s.version)
+            {
+                self.put(&keys::survey(s.id), s)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn scripts(&self) -> Vec<Script> {
+        self.all_under(keys::SCRIPT)
+    }
+
+    pub fn surveys(&self) -> Vec<Survey> {
+        self.all_under(keys::SURVEY)
+    }
+
+    pub fn settings(&self) -> Option<Settings> {
+        self.get(keys::SETTINGS)
+    }
+
+    pub fn put_file(&self, file: CustomerFile, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let id = file.customer.id;
+        self.put(&keys::file(id), &CachedFile { file, at })
+    }
+
+    pub fn file(&self, customer: Uuid) -> Option<CachedFile> {
+        self.get(&keys::file(customer))
+    }
+
+    pub fn put_draft(&self, draft: &crate::form::Draft) -> Result<(), StoreError> {
+        self.put(&keys::draft(draft.id), draft)
+    }
+
+    pub fn draft(&self, id: Uuid) -> Option<crate::form::Draft> {
+        self.get(&keys::draft(id))
+    }
+
+    pub fn remove_draft(&self, id: Uuid) {
+        self.remove(&keys::draft(id));
+    }
+
+    /// Drafts, the most recently touched first.
+    pub fn drafts(&self) -> Vec<crate::form::Draft> {
+        let mut drafts: Vec<crate::form::Draft> = self.all_under(keys::DRAFT);
+        drafts.sort_by_key(|d| std::cmp::Reverse(d.updated_at));
+        drafts
     }
 
     /// Space used by this app, in the unit browsers count the quota in (UTF-16 code units).
@@ -1062,9 +1212,6 @@ mod tests {
             s.put("steps", &(n + 10))
         }
         let s = store();
-        assert_eq!(s.migrate().unwrap(), 1);
-        assert_eq!(s.get::<Meta>(keys::META), Some(Meta { schema: 1 }));
-
         let steps: [Migration<MemoryBackend>; 2] = [to_v2, to_v3];
         assert_eq!(s.migrate_with(&steps, 3).unwrap(), 3);
         assert_eq!(s.get::<u32>("steps"), Some(11));
@@ -1074,10 +1221,82 @@ mod tests {
         assert_eq!(s.get::<u32>("steps"), Some(11));
         // Data from a newer app is left alone.
         assert_eq!(s.migrate().unwrap(), 3);
+        assert_eq!(SCHEMA_VERSION, 2);
         assert_eq!(s.get::<Meta>(keys::META), Some(Meta { schema: 3 }));
         // A missing step is an error, not a silent skip.
         let fresh = store();
         assert!(fresh.migrate_with(&steps[..1], 3).is_err());
+    }
+
+    #[test]
+    fn the_single_draft_of_schema_1_becomes_one_of_many() {
+        let s = store();
+        s.put(
+            keys::OLD_DRAFT,
+            &serde_json::json!({"customer_id": "x", "verbatim": "半句话"}),
+        )
+        .unwrap();
+        assert_eq!(s.migrate().unwrap(), 2);
+        assert_eq!(s.get::<serde_json::Value>(keys::OLD_DRAFT), None);
+        let drafts = s.drafts();
+        assert_eq!(drafts.len(), 1);
+        assert_eq!(drafts[0].verbatim, "半句话");
+        assert_eq!(s.draft(drafts[0].id).unwrap().id, drafts[0].id);
+        // A fresh device has nothing to move.
+        let fresh = store();
+        assert_eq!(fresh.migrate().unwrap(), 2);
+        assert!(fresh.drafts().is_empty());
+    }
+
+    #[test]
+    fn drafts_are_one_key_each_newest_first() {
+        let s = store();
+        let mut a = crate::form::Draft::new(Uuid::from_u128(70), None, now());
+        a.verbatim = "a".into();
+        let mut b = crate::form::Draft::new(
+            Uuid::from_u128(71),
+            None,
+            now() + chrono::Duration::minutes(1),
+        );
+        b.verbatim = "b".into();
+        let (wa, _) = (s.backend.writes.get(), s.put_draft(&a).unwrap());
+        s.put_draft(&b).unwrap();
+        assert_eq!(s.backend.writes.get(), wa + 2);
+        let ids: Vec<Uuid> = s.drafts().iter().map(|d| d.id).collect();
+        assert_eq!(ids, vec![b.id, a.id]);
+        s.remove_draft(b.id);
+        assert_eq!(s.drafts(), vec![a]);
+    }
+
+    #[test]
+    fn closed_tasks_leave_the_device_and_a_saved_visit_closes_its_task_at_once() {
+        use huifang_domain::task::{Priority, TaskSource};
+        let task = |n: u128, status| VisitTask {
+            id: Uuid::from_u128(n),
+            customer_id: Uuid::from_u128(99),
+            assignee: Uuid::from_u128(1),
+            visit_type: VisitType::Repair,
+            planned_channel: Channel::OnSite,
+            priority: Priority::Normal,
+            due_from: now(),
+            due_until: now() + chrono::Duration::hours(n as i64),
+            attempt: 1,
+            source: TaskSource::Plan,
+            status,
+            note: String::new(),
+            version: 1,
+        };
+        let s = store();
+        s.put_tasks(&[task(2, TaskStatus::Open), task(1, TaskStatus::Open)])
+            .unwrap();
+        assert_eq!(
+            s.tasks().iter().map(|t| t.id).collect::<Vec<_>>(),
+            vec![Uuid::from_u128(1), Uuid::from_u128(2)]
+        );
+        s.put_tasks(&[task(2, TaskStatus::Done)]).unwrap();
+        assert_eq!(s.tasks().len(), 1);
+        s.finish_task(Uuid::from_u128(1)).unwrap();
+        assert_eq!(s.tasks()[0].status, TaskStatus::Done);
     }
 
     #[test]

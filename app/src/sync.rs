@@ -24,6 +24,8 @@ const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;
 /// carries the longest verbatim allowed.
 const PUSH_MAX_COUNT: usize = if MAX_BATCH < 100 { MAX_BATCH } else { 100 };
 const PUSH_MAX_BYTES: usize = 900 * 1024;
+/// A customer file read this recently is not read again by every sync.
+const FILE_FRESH: chrono::Duration = chrono::Duration::minutes(10);
 /// A safety net for a server that keeps answering "more" without moving the cursor.
 const MAX_ROUNDS: usize = 1_000;
 
@@ -398,8 +400,18 @@ async fn run_once(app: AppCtx) -> Result<(), Failure> {
             return Ok(());
         }
         store.put_customers(&page.customers)?;
+        store.put_tasks(&page.tasks)?;
+        store.put_catalog(&page.scripts, &page.surveys)?;
+        if let Some(settings) = &page.settings {
+            store.put(keys::SETTINGS, settings)?;
+        }
         store.put(keys::CURSOR, &page.cursor)?;
-        if !page.customers.is_empty() {
+        if !(page.customers.is_empty()
+            && page.tasks.is_empty()
+            && page.scripts.is_empty()
+            && page.surveys.is_empty()
+            && page.settings.is_none())
+        {
             app.bump();
         }
         if !page.more || page.cursor <= since {
@@ -407,7 +419,38 @@ async fn run_once(app: AppCtx) -> Result<(), Failure> {
         }
         since = page.cursor;
     }
+    prefetch_files(app, me, token, &store).await;
     Ok(())
+}
+
+/// Reads the customer file of every open task ahead of the visit, so it opens offline. Best
+/// effort: a file that cannot be read now keeps its older copy, and the sync still counts.
+async fn prefetch_files(
+    app: AppCtx,
+    me: Uuid,
+    token: &str,
+    store: &LocalStore<crate::store::BrowserBackend>,
+) {
+    let now = browser::now();
+    let mut customers: Vec<Uuid> = store
+        .tasks()
+        .iter()
+        .filter(|t| t.status == huifang_domain::task::TaskStatus::Open)
+        .map(|t| t.customer_id)
+        .collect();
+    customers.sort_unstable();
+    customers.dedup();
+    for id in customers {
+        if store.file(id).is_some_and(|f| now - f.at < FILE_FRESH) {
+            continue;
+        }
+        let Ok(file) = api::customer_file(token, id).await else {
+            continue;
+        };
+        if app.user_id() != Some(me) || store.put_file(file, now).is_err() {
+            return;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
 // Page objects: the tests speak of what a user does, the selectors live here.
+import { createRequire } from 'node:module';
 import { expect } from './expect.mjs';
+
+const require = createRequire(import.meta.url);
 
 export class App {
   constructor(page) {
@@ -55,11 +58,77 @@ export class App {
     await this.id('visit-channel').selectOption('phone');
     await this.id('visit-type').selectOption('repair');
     await this.id('visit-outcome').selectOption('reached');
+    await this.answerSurvey();
     await this.id('visit-satisfaction-4').click();
     await this.id('visit-emotion').selectOption('satisfied');
     await this.id('visit-verbatim').fill(verbatim);
     await this.id('visit-demand').selectOption('none');
     await this.id('visit-follow-up').fill('一周后电话确认空调制冷效果');
+  }
+
+  /// Answers every visible question of the visit's survey, if it has one, with the first
+  /// positive choice: enough for the survey rules, whatever the template.
+  async answerSurvey() {
+    if (!(await this.id('survey').isVisible())) return;
+    const questions = this.id('survey-question');
+    for (let i = 0; i < (await questions.count()); i++) {
+      const q = questions.nth(i);
+      const pick = async (testid) => {
+        const el = q.getByTestId(testid).first();
+        if ((await el.count()) > 0) {
+          await el.click();
+          return true;
+        }
+        return false;
+      };
+      (await pick('stars-4')) || (await pick('nps-9')) || (await pick('mood-3')) || (await pick('yes')) || (await pick('choice'));
+      const text = q.getByTestId('survey-text');
+      if ((await text.count()) > 0) await text.fill('无');
+    }
+  }
+
+  async openTasks() {
+    await this.id('nav-tasks').click();
+    await this.id('task-tab-today').waitFor();
+  }
+
+  async taskCount(tab) {
+    return Number((await this.id(`task-tab-${tab}`).getByTestId('task-count').textContent()).trim());
+  }
+
+  /// Starts the visit of a task row, confirming the quiet-hours warning when it is quiet time.
+  async startTask(row) {
+    await row.getByTestId('task-start').click();
+    const form = this.id('visit-form');
+    const warning = this.id('quiet-hours-warning');
+    await expect(async () => (await form.isVisible()) || (await warning.isVisible()), 10_000, 'form or quiet warning');
+    if (!(await form.isVisible())) await this.id('quiet-continue').click();
+    await form.waitFor();
+  }
+
+  /// Draws a few strokes on the signature pad with the mouse.
+  async sign() {
+    const pad = this.id('signature-pad');
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    const m = this.page.mouse;
+    for (const [y0, y1] of [[0.3, 0.7], [0.7, 0.3]]) {
+      await m.move(box.x + box.width * 0.1, box.y + box.height * y0);
+      await m.down();
+      for (let i = 1; i <= 12; i++) {
+        await m.move(box.x + box.width * (0.1 + i * 0.06), box.y + box.height * (y0 + ((y1 - y0) * i) / 12));
+      }
+      await m.up();
+    }
+  }
+
+  /// Serious and critical accessibility violations on the current screen (axe-core).
+  async axeViolations() {
+    await this.page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const result = await this.page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
   }
 
   async save() {

@@ -1,6 +1,7 @@
 use huifang_domain::VisitList;
 use leptos::prelude::*;
 
+use super::escalations::Escalations;
 use crate::api::{self, ApiFailure};
 use crate::i18n::{self, Key};
 use crate::state::use_app;
@@ -130,6 +131,7 @@ pub fn AdminVisits() -> impl IntoView {
     view! {
         <section class="page">
             <h1 class="page-title">{move || app.t(Key::AdminTitle)}</h1>
+            <Escalations />
             {body}
         </section>
     }

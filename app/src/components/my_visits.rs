@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use super::signature_pad::SignatureView;
+use crate::field;
 use crate::i18n::{self, Key};
 use crate::state::use_app;
 use crate::store::{LocalStore, VisitState};
@@ -34,6 +36,9 @@ pub fn MyVisits() -> impl IntoView {
                         };
                         let record = v.record.clone();
                         let when = v.record.contacted_at;
+                        let escalated = v.record.escalate;
+                        let signature = v.record.signature.clone();
+                        let place = v.record.place.as_ref().and_then(field::fix_text);
                         view! {
                             <li
                                 class="row visit-row"
@@ -45,6 +50,7 @@ pub fn MyVisits() -> impl IntoView {
                                     <span class="row-title">
                                         {v.customer_name.clone()}
                                         <span class=format!("badge badge-{status}")>{move || app.t(badge_key)}</span>
+                                        {escalated.then(|| view! { <span class="badge badge-rejected" data-testid="escalated-badge">{move || app.t(Key::Escalated)}</span> })}
                                     </span>
                                     <span class="row-sub">
                                         {move || {
@@ -65,6 +71,8 @@ pub fn MyVisits() -> impl IntoView {
                                     </span>
                                     {(!v.record.verbatim.is_empty())
                                         .then(|| view! { <span class="row-text quote">{v.record.verbatim.clone()}</span> })}
+                                    {place.map(|p| view! { <span class="row-sub">{move || app.t(Key::PlaceLabel)} ": " {p.clone()}</span> })}
+                                    {signature.map(|s| view! { <SignatureView signature=s /> })}
                                 </span>
                                 <time class="row-time" datetime=when.to_rfc3339()>
                                     {move || i18n::relative_time(app.lang.get(), when, app.now.get())}

@@ -9,14 +9,17 @@ use leptos_router::path;
 
 use super::admin_visits::AdminVisits;
 use super::customer_list::CustomerList;
+use super::drafts::Drafts;
 use super::lang_switch::LanguageSwitch;
 use super::login_page::LoginPage;
 use super::logout_dialog::LogoutDialog;
 use super::my_visits::MyVisits;
 use super::needs_attention::NeedsAttention;
 use super::other_users_notice::OtherUsersNotice;
+use super::plan_visit::PlanVisit;
 use super::sync_badge::SyncBadge;
-use super::visit_form::VisitForm;
+use super::task_list::MyTasks;
+use super::visit_form::VisitPage;
 use crate::browser;
 use crate::i18n::{self, Key};
 use crate::state::{AppCtx, set_document_lang, use_app};
@@ -72,7 +75,7 @@ fn Shell() -> impl IntoView {
     let role = move || app.session.with(|s| s.as_ref().map(|s| s.user.role));
     let home = move || match role() {
         Some(Role::Admin) => "/admin",
-        _ => "/customers",
+        _ => "/tasks",
     };
     view! {
         <div class="shell">
@@ -82,8 +85,11 @@ fn Shell() -> impl IntoView {
                 <Routes fallback=move || view! { <p class="empty">{move || app.t(Key::NotFound)}</p> }>
                     <Route path=path!("/") view=move || view! { <Redirect path=home() /> } />
                     <Route path=path!("/login") view=move || view! { <Redirect path=home() /> } />
+                    <Route path=path!("/tasks") view=MyTasks />
+                    <Route path=path!("/plan") view=PlanVisit />
+                    <Route path=path!("/drafts") view=Drafts />
                     <Route path=path!("/customers") view=CustomerList />
-                    <Route path=path!("/visit/new") view=VisitForm />
+                    <Route path=path!("/visit/new") view=VisitPage />
                     <Route path=path!("/visits") view=MyVisits />
                     <Route path=path!("/attention") view=NeedsAttention />
                     <Route path=path!("/admin") view=AdminVisits />
@@ -101,6 +107,7 @@ fn TopBar() -> impl IntoView {
     let user = move || app.session.get().map(|s| s.user);
     let can_record = move || user().is_some_and(|u| u.role.can_record_visits());
     let can_read_all = move || user().is_some_and(|u| u.role.can_read_all_visits());
+    let can_plan = move || user().is_some_and(|u| u.role.can_plan_tasks());
     let on_logout = move |_| {
         let stats = app.sync.status.with_untracked(|s| s.stats);
         if stats.queued + stats.rejected > 0 {
@@ -130,10 +137,15 @@ fn TopBar() -> impl IntoView {
             </div>
             <nav class="tabs" aria-label=move || app.t(Key::AppName)>
                 <Show when=can_record>
+                    <NavLink href="/tasks" testid="nav-tasks" key=Key::NavTasks />
                     <NavLink href="/customers" testid="nav-customers" key=Key::NavCustomers />
                     <NavLink href="/visit/new" testid="nav-new-visit" key=Key::NavNewVisit />
                     <NavLink href="/visits" testid="nav-my-visits" key=Key::NavMyVisits />
+                    <NavLink href="/drafts" testid="nav-drafts" key=Key::NavDrafts />
                     <NavLink href="/attention" testid="nav-attention" key=Key::NavAttention />
+                </Show>
+                <Show when=can_plan>
+                    <NavLink href="/plan" testid="nav-plan" key=Key::NavPlan />
                 </Show>
                 <Show when=can_read_all>
                     <NavLink href="/admin" testid="nav-admin" key=Key::NavAdmin />
@@ -153,6 +165,10 @@ fn NavLink(href: &'static str, testid: &'static str, key: Key) -> impl IntoView 
     let current = move || (location.pathname.get() == href).then_some("page");
     let count = move || match key {
         Key::NavAttention => app.sync.status.with(|s| s.stats.rejected),
+        Key::NavDrafts => {
+            app.data_rev.track();
+            crate::store::LocalStore::browser().drafts().len()
+        }
         _ => 0,
     };
     view! {

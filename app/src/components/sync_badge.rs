@@ -40,7 +40,6 @@ pub fn SyncBadge() -> impl IntoView {
                 class="sync-now"
                 data-testid="sync-now"
                 title=title
-                aria-label=title
                 on:click=move |_| app.request_sync(Trigger::Manual)
             >
                 <span class="dot" aria-hidden="true"></span>

@@ -1,75 +1,127 @@
 use gloo_timers::future::TimeoutFuture;
+use huifang_domain::survey::SurveyError;
+use huifang_domain::task::next_attempt;
 use huifang_domain::visit::{MAX_ATTEMPT, MAX_FOLLOW_UP, MAX_VERBATIM};
 use huifang_domain::{Channel, Demand, Emotion, Outcome, ValidationKind, VisitType};
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
+use super::customer_file::CustomerFilePanel;
+use super::place_status::PlaceStatus;
+use super::script_stepper::ScriptStepper;
+use super::signature_pad::SignaturePad;
+use super::survey_form::SurveyForm;
+use super::visit_timer::VisitTimer;
 use crate::browser;
-use crate::form::Draft;
+use crate::field;
+use crate::form::{Draft, FormError, default_audience, script_for, script_values, survey_for};
 use crate::i18n::{self, Key, Lang};
-use crate::state::use_app;
-use crate::store::{LocalStore, StoreError, keys};
+use crate::state::{settings, use_app};
+use crate::store::{BrowserBackend, LocalStore, StoreError};
 use crate::sync::Trigger;
 
 /// Long enough not to write on every keystroke, short enough that a crash loses a few words.
 const AUTOSAVE_MS: u32 = 500;
 
-/// Picks the draft to show: a rejected record of `owner` being fixed, else the autosaved
-/// draft (never thrown away silently), else a fresh form for the customer chosen in the list.
-fn initial_draft(
-    store: &LocalStore<crate::store::BrowserBackend>,
-    owner: Option<Uuid>,
+/// What the address asks the form to show.
+struct Wanted {
+    draft: Option<Uuid>,
     resend: Option<u64>,
+    task: Option<Uuid>,
     customer: Option<Uuid>,
+}
+
+/// Picks the draft to show, and whether it was restored: the draft named in the address
+/// (a reload, or "resume" in the drafts list), else the one already open for the same task
+/// or rejected record (never two drafts of one visit), else a fresh form prefilled from
+/// the rejected record, the task or the customer chosen.
+fn initial_draft(
+    store: &LocalStore<BrowserBackend>,
+    owner: Option<Uuid>,
+    w: &Wanted,
 ) -> (Draft, bool) {
     let now = browser::now();
-    if let Some(entry) = owner
-        .zip(resend)
-        .and_then(|(owner, seq)| store.rejected_entry(owner, seq))
-    {
-        if let Some(saved) = store
-            .get::<Draft>(keys::DRAFT)
-            .filter(|d| d.resend_of == resend)
-        {
-            return (saved, false);
-        }
-        if let Ok(record) = serde_json::from_value(entry.mutation.data.clone()) {
-            return (
-                Draft::from_record(&record, entry.seq, entry.mutation.id),
-                false,
-            );
-        }
+    if let Some(saved) = w.draft.and_then(|id| store.draft(id)) {
+        return (saved, true);
     }
-    match store.get::<Draft>(keys::DRAFT) {
-        Some(mut saved) if !saved.is_blank() => {
-            if saved.customer_id.is_empty()
-                && let Some(id) = customer
-            {
-                saved.customer_id = id.to_string();
-            }
-            (saved, true)
-        }
-        _ => (Draft::new(customer, now), false),
+    let drafts = store.drafts();
+    let same = drafts.into_iter().find(|d| {
+        (w.resend.is_some() && d.resend_of == w.resend) || (w.task.is_some() && d.task_id == w.task)
+    });
+    if let Some(saved) = same {
+        return (saved, true);
+    }
+    let id = w.draft.unwrap_or_else(browser::new_uuid);
+    if let Some(entry) = owner
+        .zip(w.resend)
+        .and_then(|(owner, seq)| store.rejected_entry(owner, seq))
+        && let Ok(record) = serde_json::from_value(entry.mutation.data.clone())
+    {
+        return (
+            Draft::from_record(id, &record, entry.seq, entry.mutation.id),
+            false,
+        );
+    }
+    if let Some(task) = w.task.and_then(|t| store.task(t)) {
+        return (Draft::from_task(id, &task, now), false);
+    }
+    (Draft::new(id, w.customer, now), false)
+}
+
+/// The visit screen, made anew for each draft: "new visit" while a draft is open starts
+/// another one instead of staying in it.
+#[component]
+pub fn VisitPage() -> impl IntoView {
+    let query = use_query_map();
+    let draft = Memo::new(move |_| query.with(|q| q.get("draft")));
+    move || {
+        draft.track();
+        view! { <VisitForm /> }
     }
 }
 
-/// The visit record form (回访记录表).
+/// The visit record form (回访记录表), with the customer file and the script beside it.
 #[component]
-pub fn VisitForm() -> impl IntoView {
+fn VisitForm() -> impl IntoView {
     let app = use_app();
     let navigate = use_navigate();
     let query = use_query_map();
     let store = LocalStore::browser();
-    let resend = query.with_untracked(|q| q.get("resend").and_then(|s| s.parse::<u64>().ok()));
-    let customer =
-        query.with_untracked(|q| q.get("customer").and_then(|s| Uuid::parse_str(&s).ok()));
-    let (initial, restored) = initial_draft(&store, app.user_id(), resend, customer);
+    let wanted = query.with_untracked(|q| Wanted {
+        draft: q.get("draft").and_then(|s| Uuid::parse_str(&s).ok()),
+        resend: q.get("resend").and_then(|s| s.parse::<u64>().ok()),
+        task: q.get("task").and_then(|s| Uuid::parse_str(&s).ok()),
+        customer: q.get("customer").and_then(|s| Uuid::parse_str(&s).ok()),
+    });
+    let (initial, restored) = initial_draft(&store, app.user_id(), &wanted);
     if restored {
         app.show_toast(app.t(Key::DraftRestored).to_owned());
     }
+    // The address names the draft, so a reload comes back to it.
+    if wanted.draft != Some(initial.id) {
+        let mut url = format!("/visit/new?draft={}", initial.id);
+        if let Some(t) = initial.task_id {
+            url.push_str(&format!("&task={t}"));
+        }
+        if let Some(seq) = initial.resend_of {
+            url.push_str(&format!("&resend={seq}"));
+        }
+        if let Some(c) = wanted.customer {
+            url.push_str(&format!("&customer={c}"));
+        }
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    }
     let draft = RwSignal::new(initial);
     let error = RwSignal::new(None::<(String, ValidationKind)>);
+    let survey_error = RwSignal::new(None::<SurveyError>);
     let storage_error = RwSignal::new(false);
     let draft_unsaved = RwSignal::new(false);
     let saving = RwSignal::new(false);
@@ -78,11 +130,44 @@ pub fn VisitForm() -> impl IntoView {
         app.data_rev.track();
         LocalStore::browser().customers()
     });
+    let customer_id = Memo::new(move |_| draft.with(|d| Uuid::parse_str(&d.customer_id).ok()));
+    let customer = Memo::new(move |_| {
+        let id = customer_id.get()?;
+        customers.with(|list| list.iter().find(|c| c.id == id).cloned())
+    });
+    let visit_type = Memo::new(move |_| draft.with(Draft::visit_type));
+    let script = Memo::new(move |_| {
+        app.data_rev.track();
+        script_for(visit_type.get(), &LocalStore::browser().scripts())
+    });
+    let survey = Memo::new(move |_| {
+        app.data_rev.track();
+        survey_for(visit_type.get(), &LocalStore::browser().surveys())
+    });
+    let audience = Memo::new(move |_| {
+        draft
+            .with(|d| d.audience)
+            .unwrap_or_else(|| default_audience(customer.get().as_ref()))
+    });
+    let offset = move || field::offset(Some(settings(app).utc_offset_minutes));
+    let values = Signal::derive(move || {
+        let user = app.session.get().map(|s| s.user);
+        let next = draft
+            .with(|d| crate::form::from_local_input(&d.call_back_at))
+            .map(|t| i18n::clock(t, offset()));
+        script_values(
+            customer.get().as_ref(),
+            user.as_ref(),
+            &settings(app).company,
+            next,
+            app.t(Key::ScriptLater),
+        )
+    });
 
     // Autosave, debounced: only the last change in a burst of typing is written.
     let generation = StoredValue::new(0u64);
     Effect::new(move |first: Option<()>| {
-        let current = draft.get();
+        let mut current = draft.get();
         if first.is_none() {
             return;
         }
@@ -95,12 +180,14 @@ pub fn VisitForm() -> impl IntoView {
             }
             let store = LocalStore::browser();
             let result = if current.is_blank() {
-                store.remove(keys::DRAFT);
+                store.remove_draft(current.id);
                 Ok(())
             } else {
-                store.put(keys::DRAFT, &current)
+                current.updated_at = browser::now();
+                store.put_draft(&current)
             };
             draft_unsaved.set(result.is_err());
+            app.storage_used.set(store.usage());
         });
     });
 
@@ -119,11 +206,23 @@ pub fn VisitForm() -> impl IntoView {
         }
         let now = browser::now();
         let d = draft.get_untracked();
-        let record = match d.to_record(now) {
+        let script = script.get_untracked();
+        let survey = survey.get_untracked();
+        let record = match d.to_record(
+            now,
+            script.as_ref(),
+            survey.as_ref(),
+            audience.get_untracked(),
+        ) {
             Ok(r) => r,
-            Err(e) => {
+            Err(FormError::Field(e)) => {
                 error.set(Some((e.field.to_owned(), e.kind)));
-                focus_field(e.field);
+                focus_field(&format!("f-{}", e.field));
+                return;
+            }
+            Err(FormError::Survey(e)) => {
+                focus_field(&format!("q-{}", e.question));
+                survey_error.set(Some(e));
                 return;
             }
         };
@@ -138,16 +237,50 @@ pub fn VisitForm() -> impl IntoView {
             .map(|c| c.name)
             .or_else(|| store.visit(id).map(|v| v.customer_name))
             .unwrap_or_default();
+        let s = settings(app);
+        let off = field::offset(Some(s.utc_offset_minutes));
+        let next = (record.outcome != Outcome::Reached).then(|| {
+            let lang = app.lang.get_untracked();
+            match next_attempt(
+                record.outcome,
+                record.attempt,
+                record.contacted_at,
+                record.call_back_at,
+                &s.quiet_hours,
+                off,
+            ) {
+                Some(n) => i18n::next_attempt_text(
+                    lang,
+                    n.attempt,
+                    &i18n::clock(n.due_from, off),
+                    n.channel,
+                ),
+                None => i18n::no_more_attempts(lang).to_owned(),
+            }
+        });
+        let task = record.task_id;
         match store.save_visit(&session.user, id, record, name, now, d.resend_of) {
             Ok(_) => {
-                store.remove(keys::DRAFT);
+                store.remove_draft(d.id);
                 // Stop a pending autosave from writing the saved form back as a draft.
                 generation.update_value(|g| *g += 1);
+                if let Some(t) = task {
+                    // The server closes it on the next sync; the lists drop it now.
+                    let _ = store.finish_task(t);
+                }
                 storage_error.set(false);
-                app.show_toast(app.t(Key::Saved).to_owned());
+                let saved = app.t(Key::Saved);
+                app.show_toast(match next {
+                    Some(n) => format!("{saved} · {n}"),
+                    None => saved.to_owned(),
+                });
                 app.bump();
+                // Escalations in particular must reach the supervisors at once.
                 app.request_sync(Trigger::Saved);
-                navigate("/visits", Default::default());
+                navigate(
+                    if task.is_some() { "/tasks" } else { "/visits" },
+                    Default::default(),
+                );
             }
             Err(StoreError::QuotaExceeded | StoreError::Unavailable(_)) => {
                 storage_error.set(true);
@@ -157,12 +290,22 @@ pub fn VisitForm() -> impl IntoView {
     };
 
     let clear = move |_| {
-        let customer = draft.with_untracked(|d| Uuid::parse_str(&d.customer_id).ok());
-        draft.set(Draft::new(customer, browser::now()));
+        draft.update(|d| {
+            let fresh = Draft::new(d.id, Uuid::parse_str(&d.customer_id).ok(), browser::now());
+            *d = Draft {
+                channel: d.channel.clone(),
+                visit_type: d.visit_type.clone(),
+                attempt: d.attempt.clone(),
+                task_id: d.task_id,
+                ..fresh
+            };
+        });
         error.set(None);
+        survey_error.set(None);
     };
 
     let reached = move || draft.with(Draft::reached);
+    let on_site = move || draft.with(Draft::on_site);
     let lang = move || app.lang.get();
     let field_error = move |field: &'static str| {
         move || {
@@ -186,13 +329,31 @@ pub fn VisitForm() -> impl IntoView {
                 .to_string()
         }
     };
+    let quiet_now = move || {
+        let s = settings(app);
+        let off = offset();
+        let now = app.now.get();
+        (draft.with(|d| d.outcome.is_empty()) && s.quiet_hours.is_quiet(now, off))
+            .then(|| i18n::clock(s.quiet_hours.next_allowed(now, off), off))
+    };
 
     view! {
-        <section class="page">
+        <section class="page page-visit">
             <h1 class="page-title">
                 {move || app.t(if draft.with(|d| d.resend_of.is_some()) { Key::ResendTitle } else { Key::NewVisitTitle })}
             </h1>
+            {move || quiet_now().map(|next| view! {
+                <p class="banner banner-warn" role="alert" data-testid="quiet-hours-warning">
+                    {move || i18n::quiet_warning(app.lang.get(), &next)}
+                </p>
+            })}
+            <div class="visit-layout">
+            <aside class="visit-aside">
+                <CustomerFilePanel customer=customer_id.into() />
+                <ScriptStepper draft script=script.into() values audience=audience.into() />
+            </aside>
             <form class="card visit-form" data-testid="visit-form" novalidate on:submit=save>
+                <VisitTimer draft />
                 <div class="grid-2">
                     <label class="field">
                         <span class="label">{move || app.t(Key::FieldCustomer)}</span>
@@ -284,7 +445,23 @@ pub fn VisitForm() -> impl IntoView {
                         />
                         {field_error("attempt")}
                     </label>
+                    <Show when=move || draft.with(|d| d.outcome == Outcome::CallBack.as_str())>
+                        <label class="field">
+                            <span class="label">{move || app.t(Key::FieldCallBackAt)}</span>
+                            <input
+                                id="f-call_back_at"
+                                type="datetime-local"
+                                data-testid="visit-call-back-at"
+                                aria-invalid=invalid("call_back_at")
+                                prop:value=move || draft.with(|d| d.call_back_at.clone())
+                                on:change=set(|d, v| d.call_back_at = v)
+                            />
+                            {field_error("call_back_at")}
+                        </label>
+                    </Show>
                 </div>
+                <PlaceStatus draft />
+                {field_error("place")}
 
                 <Show when=reached>
                     <fieldset class="field" id="f-satisfaction" tabindex="-1" aria-invalid=invalid("satisfaction")>
@@ -336,6 +513,22 @@ pub fn VisitForm() -> impl IntoView {
                             error=error
                         />
                     </div>
+                    {move || survey.get().map(|s| view! { <SurveyForm draft survey=s error=survey_error /> })}
+                    <label class="toggle">
+                        <input
+                            type="checkbox"
+                            data-testid="visit-escalate"
+                            prop:checked=move || draft.with(|d| d.escalate)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                draft.update(|d| d.escalate = on);
+                            }
+                        />
+                        <span>
+                            <strong>{move || app.t(Key::Escalate)}</strong>
+                            <span class="hint">{move || app.t(Key::EscalateHint)}</span>
+                        </span>
+                    </label>
                 </Show>
 
                 <label class="field">
@@ -367,6 +560,11 @@ pub fn VisitForm() -> impl IntoView {
                     {field_error("follow_up")}
                 </label>
 
+                <Show when=on_site>
+                    <SignaturePad draft invalid=Signal::derive(move || error.with(|e| e.as_ref().is_some_and(|(f, _)| f == "signature"))) />
+                    {field_error("signature")}
+                </Show>
+
                 <Show when=move || storage_error.get()>
                     <p class="banner banner-error" role="alert" data-testid="storage-error">
                         {move || app.t(Key::StorageFull)}
@@ -384,6 +582,7 @@ pub fn VisitForm() -> impl IntoView {
                     </button>
                 </div>
             </form>
+            </div>
         </section>
     }
 }
@@ -449,11 +648,11 @@ fn EnumSelect(
 }
 
 /// Moves focus to the input the error names, so the user sees and fixes it.
-fn focus_field(field: &str) {
+fn focus_field(element_id: &str) {
     use wasm_bindgen::JsCast;
     let el = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(&format!("f-{field}")));
+        .and_then(|d| d.get_element_by_id(element_id));
     if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
     }
