@@ -1,27 +1,20 @@
 // The field visit: tasks, customer file, script, survey widgets, signature, place, drafts,
 // and one complete on-site visit done with no network that reaches the server whole.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestServer, launchBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
+import { useServerAndBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
 import { App } from './pages.mjs';
 import { expect } from './expect.mjs';
 
 let server;
 let browser;
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
+});
 
 // People's Square, Shanghai: what the tablet's GPS reports in these tests.
 const HERE = { latitude: 31.230416, longitude: 121.473701, accuracy: 15 };
-
-before(async () => {
-  server = new TestServer();
-  await server.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 async function fieldApp(viewport = SIZES.tabletLandscape, user = 'field') {
   const context = await browser.newContext({

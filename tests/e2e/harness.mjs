@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -111,4 +112,21 @@ export async function snap(page, test, step) {
   await page.screenshot({ path: file, fullPage: true });
   console.log(`screenshot: ${path.relative(root, file)}`);
   return file;
+}
+
+/// Starts one server and one browser for the calling test file (before its tests, stopped
+/// after them) and hands both to `ready`.
+export function useServerAndBrowser(ready) {
+  let server;
+  let browser;
+  before(async () => {
+    server = new TestServer();
+    await server.start();
+    browser = await launchBrowser();
+    ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }

@@ -1,24 +1,17 @@
 // The foundation story: a field worker logs in, loses the network, records a visit, reloads
 // with no network, the network comes back, the visit reaches the server exactly once, and an
 // admin sees it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestServer, launchBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
+import { useServerAndBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
 import { App } from './pages.mjs';
 import { expect } from './expect.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = new TestServer();
-  await server.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('a visit recorded offline survives reloads and reaches the server exactly once', async () => {

@@ -1,22 +1,15 @@
 // Every main screen at the three sizes field staff use, in both languages: nothing may spill
 // sideways (a tablet user cannot scroll a form horizontally), and every step leaves a screenshot.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestServer, launchBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
+import { useServerAndBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
 import { App } from './pages.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = new TestServer();
-  await server.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function assertNoHorizontalOverflow(page, where) {

@@ -1,23 +1,16 @@
 // Sessions never cost queued records: an expired session asks for a new login and keeps the
 // outbox; logging out with unsynced records asks first.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestServer, launchBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
+import { useServerAndBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
 import { App } from './pages.mjs';
 import { expect } from './expect.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = new TestServer();
-  await server.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function freshApp() {
