@@ -19,6 +19,8 @@ pub mod sla;
 pub mod survey;
 pub mod sync;
 pub mod task;
+#[cfg(test)]
+mod testing;
 pub mod ticket;
 pub mod visit;
 

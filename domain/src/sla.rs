@@ -257,14 +257,7 @@ mod tests {
     use super::*;
     use chrono::{FixedOffset, TimeZone};
 
-    /// 2026-11-23 is a Monday; Beijing time.
-    fn bj(day: u32, h: u32, m: u32) -> DateTime<Utc> {
-        FixedOffset::east_opt(8 * 3600)
-            .unwrap()
-            .with_ymd_and_hms(2026, 11, day, h, m, 0)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use crate::testing::bj_nov as bj;
 
     fn rule(minutes: u32, timing: Timing) -> ClockRule {
         ClockRule {

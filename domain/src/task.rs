@@ -254,18 +254,12 @@ pub fn next_attempt(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
-    fn beijing() -> FixedOffset {
-        FixedOffset::east_opt(8 * 3600).unwrap()
-    }
+    use crate::testing::beijing;
 
-    /// A Beijing wall-clock time on 2026-11-23 (a Monday) as UTC.
+    /// A Beijing wall-clock time on Monday 2026-11-23.
     fn bj(h: u32, m: u32) -> DateTime<Utc> {
-        beijing()
-            .with_ymd_and_hms(2026, 11, 23, h, m, 0)
-            .unwrap()
-            .with_timezone(&Utc)
+        crate::testing::bj_nov(23, h, m)
     }
 
     fn task(from: DateTime<Utc>, until: DateTime<Utc>, status: TaskStatus) -> VisitTask {
