@@ -13,6 +13,7 @@ use crate::customer::Customer;
 use crate::script::Script;
 use crate::survey::Survey;
 use crate::task::{QuietHours, VisitTask};
+use crate::ticket::{ReviewRequest, Ticket, TicketIntake, TicketUpdate};
 use crate::visit::VisitRecord;
 
 /// Most mutations one push may carry; the client splits a longer outbox into batches.
@@ -97,14 +98,28 @@ impl Rejected {
 pub enum MutationKind {
     /// `visit.record`: a new 回访记录.
     VisitRecord,
+    /// `ticket.create`: a new 工单, or another report of an open one (`duplicate_of`).
+    TicketCreate,
+    /// `ticket.update`: one user's change to a ticket (fields, note, action, waiting).
+    TicketUpdate,
+    /// `review.decide`: a supervisor signs off or returns a visit or a ticket resolution.
+    ReviewDecide,
 }
 
 impl MutationKind {
-    pub const ALL: [MutationKind; 1] = [MutationKind::VisitRecord];
+    pub const ALL: [MutationKind; 4] = [
+        MutationKind::VisitRecord,
+        MutationKind::TicketCreate,
+        MutationKind::TicketUpdate,
+        MutationKind::ReviewDecide,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             MutationKind::VisitRecord => "visit.record",
+            MutationKind::TicketCreate => "ticket.create",
+            MutationKind::TicketUpdate => "ticket.update",
+            MutationKind::ReviewDecide => "review.decide",
         }
     }
 
@@ -117,6 +132,20 @@ impl MutationKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     VisitRecord(VisitRecord),
+    TicketCreate(TicketIntake),
+    TicketUpdate(TicketUpdate),
+    ReviewDecide(ReviewRequest),
+}
+
+/// Role gates of the ticket mutations that need no stored data. Who may update which ticket
+/// depends on its assignee, so `ticket.update` is open to every role here and decided on the
+/// server.
+fn may(kind: MutationKind, role: Role) -> bool {
+    match kind {
+        MutationKind::VisitRecord | MutationKind::TicketCreate => role.can_record_visits(),
+        MutationKind::TicketUpdate => true,
+        MutationKind::ReviewDecide => matches!(role, Role::Supervisor | Role::Admin),
+    }
 }
 
 impl Mutation {
@@ -130,24 +159,41 @@ impl Mutation {
                 format!("unknown mutation kind {:?}", self.kind),
             )
         })?;
+        if !may(kind, role) {
+            return Err(Rejected::new(
+                self.seq,
+                RejectCode::Forbidden,
+                format!("role {} may not {}", role.as_str(), kind.as_str()),
+            ));
+        }
+        let bad = |e: serde_json::Error| {
+            Rejected::new(self.seq, RejectCode::Invalid, format!("bad data: {e}"))
+        };
+        let broken = |e: crate::error::ValidationError| Rejected {
+            field: Some(e.field.to_owned()),
+            ..Rejected::new(self.seq, RejectCode::Invalid, e.message)
+        };
+        let data = self.data.clone();
         match kind {
             MutationKind::VisitRecord => {
-                if !role.can_record_visits() {
-                    return Err(Rejected::new(
-                        self.seq,
-                        RejectCode::Forbidden,
-                        format!("role {} may not record visits", role.as_str()),
-                    ));
-                }
-                let record: VisitRecord =
-                    serde_json::from_value(self.data.clone()).map_err(|e| {
-                        Rejected::new(self.seq, RejectCode::Invalid, format!("bad data: {e}"))
-                    })?;
-                record.validate(now).map_err(|e| Rejected {
-                    field: Some(e.field.to_owned()),
-                    ..Rejected::new(self.seq, RejectCode::Invalid, e.message)
-                })?;
+                let record: VisitRecord = serde_json::from_value(data).map_err(bad)?;
+                record.validate(now).map_err(broken)?;
                 Ok(Change::VisitRecord(record))
+            }
+            MutationKind::TicketCreate => {
+                let intake: TicketIntake = serde_json::from_value(data).map_err(bad)?;
+                intake.validate().map_err(broken)?;
+                Ok(Change::TicketCreate(intake))
+            }
+            MutationKind::TicketUpdate => {
+                let update: TicketUpdate = serde_json::from_value(data).map_err(bad)?;
+                update.validate().map_err(broken)?;
+                Ok(Change::TicketUpdate(update))
+            }
+            MutationKind::ReviewDecide => {
+                let request: ReviewRequest = serde_json::from_value(data).map_err(bad)?;
+                request.validate().map_err(broken)?;
+                Ok(Change::ReviewDecide(request))
             }
         }
     }
@@ -250,6 +296,10 @@ pub struct PullResponse {
     /// Present when the settings changed since the cursor (always on a first pull).
     #[serde(default)]
     pub settings: Option<Settings>,
+    /// Tickets that concern this user (assigned to them or reported by them; every ticket
+    /// for supervisors and admins), closed ones included, with their timeline and clocks.
+    #[serde(default)]
+    pub tickets: Vec<Ticket>,
     /// True when this page was cut at [`MAX_PULL`]: pull again at once with the new cursor.
     pub more: bool,
 }
@@ -302,6 +352,31 @@ mod tests {
         })
     }
 
+    fn intake_data() -> serde_json::Value {
+        json!({
+            "customer_id": Uuid::from_u128(7),
+            "reporter": "王女士",
+            "channel": "hotline",
+            "nature": "service",
+            "sub_problem": "attitude",
+            "description": "客服未等我说完就挂断电话",
+            "emotion": "angry",
+            "demand": "emotional"
+        })
+    }
+
+    fn review_data(decision: &str, comment: &str) -> serde_json::Value {
+        json!({"target": {"type": "ticket", "id": Uuid::from_u128(3)},
+               "decision": decision, "comment": comment})
+    }
+
+    #[test]
+    fn every_kind_round_trips_its_wire_name() {
+        for kind in MutationKind::ALL {
+            assert_eq!(MutationKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+
     /// `Err((code, field))` when the mutation must be rejected.
     type Expected = Result<(), (&'static str, Option<&'static str>)>;
 
@@ -341,6 +416,89 @@ mod tests {
                 }),
                 Role::Field,
                 Err(("invalid", Some("satisfaction"))),
+            ),
+            (
+                mutation(1, "ticket.create", intake_data()),
+                Role::Field,
+                Ok(()),
+            ),
+            (
+                mutation(1, "ticket.create", intake_data()),
+                Role::Supervisor,
+                Ok(()),
+            ),
+            (
+                mutation(1, "ticket.create", intake_data()),
+                Role::Admin,
+                Err(("forbidden", None)),
+            ),
+            (
+                mutation(1, "ticket.create", {
+                    let mut d = intake_data();
+                    d["sub_problem"] = json!("quality_defect");
+                    d
+                }),
+                Role::Agent,
+                Err(("invalid", Some("sub_problem"))),
+            ),
+            (
+                mutation(1, "ticket.create", {
+                    let mut d = intake_data();
+                    d["priority"] = json!("high");
+                    d
+                }),
+                Role::Agent,
+                Err(("invalid", None)),
+            ),
+            (
+                mutation(1, "ticket.update", json!({"note": "已联系客户,约周三上门"})),
+                Role::Field,
+                Ok(()),
+            ),
+            (
+                mutation(
+                    1,
+                    "ticket.update",
+                    json!({"action": "assign",
+                    "set": {"assignee": Uuid::from_u128(9)}, "base": {}}),
+                ),
+                Role::Admin,
+                Ok(()),
+            ),
+            (
+                mutation(1, "ticket.update", json!({})),
+                Role::Supervisor,
+                Err(("invalid", Some("set"))),
+            ),
+            (
+                mutation(1, "ticket.update", json!({"action": "resolve"})),
+                Role::Agent,
+                Err(("invalid", Some("resolution"))),
+            ),
+            (
+                mutation(1, "ticket.update", json!({"action": "archive"})),
+                Role::Agent,
+                Err(("invalid", None)),
+            ),
+            (
+                mutation(1, "review.decide", review_data("sign_off", "")),
+                Role::Supervisor,
+                Ok(()),
+            ),
+            (
+                mutation(1, "review.decide", review_data("sign_off", "")),
+                Role::Admin,
+                Ok(()),
+            ),
+            (
+                mutation(1, "review.decide", review_data("sign_off", "")),
+                Role::Agent,
+                Err(("forbidden", None)),
+            ),
+            (
+                mutation(1, "review.decide", review_data("return", " ")),
+                Role::Supervisor,
+                Err(("invalid", Some("comment"))),
             ),
         ];
         for (i, (m, role, want)) in cases.into_iter().enumerate() {

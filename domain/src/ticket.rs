@@ -846,6 +846,69 @@ pub fn revisit_verdict(record: &crate::visit::VisitRecord) -> RevisitVerdict {
     }
 }
 
+/// `GET /api/tickets/{id}`: the ticket with every clock evaluated at the server's time,
+/// in the order of `ticket.clocks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketView {
+    pub ticket: Ticket,
+    pub clocks: Vec<crate::sla::ClockView>,
+}
+
+/// `GET /api/tickets`: one page, newest change first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketList {
+    pub tickets: Vec<TicketView>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// `POST /api/tickets/duplicates`: who reports what, before the intake form is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateQuery {
+    #[serde(default)]
+    pub customer_id: Option<Uuid>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    pub sub_problem: String,
+}
+
+/// How many days back a likely duplicate is looked for (DOMAIN.md: the same problem raised
+/// through several channels is recorded once).
+pub const DUPLICATE_WINDOW_DAYS: i64 = 7;
+
+/// One line of `GET /api/coverage`: revisits of one kind of case against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageRow {
+    pub visit_type: VisitType,
+    pub resolved: u32,
+    pub revisited: u32,
+    pub target_percent: u8,
+    pub percent: u8,
+    pub meets_target: bool,
+}
+
+impl CoverageRow {
+    pub fn new(visit_type: VisitType, c: Coverage) -> Self {
+        CoverageRow {
+            visit_type,
+            resolved: c.resolved,
+            revisited: c.revisited,
+            target_percent: c.target_percent,
+            percent: c.percent(),
+            meets_target: c.meets_target(),
+        }
+    }
+}
+
+/// `GET /api/reviews`: what awaits (or got) a supervisor's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewQueue {
+    pub visits: Vec<crate::visit::VisitSummary>,
+    pub tickets: Vec<Ticket>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

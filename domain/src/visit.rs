@@ -392,6 +392,9 @@ pub struct VisitSummary {
     pub record: VisitRecord,
     /// When the server stored it (the device may have been offline for days).
     pub received_at: DateTime<Utc>,
+    /// 主管审核: `None` while pending review.
+    #[serde(default)]
+    pub review: Option<crate::ticket::Review>,
 }
 
 /// One page of stored visits, newest first.

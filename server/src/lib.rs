@@ -81,6 +81,7 @@ pub async fn launch(listener: TcpListener, config: ServeConfig) -> Result<()> {
             None => tracing::info!("demo: the database already has users; nothing seeded"),
         }
     }
+    tokio::spawn(watch_clocks(store.clone()));
     let app = router(AppState {
         store,
         static_dir: config.static_dir,
@@ -97,6 +98,21 @@ pub async fn launch(listener: TcpListener, config: ServeConfig) -> Result<()> {
     .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Escalates breached ticket clocks every minute, so the supervisors' queue fills even when
+/// nobody is reading tickets.
+async fn watch_clocks(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match store.check_breaches(Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(tickets = n, "breached clocks escalated"),
+            Err(e) => tracing::error!(error = %e, "breach check failed"),
+        }
+    }
 }
 
 /// `huifang migrate`: brings the schema up to date and returns its version.

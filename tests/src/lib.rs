@@ -188,6 +188,12 @@ impl Session {
             .bearer_auth(&self.token)
     }
 
+    pub fn put(&self, path: &str) -> RequestBuilder {
+        self.client
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+
     pub fn post(&self, path: &str) -> RequestBuilder {
         self.client
             .post(format!("{}{path}", self.base))

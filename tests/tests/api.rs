@@ -635,6 +635,7 @@ async fn pull_all(session: &Session, since: u64) -> huifang_domain::PullResponse
         all.scripts.extend(page.scripts);
         all.surveys.extend(page.surveys);
         all.settings = page.settings.or(all.settings);
+        all.tickets.extend(page.tickets);
         all.cursor = page.cursor;
         all.more = page.more;
     }
@@ -739,6 +740,7 @@ async fn pull_pages_across_all_kinds_and_loses_nothing() {
             + page.tasks.len()
             + page.scripts.len()
             + page.surveys.len()
+            + page.tickets.len()
             + usize::from(page.settings.is_some());
         assert!(items <= MAX_PULL, "a page holds at most {MAX_PULL}");
         assert!(page.cursor > since || !page.more, "the cursor moves on");
@@ -757,6 +759,7 @@ async fn pull_pages_across_all_kinds_and_loses_nothing() {
     assert_eq!(all.scripts, whole.scripts);
     assert_eq!(all.surveys, whole.surveys);
     assert_eq!(all.settings, whole.settings);
+    assert_eq!(all.tickets, whole.tickets);
     let mut ids: Vec<_> = all.customers.iter().map(|c| c.id).collect();
     ids.sort();
     ids.dedup();
@@ -1188,4 +1191,938 @@ async fn a_customer_file_lists_past_visits_newest_first() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+// --- The feedback loop: tickets, grading, clocks, routing, revisit, closure, review. ---
+
+use huifang_domain::Customer;
+use huifang_domain::sla::{ClockKind, ClockState};
+use huifang_domain::ticket::{
+    CoverageRow, Impact, ReviewDecision, ReviewQueue, RevisitVerdict, Ticket, TicketList,
+    TicketPriority, TicketState, TicketView, TimelineEvent,
+};
+
+/// The `data` of a `ticket.create` about `customer`.
+fn intake(customer: Option<uuid::Uuid>, channel: &str, nature: &str, sub: &str) -> Value {
+    json!({
+        "customer_id": customer,
+        "reporter": if customer.is_some() { "王女士" } else { "" },
+        "channel": channel,
+        "nature": nature,
+        "sub_problem": sub,
+        "description": "师傅说好上午来,下午四点才到,也没提前打电话",
+        "emotion": "calm",
+        "demand": "improvement"
+    })
+}
+
+/// Pushes one mutation from a fresh device and returns its rejection, if any.
+async fn push_one(
+    session: &Session,
+    m: &huifang_domain::Mutation,
+) -> Option<huifang_domain::Rejected> {
+    let answer = session
+        .push(new_id(), std::slice::from_ref(m))
+        .await
+        .expect("push accepted");
+    answer.rejected.into_iter().next()
+}
+
+async fn applied(session: &Session, m: &huifang_domain::Mutation) {
+    if let Some(r) = push_one(session, m).await {
+        panic!("{} rejected: {r:?}", m.kind);
+    }
+}
+
+/// A `ticket.create` with a fresh ticket id, applied.
+async fn create(session: &Session, data: Value) -> uuid::Uuid {
+    let m = mutation(1, "ticket.create", data);
+    applied(session, &m).await;
+    m.id
+}
+
+fn update(ticket: uuid::Uuid, data: Value) -> huifang_domain::Mutation {
+    huifang_domain::Mutation {
+        id: ticket,
+        ..mutation(1, "ticket.update", data)
+    }
+}
+
+async fn view(session: &Session, ticket: uuid::Uuid) -> TicketView {
+    let res = session
+        .get(&format!("/api/tickets/{ticket}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "ticket {ticket}");
+    res.json().await.unwrap()
+}
+
+async fn tickets(session: &Session, query: &str) -> TicketList {
+    let res = session
+        .get(&format!("/api/tickets?{query}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{query}");
+    res.json().await.unwrap()
+}
+
+fn key_customer(customers: &[Customer]) -> &Customer {
+    customers
+        .iter()
+        .find(|c| c.vip || c.class == huifang_domain::CustomerClass::A)
+        .expect("a key customer in the demo")
+}
+
+/// Assigns `ticket` to `to` (as the supervisor), then `to` starts it.
+async fn assign_and_start(server: &TestServer, ticket: uuid::Uuid, to: &Session) {
+    let supervisor = server.login("supervisor").await;
+    applied(
+        &supervisor,
+        &update(
+            ticket,
+            json!({"action": "assign", "set": {"assignee": to.user.id}}),
+        ),
+    )
+    .await;
+    applied(to, &update(ticket, json!({"action": "start"}))).await;
+}
+
+fn resolve(ticket: uuid::Uuid) -> huifang_domain::Mutation {
+    update(
+        ticket,
+        json!({"action": "resolve", "set": {"resolution": "已上门更换配件并向客户致歉"}}),
+    )
+}
+
+async fn revisit_tasks(session: &Session, ticket: uuid::Uuid) -> Vec<VisitTask> {
+    pull_all(session, 0)
+        .await
+        .tasks
+        .into_iter()
+        .filter(|t| t.source == TaskSource::Ticket { ticket_id: ticket })
+        .collect()
+}
+
+/// Answers a revisit task with `satisfaction` (reached, on the phone).
+async fn answer_revisit(session: &Session, task: &VisitTask, satisfaction: u8) -> uuid::Uuid {
+    let mut data = visit_data(task.customer_id);
+    data["task_id"] = json!(task.id);
+    data["visit_type"] = json!(task.visit_type);
+    data["satisfaction"] = json!(satisfaction);
+    data["emotion"] = json!(if satisfaction >= 4 {
+        "satisfied"
+    } else {
+        "unsatisfied"
+    });
+    let m = mutation(1, "visit.record", data);
+    applied(session, &m).await;
+    m.id
+}
+
+async fn audit_rows(server: &TestServer, action: &str) -> i64 {
+    let db = rusqlite::Connection::open(&server.db).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    db.query_row(
+        "SELECT COUNT(*) FROM audit_log WHERE action = ?1",
+        [action],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_hotline_complaint_is_graded_and_routed_to_its_department() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let customer = a_customer(&server).await;
+    let mut data = intake(Some(customer), "hotline", "service", "attitude");
+    data["emotion"] = json!("angry");
+    let attitude = create(&agent, data).await;
+    let delay = create(
+        &agent,
+        intake(Some(customer), "app", "experience", "logistics_delay"),
+    )
+    .await;
+
+    let t = view(&agent, attitude).await.ticket;
+    assert_eq!(t.state, TicketState::New);
+    assert_eq!(t.department.as_deref(), Some("operations"));
+    assert_eq!(
+        (t.grade.impact, t.grade.priority),
+        (Impact::General, TicketPriority::High)
+    );
+    assert_eq!(t.grade.fired, ["strong_complaint"]);
+    assert_eq!(t.reports, 1);
+    assert!(matches!(
+        t.timeline[0].event,
+        TimelineEvent::Report {
+            channel: huifang_domain::ticket::IntakeChannel::Hotline
+        }
+    ));
+    assert_eq!(t.timeline[0].by, agent.user.id);
+    let t = view(&agent, delay).await.ticket;
+    assert_eq!(t.department.as_deref(), Some("supply_chain"));
+    assert_eq!(
+        audit_rows(&server, "ticket.create").await,
+        2 + 5,
+        "the demo made 5"
+    );
+}
+
+#[tokio::test]
+async fn an_injury_makes_a_ticket_urgent_and_high_with_a_respond_clock() {
+    let server = TestServer::start();
+    let field = server.login("field").await;
+    let mut data = intake(
+        Some(a_customer(&server).await),
+        "visit",
+        "product",
+        "function",
+    );
+    data["personal_injury"] = json!(true);
+    let id = create(&field, data).await;
+    let v = view(&field, id).await;
+    assert_eq!(
+        (v.ticket.grade.impact, v.ticket.grade.priority),
+        (Impact::Urgent, TicketPriority::High)
+    );
+    assert!(v.ticket.grade.fired.contains(&"injury_or_loss".to_owned()));
+    let kinds: Vec<_> = v.clocks.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ClockKind::Respond, ClockKind::Escalate]);
+    let respond = &v.clocks[0];
+    assert_eq!(respond.budget_minutes, 30);
+    assert!(matches!(
+        respond.state,
+        ClockState::Running | ClockState::Warning
+    ));
+    let queue = tickets(&server.login("supervisor").await, "queue=escalated").await;
+    assert!(
+        queue.tickets.iter().any(|t| t.ticket.id == id),
+        "urgent cases go to the supervisors at once"
+    );
+}
+
+#[tokio::test]
+async fn the_fifth_report_of_a_sub_problem_in_seven_days_makes_it_important() {
+    let server = TestServer::start();
+    let (agent, field) = (server.login("agent").await, server.login("field").await);
+    let customers = agent.customers().await;
+    let channels = ["hotline", "app", "shop", "social_media", "visit"];
+    let mut last = None;
+    for (i, channel) in channels.into_iter().enumerate() {
+        let who = if i % 2 == 0 { &agent } else { &field };
+        let id = create(
+            who,
+            intake(Some(customers[i].id), channel, "product", "design"),
+        )
+        .await;
+        let t = view(who, id).await.ticket;
+        if i < 4 {
+            assert_eq!(t.grade.impact, Impact::General, "report {}", i + 1);
+        }
+        last = Some(t);
+    }
+    let fifth = last.unwrap();
+    assert_eq!(fifth.grade.impact, Impact::Important);
+    assert!(
+        fifth
+            .grade
+            .fired
+            .contains(&"repeated_5_in_7_days".to_owned()),
+        "{:?}",
+        fifth.grade.fired
+    );
+    assert!(fifth.clocks.iter().any(|c| c.kind == ClockKind::Plan));
+}
+
+#[tokio::test]
+async fn a_report_linked_as_a_duplicate_is_counted_on_the_open_ticket_not_opened_again() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let customer = a_customer(&server).await;
+    let original = create(
+        &agent,
+        intake(Some(customer), "hotline", "product", "function"),
+    )
+    .await;
+
+    let res = agent
+        .post("/api/tickets/duplicates")
+        .json(&json!({"customer_id": customer, "sub_problem": "function"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let offered: Vec<Ticket> = res.json().await.unwrap();
+    assert_eq!(offered.iter().map(|t| t.id).collect::<Vec<_>>(), [original]);
+
+    let mut data = intake(Some(customer), "shop", "product", "function");
+    data["duplicate_of"] = json!(original);
+    let report = mutation(1, "ticket.create", data);
+    applied(&agent, &report).await;
+    applied(&agent, &report).await; // the same report from another device's outbox
+    let t = view(&agent, original).await.ticket;
+    assert_eq!(t.reports, 2, "recorded once, counted");
+    let reports = t
+        .timeline
+        .iter()
+        .filter(|e| matches!(e.event, TimelineEvent::Report { .. }))
+        .count();
+    assert_eq!(reports, 2);
+    let res = agent
+        .get(&format!("/api/tickets/{}", report.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no second ticket");
+}
+
+#[tokio::test]
+async fn invalid_transitions_are_rejected_as_conflicts_and_write_nothing() {
+    let server = TestServer::start();
+    let supervisor = server.login("supervisor").await;
+    let id = create(
+        &supervisor,
+        intake(
+            Some(a_customer(&server).await),
+            "hotline",
+            "service",
+            "shirking",
+        ),
+    )
+    .await;
+    let before = view(&supervisor, id).await.ticket;
+    let attempts = [
+        json!({"action": "start", "note": "开始处理"}),
+        json!({"action": "resolve", "set": {"resolution": "已处理", "department": "quality"}}),
+        json!({"action": "close"}),
+        json!({"action": "reopen"}),
+        json!({"action": "schedule_revisit"}),
+        json!({"action": "assign"}),
+    ];
+    for data in attempts {
+        let r = push_one(&supervisor, &update(id, data.clone()))
+            .await
+            .unwrap_or_else(|| panic!("{data} must be rejected"));
+        assert_eq!(r.code, "conflict", "{data}: {r:?}");
+        assert!(!r.message.is_empty());
+    }
+    let after = view(&supervisor, id).await.ticket;
+    assert_eq!(after, before, "nothing written");
+    let r = push_one(&supervisor, &update(new_id(), json!({"note": "?"})))
+        .await
+        .unwrap();
+    assert_eq!(r.code, "conflict", "unknown ticket");
+}
+
+#[tokio::test]
+async fn wrong_roles_are_refused() {
+    let server = TestServer::start();
+    let (agent, field) = (server.login("agent").await, server.login("field").await);
+    let admin = server.login("admin").await;
+    let id = create(
+        &agent,
+        intake(
+            Some(a_customer(&server).await),
+            "hotline",
+            "service",
+            "attitude",
+        ),
+    )
+    .await;
+    assign_and_start(&server, id, &agent).await;
+
+    let r = push_one(&field, &update(id, json!({"note": "我来处理"})))
+        .await
+        .unwrap();
+    assert_eq!(r.code, "forbidden", "field updating someone else's ticket");
+    let r = push_one(
+        &agent,
+        &update(id, json!({"set": {"department": "quality"}})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.code, "forbidden", "only supervisors reroute");
+    let r = push_one(&agent, &update(id, json!({"action": "close"})))
+        .await
+        .unwrap();
+    assert_eq!(r.code, "forbidden");
+    let decide = mutation(
+        1,
+        "review.decide",
+        json!({"target": {"type": "ticket", "id": id},
+        "decision": "sign_off"}),
+    );
+    assert_eq!(push_one(&agent, &decide).await.unwrap().code, "forbidden");
+    let r = push_one(
+        &admin,
+        &mutation(
+            1,
+            "ticket.create",
+            intake(None, "app", "service", "attitude"),
+        ),
+    )
+    .await;
+    assert_eq!(r.unwrap().code, "forbidden");
+
+    let res = field
+        .get(&format!("/api/tickets/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = field
+        .put("/api/settings/grading")
+        .json(&json!({"rules": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    for path in ["/api/coverage", "/api/reviews"] {
+        let res = agent.get(path).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let list = tickets(&field, "").await;
+    assert!(list.tickets.iter().all(|t| {
+        t.ticket.assignee == Some(field.user.id) || t.ticket.timeline[0].by == field.user.id
+    }));
+    assert!(!list.tickets.iter().any(|t| t.ticket.id == id));
+}
+
+#[tokio::test]
+async fn two_devices_editing_one_ticket_offline_merge_field_by_field() {
+    let server = TestServer::start();
+    let supervisor = server.login("supervisor").await;
+    let admin = server.login("admin").await;
+    let id = create(
+        &supervisor,
+        intake(
+            Some(a_customer(&server).await),
+            "hotline",
+            "service",
+            "attitude",
+        ),
+    )
+    .await;
+    // Both edited the same version offline (priority was low), then synced one after the other.
+    let first = update(
+        id,
+        json!({"set": {"priority": "high", "department": "quality"},
+        "base": {"priority": "low", "department": "operations"},
+        "note": "平板 A:客户情绪激动,优先处理"}),
+    );
+    let second = update(
+        id,
+        json!({"set": {"priority": "medium"}, "base": {"priority": "low"},
+        "note": "平板 B:已约客户明天回电"}),
+    );
+    applied(&supervisor, &first).await;
+    applied(&admin, &second).await;
+
+    let t = view(&supervisor, id).await.ticket;
+    assert_eq!(
+        t.grade.priority,
+        TicketPriority::Medium,
+        "the later arrival wins"
+    );
+    assert_eq!(
+        t.department.as_deref(),
+        Some("quality"),
+        "untouched by the second"
+    );
+    let notes: Vec<_> = t
+        .timeline
+        .iter()
+        .filter_map(|e| match &e.event {
+            TimelineEvent::Note { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        ["平板 A:客户情绪激动,优先处理", "平板 B:已约客户明天回电"]
+    );
+    let priority: Vec<_> = t.history.iter().filter(|h| h.field == "priority").collect();
+    assert_eq!(priority.len(), 2);
+    assert_eq!(
+        (&priority[0].old, &priority[0].new, priority[0].concurrent),
+        (&json!("low"), &json!("high"), false)
+    );
+    assert_eq!(
+        (&priority[1].old, &priority[1].new, priority[1].concurrent),
+        (&json!("high"), &json!("medium"), true)
+    );
+    assert_eq!(priority[1].by, admin.user.id);
+    assert!(
+        t.clocks.iter().any(|c| c.kind == ClockKind::Progress),
+        "medium adds its clock"
+    );
+}
+
+#[tokio::test]
+async fn resolving_schedules_a_revisit_that_reopens_when_unsatisfied_and_closes_when_satisfied() {
+    let server = TestServer::start();
+    let field = server.login("field").await;
+    let customers = field.customers().await;
+    let key = key_customer(&customers);
+    // Coverage is asked from a whole second on; start after the second in which the demo
+    // seed resolved its own tickets, so they are not counted here.
+    let started = next_whole_second().await;
+    let id = create(
+        &field,
+        intake(Some(key.id), "visit", "service", "slow_response"),
+    )
+    .await;
+    assign_and_start(&server, id, &field).await;
+    applied(&field, &update(id, json!({"note": "已联系安装队核实原因"}))).await;
+    applied(&field, &resolve(id)).await;
+
+    let t = view(&field, id).await.ticket;
+    assert_eq!(
+        t.state,
+        TicketState::Revisit,
+        "key customers are always revisited"
+    );
+    let [task] = revisit_tasks(&field, id)
+        .await
+        .try_into()
+        .expect("one revisit task");
+    assert_eq!(task.assignee, field.user.id);
+    assert_eq!(task.attempt, 1);
+    assert_eq!(task.status, TaskStatus::Open);
+    assert_eq!(task.visit_type, huifang_domain::VisitType::Complaint);
+    assert!(task.due_until <= started + chrono::Duration::days(3) + chrono::Duration::minutes(1));
+    let pulled = pull_all(&field, 0).await;
+    assert!(
+        pulled.tickets.iter().any(|t| t.id == id),
+        "the ticket is in the pull too"
+    );
+
+    let first = answer_revisit(&field, &task, 2).await;
+    let v = view(&field, id).await;
+    assert_eq!(
+        v.ticket.state,
+        TicketState::InProgress,
+        "unsatisfied reopens"
+    );
+    assert_eq!(v.ticket.revisits, 1);
+    assert!(v.ticket.timeline.iter().any(|e| e.event
+        == TimelineEvent::Revisit {
+            visit_id: first,
+            verdict: RevisitVerdict::Unsatisfied
+        }));
+    let resolve_clocks: Vec<_> = v
+        .clocks
+        .iter()
+        .filter(|c| c.kind == ClockKind::Resolve)
+        .collect();
+    assert_eq!(resolve_clocks.len(), 2, "a new Resolve clock");
+    assert_ne!(resolve_clocks[1].state, ClockState::Met);
+
+    applied(&field, &resolve(id)).await;
+    let tasks = revisit_tasks(&field, id).await;
+    let second = tasks
+        .iter()
+        .find(|t| t.status == TaskStatus::Open)
+        .expect("2nd revisit");
+    assert_eq!(second.attempt, 2);
+    answer_revisit(&field, second, 5).await;
+    let t = view(&field, id).await.ticket;
+    assert_eq!(t.state, TicketState::Closed, "satisfied closes");
+    assert_eq!(t.revisits, 2);
+
+    let res = server
+        .login("supervisor")
+        .await
+        .get(&format!(
+            "/api/coverage?from={}",
+            started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let rows: Vec<CoverageRow> = res.json().await.unwrap();
+    let complaints = rows
+        .iter()
+        .find(|r| r.visit_type == huifang_domain::VisitType::Complaint)
+        .unwrap();
+    assert_eq!((complaints.resolved, complaints.revisited), (1, 1));
+    assert_eq!((complaints.target_percent, complaints.percent), (50, 100));
+    assert!(complaints.meets_target);
+}
+
+#[tokio::test]
+async fn coverage_counts_resolved_cases_without_a_revisit_against_the_target() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let customers = agent.customers().await;
+    let ordinary = customers
+        .iter()
+        .find(|c| !c.vip && c.class != huifang_domain::CustomerClass::A)
+        .unwrap();
+    // Coverage is asked from a whole second on; start after the second in which the demo
+    // seed resolved its own tickets, so they are not counted here.
+    let started = next_whole_second().await;
+    // The revisit targets pick cases by id; this id falls outside the 30 % of repairs.
+    let id = std::iter::repeat_with(new_id)
+        .find(|id| id.as_u128() as u64 % 100 >= 30)
+        .unwrap();
+    let m = huifang_domain::Mutation {
+        id,
+        ..mutation(
+            1,
+            "ticket.create",
+            intake(Some(ordinary.id), "hotline", "product", "function"),
+        )
+    };
+    applied(&agent, &m).await;
+    assign_and_start(&server, id, &agent).await;
+    applied(&agent, &resolve(id)).await;
+    assert_eq!(view(&agent, id).await.ticket.state, TicketState::Closed);
+    assert!(revisit_tasks(&agent, id).await.is_empty());
+
+    let res = server
+        .login("supervisor")
+        .await
+        .get(&format!(
+            "/api/coverage?from={}",
+            started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ))
+        .send()
+        .await
+        .unwrap();
+    let rows: Vec<CoverageRow> = res.json().await.unwrap();
+    let repairs = rows
+        .iter()
+        .find(|r| r.visit_type == huifang_domain::VisitType::Repair)
+        .unwrap();
+    assert_eq!(
+        (repairs.resolved, repairs.revisited, repairs.percent),
+        (1, 0, 0)
+    );
+    assert!(!repairs.meets_target);
+}
+
+#[tokio::test]
+async fn an_anonymous_complaint_is_closed_with_its_written_reply_and_no_revisit() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let id = create(
+        &agent,
+        intake(None, "social_media", "experience", "complicated_process"),
+    )
+    .await;
+    assign_and_start(&server, id, &agent).await;
+    applied(&agent, &resolve(id)).await;
+    let t = view(&agent, id).await.ticket;
+    assert!(t.intake.customer_id.is_none() && t.intake.reporter.is_empty());
+    assert_eq!(t.state, TicketState::Closed);
+    assert_eq!(t.resolution.as_deref(), Some("已上门更换配件并向客户致歉"));
+    assert!(revisit_tasks(&agent, id).await.is_empty());
+}
+
+#[tokio::test]
+async fn waiting_on_the_customer_pauses_every_running_clock() {
+    let server = TestServer::start();
+    let agent = server.login("agent").await;
+    let mut data = intake(
+        Some(a_customer(&server).await),
+        "hotline",
+        "product",
+        "quality_defect",
+    );
+    data["property_loss"] = json!(true);
+    let id = create(&agent, data).await;
+    assign_and_start(&server, id, &agent).await;
+    applied(
+        &agent,
+        &update(
+            id,
+            json!({"waiting_on_customer": true, "note": "等客户提供照片"}),
+        ),
+    )
+    .await;
+    let v = view(&agent, id).await;
+    assert!(v.ticket.waiting_on_customer);
+    for c in v.clocks.iter().filter(|c| c.state != ClockState::Met) {
+        assert_eq!(c.state, ClockState::Paused, "{:?}", c.kind);
+    }
+    assert!(v.clocks.iter().any(|c| c.state == ClockState::Paused));
+    assert_eq!(
+        v.clocks[0].state,
+        ClockState::Met,
+        "Respond met on assignment"
+    );
+
+    applied(&agent, &update(id, json!({"waiting_on_customer": false}))).await;
+    let v = view(&agent, id).await;
+    assert!(v.clocks.iter().all(|c| c.state != ClockState::Paused));
+    assert!(
+        v.ticket
+            .clocks
+            .iter()
+            .all(|c| c.pauses.iter().all(|p| p.to.is_some()))
+    );
+}
+
+#[tokio::test]
+async fn a_breached_clock_puts_the_ticket_in_the_escalated_queue() {
+    let server = TestServer::start();
+    let admin = server.login("admin").await;
+    let res = admin
+        .put("/api/settings/sla")
+        .json(
+            &json!({"rules": [{"kind": "resolve", "minutes": 0, "timing": "continuous",
+                                 "warn_percent": 75}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let agent = server.login("agent").await;
+    let id = create(
+        &agent,
+        intake(
+            Some(a_customer(&server).await),
+            "hotline",
+            "service",
+            "shirking",
+        ),
+    )
+    .await;
+
+    let supervisor = server.login("supervisor").await;
+    let queue = tickets(&supervisor, "queue=escalated").await;
+    let v = queue
+        .tickets
+        .iter()
+        .find(|t| t.ticket.id == id)
+        .expect("escalated");
+    assert_eq!(v.clocks[0].state, ClockState::Breached);
+    assert!(v.clocks[0].breached);
+    let breaches = |t: &Ticket| {
+        t.timeline
+            .iter()
+            .filter(|e| {
+                e.event
+                    == TimelineEvent::Breached {
+                        clock: ClockKind::Resolve,
+                    }
+            })
+            .count()
+    };
+    assert_eq!(breaches(&v.ticket), 1);
+    let again = view(&supervisor, id).await.ticket;
+    assert_eq!(breaches(&again), 1, "recorded once");
+}
+
+#[tokio::test]
+async fn admins_change_the_ticket_rules_validated_and_audited() {
+    let server = TestServer::start();
+    let admin = server.login("admin").await;
+    let res = admin.get("/api/settings/routing").send().await.unwrap();
+    let mut routing: Value = res.json().await.unwrap();
+    assert_eq!(routing["by_nature"]["product"], "quality");
+    routing["by_sub_problem"]["attitude"] = json!("training");
+    let res = admin
+        .put("/api/settings/routing")
+        .json(&routing)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let agent = server.login("agent").await;
+    let id = create(
+        &agent,
+        intake(
+            Some(a_customer(&server).await),
+            "hotline",
+            "service",
+            "attitude",
+        ),
+    )
+    .await;
+    assert_eq!(
+        view(&agent, id).await.ticket.department.as_deref(),
+        Some("training")
+    );
+
+    let bad = [
+        (
+            "grading",
+            json!({"rules": [{"key": "a", "when": "property_loss", "impact_at_least": "urgent"},
+                                     {"key": "a", "when": "personal_injury", "impact_at_least": "urgent"}]}),
+        ),
+        (
+            "calendar",
+            json!({"utc_offset_minutes": 480, "work_start": "18:00:00", "work_end": "09:00:00",
+                            "workdays": [true, true, true, true, true, false, false]}),
+        ),
+        (
+            "revisit",
+            json!({"percent_by_type": {"complaint": 150}, "key_customers_percent": 100}),
+        ),
+        ("sla", json!({"rules": [], "extra": 1})),
+    ];
+    for (name, body) in bad {
+        let res = admin
+            .put(&format!("/api/settings/{name}"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{name}");
+    }
+    let res = admin
+        .put("/api/settings/nothing")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(audit_rows(&server, "settings.routing.update").await, 1);
+    assert_eq!(audit_rows(&server, "settings.grading.update").await, 0);
+}
+
+#[tokio::test]
+async fn a_supervisor_signs_off_or_returns_visits_and_ticket_resolutions() {
+    let server = TestServer::start();
+    let supervisor = server.login("supervisor").await;
+    let agent = server.login("agent").await;
+    let pending: ReviewQueue = supervisor
+        .get("/api/reviews")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pending.visits.len() as u64, DEMO_VISITS);
+    assert!(pending.visits.iter().all(|v| v.review.is_none()));
+    let (signed, returned) = (pending.visits[0].id, pending.visits[1].id);
+
+    let id = create(&agent, intake(None, "app", "service", "attitude")).await;
+    assign_and_start(&server, id, &agent).await;
+    applied(&agent, &resolve(id)).await;
+    let queue = tickets(&supervisor, "queue=review").await;
+    assert!(queue.tickets.iter().any(|t| t.ticket.id == id));
+
+    let decide = |target: Value, decision: &str, comment: &str| {
+        mutation(
+            1,
+            "review.decide",
+            json!({"target": target, "decision": decision, "comment": comment}),
+        )
+    };
+    applied(
+        &supervisor,
+        &decide(
+            json!({"type": "visit", "id": signed}),
+            "sign_off",
+            "记录完整",
+        ),
+    )
+    .await;
+    applied(
+        &supervisor,
+        &decide(
+            json!({"type": "visit", "id": returned}),
+            "return",
+            "原话请补充完整",
+        ),
+    )
+    .await;
+    applied(
+        &supervisor,
+        &decide(
+            json!({"type": "ticket", "id": id}),
+            "return",
+            "书面回复需说明整改措施",
+        ),
+    )
+    .await;
+    let r = push_one(
+        &supervisor,
+        &decide(json!({"type": "visit", "id": new_id()}), "sign_off", ""),
+    )
+    .await;
+    assert_eq!(r.unwrap().code, "conflict");
+
+    let visits = supervisor_visits(&server, "per_page=200").await;
+    let review_of = |id| {
+        visits
+            .visits
+            .iter()
+            .find(|v| v.id == id)
+            .unwrap()
+            .review
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(review_of(signed).decision, ReviewDecision::SignOff);
+    assert_eq!(review_of(returned).comment, "原话请补充完整");
+    assert_eq!(review_of(returned).by, supervisor.user.id);
+    let returned_list: ReviewQueue = supervisor
+        .get("/api/reviews?state=returned")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        returned_list
+            .visits
+            .iter()
+            .map(|v| v.id)
+            .collect::<Vec<_>>(),
+        [returned]
+    );
+    assert_eq!(
+        returned_list
+            .tickets
+            .iter()
+            .map(|t| t.id)
+            .collect::<Vec<_>>(),
+        [id]
+    );
+    let t = view(&supervisor, id).await.ticket;
+    assert_eq!(t.review.as_ref().unwrap().decision, ReviewDecision::Return);
+    assert!(matches!(
+        t.timeline.last().unwrap().event,
+        TimelineEvent::Review { .. }
+    ));
+
+    // The corrected resolution goes back to pending and is signed off.
+    applied(
+        &agent,
+        &update(
+            id,
+            json!({"set": {"resolution": "书面回复:已对当班客服培训并致歉"}}),
+        ),
+    )
+    .await;
+    assert!(view(&supervisor, id).await.ticket.review.is_none());
+    applied(
+        &supervisor,
+        &decide(json!({"type": "ticket", "id": id}), "sign_off", ""),
+    )
+    .await;
+    assert_eq!(
+        view(&supervisor, id).await.ticket.review.unwrap().decision,
+        ReviewDecision::SignOff
+    );
+    assert_eq!(audit_rows(&server, "review.decide").await, 4);
+}
+
+/// Waits for the next whole second and returns it.
+async fn next_whole_second() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{SubsecRound, Utc};
+    let next = Utc::now().trunc_subsecs(0) + chrono::Duration::seconds(1);
+    let wait = (next - Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait).await;
+    next
 }

@@ -2,6 +2,7 @@
 //! call the store and map errors.
 
 mod extract;
+mod tickets;
 
 use std::net::SocketAddr;
 
@@ -22,7 +23,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::{AppError, Result};
-use crate::store::{TaskFilter, TaskSaved, VisitFilter};
+use crate::store::{ReviewState, TaskFilter, TaskSaved, VisitFilter};
 use extract::{AuthUser, BODY_LIMIT, JsonBody, QueryParams};
 
 /// Largest `per_page` of `GET /api/visits`: a supervisor's screen, not an export.
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(list_users))
         .route("/customers/{id}/file", get(customer_file))
         .route("/customers/{id}/reveal", post(reveal_contact))
+        .merge(tickets::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -115,6 +117,8 @@ struct VisitParams {
     escalated: bool,
     #[serde(default)]
     customer: Option<Uuid>,
+    #[serde(default)]
+    review: Option<ReviewState>,
 }
 
 fn first_page() -> u32 {
@@ -125,24 +129,30 @@ fn default_per_page() -> u32 {
     DEFAULT_PER_PAGE
 }
 
+fn check_page(page: u32, per_page: u32) -> Result<()> {
+    if page == 0 {
+        return Err(AppError::bad_request("page starts at 1", Some("page")));
+    }
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(AppError::bad_request(
+            format!("per_page must be between 1 and {MAX_PER_PAGE}"),
+            Some("per_page"),
+        ));
+    }
+    Ok(())
+}
+
 async fn list_visits(
     State(state): State<AppState>,
     auth: AuthUser,
     QueryParams(p): QueryParams<VisitParams>,
 ) -> Result<Json<VisitList>> {
     auth.require(Role::can_read_all_visits, "read all visits")?;
-    if p.page == 0 {
-        return Err(AppError::bad_request("page starts at 1", Some("page")));
-    }
-    if !(1..=MAX_PER_PAGE).contains(&p.per_page) {
-        return Err(AppError::bad_request(
-            format!("per_page must be between 1 and {MAX_PER_PAGE}"),
-            Some("per_page"),
-        ));
-    }
+    check_page(p.page, p.per_page)?;
     let filter = VisitFilter {
         escalated: p.escalated,
         customer: p.customer,
+        review: p.review,
     };
     Ok(Json(
         state.store.list_visits(filter, p.page, p.per_page).await?,

@@ -587,7 +587,224 @@ fn seed_field_work(
         },
     ];
     push_visits(tx, agent, agent_visits, now)?;
-    push_visits(tx, field, field_visits, now)
+    push_visits(tx, field, field_visits, now)?;
+    seed_tickets(tx, users, customers, now)
+}
+
+/// A few tickets at different points of the loop, made through the push path like the
+/// visits: a hotline complaint assigned to `agent`, a logistics delay waiting for routing, an
+/// urgent defect with property loss, a resolved case awaiting `field`'s revisit, and an
+/// anonymous complaint closed with its written reply.
+fn seed_tickets(
+    tx: &Transaction,
+    users: &[User],
+    customers: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let user = |name: &str| {
+        users
+            .iter()
+            .find(|u| u.username == name)
+            .ok_or_else(|| AppError::Internal(format!("demo user {name} missing")))
+    };
+    let (field, agent, supervisor) = (user("field")?, user("agent")?, user("supervisor")?);
+    let intake = |customer: Option<usize>,
+                  reporter: &str,
+                  channel: &str,
+                  (nature, sub_problem): (&str, &str),
+                  description: &str,
+                  emotion: Option<&str>,
+                  demand: &str| {
+        json!({
+            "customer_id": customer.map(|c| customers[c]),
+            "reporter": reporter,
+            "channel": channel,
+            "nature": nature,
+            "sub_problem": sub_problem,
+            "description": description,
+            "emotion": emotion,
+            "demand": demand,
+        })
+    };
+    let ids: [Uuid; 5] = std::array::from_fn(|_| new_id());
+    let [attitude, delay, leak, late_install, anonymous] = ids;
+    let earlier = |minutes: i64| now - Duration::minutes(minutes);
+    let m = |id: Uuid, kind: &str, minutes: i64, data: serde_json::Value| {
+        (id, kind.to_owned(), earlier(minutes), data)
+    };
+
+    push_mutations(
+        tx,
+        agent,
+        vec![
+            m(
+                attitude,
+                "ticket.create",
+                95,
+                intake(
+                    Some(ZHOU),
+                    "周先生",
+                    "hotline",
+                    ("service", "attitude"),
+                    "来电称上次咨询时客服态度冷淡,没等说完就挂断,要求道歉并改进",
+                    Some("angry"),
+                    "emotional",
+                ),
+            ),
+            m(
+                delay,
+                "ticket.create",
+                80,
+                intake(
+                    Some(LIU),
+                    "刘先生",
+                    "app",
+                    ("experience", "logistics_delay"),
+                    "App 留言:冰箱订单显示已发货五天,物流一直没有更新",
+                    Some("agitated"),
+                    "improvement",
+                ),
+            ),
+            m(
+                anonymous,
+                "ticket.create",
+                300,
+                intake(
+                    None,
+                    "",
+                    "social_media",
+                    ("experience", "complicated_process"),
+                    "微博评论:退货要填三张表、跑两次门店,流程太复杂",
+                    Some("unsatisfied"),
+                    "improvement",
+                ),
+            ),
+        ],
+        now,
+    )?;
+    push_mutations(
+        tx,
+        field,
+        vec![
+            m(leak, "ticket.create", 60, {
+                let mut d = intake(
+                    Some(HENGDA),
+                    "物业 黄经理",
+                    "visit",
+                    ("product", "quality_defect"),
+                    "巡检发现 3 楼会议室空气净化器底部漏水,泡坏了一块木地板",
+                    Some("agitated"),
+                    "compensation",
+                );
+                d["property_loss"] = json!(true);
+                d
+            }),
+            m(
+                late_install,
+                "ticket.create",
+                240,
+                intake(
+                    Some(CHEN),
+                    "陈先生",
+                    "visit",
+                    ("service", "slow_response"),
+                    "电视安装师傅迟到两个小时,也没有提前打电话说明",
+                    Some("unsatisfied"),
+                    "emotional",
+                ),
+            ),
+        ],
+        now,
+    )?;
+    let assign = |to: &User| json!({"action": "assign", "set": {"assignee": to.id}, "base": {}});
+    push_mutations(
+        tx,
+        supervisor,
+        vec![
+            m(attitude, "ticket.update", 90, assign(agent)),
+            m(late_install, "ticket.update", 230, assign(field)),
+            m(anonymous, "ticket.update", 290, assign(agent)),
+            m(
+                leak,
+                "ticket.update",
+                55,
+                json!({"note": "已通知质量部,明早安排工程师上门检测并评估地板损失"}),
+            ),
+        ],
+        now,
+    )?;
+    push_mutations(
+        tx,
+        agent,
+        vec![
+            m(
+                attitude,
+                "ticket.update",
+                70,
+                json!({"action": "start",
+                "note": "已调取当班录音,确认客服未听完诉求即结束通话"}),
+            ),
+            m(anonymous, "ticket.update", 280, json!({"action": "start"})),
+            m(
+                anonymous,
+                "ticket.update",
+                120,
+                json!({"action": "resolve", "set": {
+                "resolution": "书面回复:感谢反馈。退货已简化为线上一张申请单,门店当场办结,无需再跑第二次。"}}),
+            ),
+        ],
+        now,
+    )?;
+    push_mutations(
+        tx,
+        field,
+        vec![
+            m(
+                late_install,
+                "ticket.update",
+                220,
+                json!({"action": "start",
+                "note": "已向安装队核实:前一单延误,未按规定提前告知客户"}),
+            ),
+            m(
+                late_install,
+                "ticket.update",
+                150,
+                json!({"action": "resolve", "set": {
+                "resolution": "向客户致歉并赠送一次免费清洁保养;安装队已重申迟到须提前 30 分钟电话告知"}}),
+            ),
+        ],
+        now,
+    )
+}
+
+/// Pushes one user's mutations `(entity id, kind, device time, data)` from a fresh device.
+fn push_mutations(
+    tx: &Transaction,
+    user: &User,
+    list: Vec<(Uuid, String, DateTime<Utc>, serde_json::Value)>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mutations = list
+        .into_iter()
+        .zip(1..)
+        .map(|((id, kind, at, data), seq)| Mutation {
+            seq,
+            id,
+            kind,
+            at,
+            data,
+        })
+        .collect();
+    let req = PushRequest {
+        device_id: new_id(),
+        mutations,
+    };
+    let answer = sync::push(tx, user, &req, now)?;
+    match answer.rejected.first() {
+        Some(r) => Err(AppError::Internal(format!("demo mutation rejected: {r:?}"))),
+        None => Ok(()),
+    }
 }
 
 /// Past visits go through the very push path a tablet uses, so they obey every rule, close

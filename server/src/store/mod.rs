@@ -10,9 +10,11 @@ mod catalog;
 mod customers;
 mod demo;
 mod demo_content;
+mod rules;
 mod schema;
 mod sync;
 mod tasks;
+mod tickets;
 mod visits;
 
 use std::path::{Path, PathBuf};
@@ -23,8 +25,10 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use auth::NewUser;
 pub use demo::{DEMO_PASSWORD, DemoLogin};
+pub use rules::RuleSet;
 pub use tasks::{TaskFilter, TaskSaved};
-pub use visits::VisitFilter;
+pub use tickets::{TicketFilter, TicketQueue};
+pub use visits::{ReviewState, VisitFilter};
 
 use crate::error::{AppError, Result};
 
@@ -95,6 +99,7 @@ impl Db {
         {
             let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
             catalog::ensure_settings(&tx, Utc::now())?;
+            rules::ensure_rules(&tx)?;
             tx.commit()?;
         }
         Ok(Db {

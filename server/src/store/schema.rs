@@ -9,6 +9,7 @@ use crate::error::Result;
 const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_init.sql")),
     M::up(include_str!("../../migrations/0002_field_visit.sql")),
+    M::up(include_str!("../../migrations/0003_feedback_loop.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use huifang_domain::script::Script;
 use huifang_domain::survey::Survey;
 use huifang_domain::task::{Priority, TaskSource, TaskStatus, VisitTask, next_attempt};
+use huifang_domain::ticket::{Review, ReviewRequest, ReviewTarget, Ticket};
 use huifang_domain::{
     Change, Customer, MAX_PULL, Mutation, Outcome, PullResponse, PushRequest, PushResponse,
     RejectCode, Rejected, Settings, User, VisitRecord,
@@ -13,7 +14,9 @@ use uuid::Uuid;
 
 use super::customers::customers_since;
 use super::tasks::{self, tasks_since};
-use super::{Store, audit, catalog, from_sql_int, new_id, to_json, to_sql_int, ts};
+use super::{
+    Store, audit, catalog, from_sql_int, new_id, tickets, to_json, to_sql_int, ts, visits,
+};
 use crate::error::{AppError, Result};
 
 impl Store {
@@ -67,6 +70,11 @@ impl Store {
                 if let Some((v, s)) = catalog::settings(conn)?.filter(|(v, _)| *v > since) {
                     items.push((v, Item::Settings(s)));
                 }
+                items.extend(
+                    tickets::tickets_since(conn, &user, since, limit)?
+                        .into_iter()
+                        .map(|t| (t.version, Item::Ticket(Box::new(t)))),
+                );
                 items.sort_by_key(|(v, _)| *v);
                 let more = items.len() > MAX_PULL;
                 items.truncate(MAX_PULL);
@@ -77,6 +85,7 @@ impl Store {
                     scripts: Vec::new(),
                     surveys: Vec::new(),
                     settings: None,
+                    tickets: Vec::new(),
                     more,
                 };
                 for (_, item) in items {
@@ -86,6 +95,7 @@ impl Store {
                         Item::Script(s) => page.scripts.push(s),
                         Item::Survey(s) => page.surveys.push(s),
                         Item::Settings(s) => page.settings = Some(s),
+                        Item::Ticket(t) => page.tickets.push(*t),
                     }
                 }
                 Ok(page)
@@ -102,6 +112,8 @@ enum Item {
     Script(Script),
     Survey(Survey),
     Settings(Settings),
+    /// Boxed: a ticket with its timeline dwarfs the other kinds.
+    Ticket(Box<Ticket>),
 }
 
 pub(super) fn push(
@@ -201,6 +213,28 @@ fn apply(
     };
     match change {
         Change::VisitRecord(record) => record_visit(tx, user, device, m, &record, now),
+        Change::TicketCreate(intake) => tickets::create(tx, user, m, &intake, now),
+        Change::TicketUpdate(update) => tickets::update(tx, user, m, &update, now),
+        Change::ReviewDecide(request) => decide(tx, user, m, &request, now),
+    }
+}
+
+fn decide(
+    tx: &Transaction,
+    user: &User,
+    m: &Mutation,
+    req: &ReviewRequest,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Rejected>> {
+    let review = Review {
+        decision: req.decision,
+        by: user.id,
+        comment: req.comment.clone(),
+        at: now,
+    };
+    match req.target {
+        ReviewTarget::Visit(id) => visits::review_visit(tx, user, m, id, &review, now),
+        ReviewTarget::Ticket(id) => tickets::review(tx, user, m, id, &review, now),
     }
 }
 
@@ -321,6 +355,9 @@ fn record_visit(
     audit(tx, now, Some(user.id), &m.kind, "visit", m.id, &record)?;
     if let Some(task) = &task {
         tasks::complete_task(tx, task, m.id, user.id, now)?;
+        if let TaskSource::Ticket { ticket_id } = task.source {
+            tickets::revisit_answered(tx, user, m.id, v, ticket_id, now)?;
+        }
     }
     schedule_retry(tx, user, m.id, v, task.as_ref(), now)?;
     Ok(Ok(()))
@@ -368,8 +405,13 @@ fn schedule_retry(
         due_from: next.due_from,
         due_until: next.due_until,
         attempt: next.attempt,
-        source: TaskSource::Retry {
-            previous_visit: visit,
+        // The retry of a ticket's revisit is still that ticket's revisit: its answer must
+        // close or reopen the ticket.
+        source: match task.map(|t| &t.source) {
+            Some(ticket @ TaskSource::Ticket { .. }) => ticket.clone(),
+            _ => TaskSource::Retry {
+                previous_visit: visit,
+            },
         },
         status: TaskStatus::Open,
         note,

@@ -1,12 +1,15 @@
 //! Reading stored visits back: the review list (supervisors and admins) and customer files.
 
+use chrono::{DateTime, Utc};
+use huifang_domain::ticket::{Review, ReviewQueue};
 use huifang_domain::{
-    Channel, Demand, Emotion, Outcome, VisitList, VisitRecord, VisitSummary, VisitType,
+    Channel, Demand, Emotion, Mutation, Outcome, RejectCode, Rejected, User, VisitList,
+    VisitRecord, VisitSummary, VisitType,
 };
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
-use super::{Store, from_json, parse_ts, parse_uuid};
+use super::{Store, audit_change, from_json, parse_ts, parse_uuid, tickets, to_json};
 use crate::error::{AppError, Result};
 
 /// `GET /api/visits` filters.
@@ -15,7 +18,31 @@ pub struct VisitFilter {
     /// Only visits escalated to the supervisors (转接主管).
     pub escalated: bool,
     pub customer: Option<Uuid>,
+    pub review: Option<ReviewState>,
 }
+
+/// Where a visit record or a ticket resolution stands in 主管审核.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    Pending,
+    SignedOff,
+    Returned,
+}
+
+impl ReviewState {
+    /// The stored decision this state means; `None`: no decision yet.
+    fn decision(self) -> Option<&'static str> {
+        match self {
+            ReviewState::Pending => None,
+            ReviewState::SignedOff => Some("sign_off"),
+            ReviewState::Returned => Some("return"),
+        }
+    }
+}
+
+/// Most records of each kind `GET /api/reviews` lists: a supervisor's desk, not an export.
+const REVIEW_LIMIT: u32 = 200;
 
 /// How a list of visits is ordered.
 #[derive(Debug, Clone, Copy)]
@@ -38,9 +65,13 @@ impl Store {
         self.blocking(move |db| {
             db.read(|conn| {
                 let total: i64 = conn.query_row(
-                    "SELECT COUNT(*) FROM visits v
-                     WHERE (?1 = 0 OR v.escalate = 1) AND (?2 IS NULL OR v.customer_id = ?2)",
-                    params![filter.escalated, filter.customer.map(|c| c.to_string())],
+                    &format!("SELECT COUNT(*) FROM visits v WHERE {WHERE}"),
+                    params![
+                        filter.escalated,
+                        filter.customer.map(|c| c.to_string()),
+                        filter.review.is_some(),
+                        filter.review.and_then(ReviewState::decision),
+                    ],
                     |r| r.get(0),
                 )?;
                 let offset = u64::from(page.saturating_sub(1)) * u64::from(per_page);
@@ -55,6 +86,76 @@ impl Store {
         })
         .await
     }
+
+    /// Visits and ticket resolutions in one review state (pending: no decision yet), newest
+    /// first, at most [`REVIEW_LIMIT`] of each.
+    pub async fn reviews(&self, state: ReviewState) -> Result<ReviewQueue> {
+        self.blocking(move |db| {
+            db.read(|conn| {
+                let filter = VisitFilter {
+                    review: Some(state),
+                    ..VisitFilter::default()
+                };
+                Ok(ReviewQueue {
+                    visits: summaries(conn, filter, Newest::Received, REVIEW_LIMIT.into(), 0)?,
+                    tickets: tickets::tickets_by_review(conn, state.decision(), REVIEW_LIMIT)?,
+                })
+            })
+        })
+        .await
+    }
+}
+
+/// `escalated`, `customer`, review wanted, review decision (NULL: pending).
+const WHERE: &str = "(?1 = 0 OR v.escalate = 1) AND (?2 IS NULL OR v.customer_id = ?2)
+     AND (?3 = 0 OR (?4 IS NULL AND v.review IS NULL)
+          OR json_extract(v.review, '$.decision') = ?4)";
+
+/// `review.decide` on a visit record. A later decision replaces an earlier one (a returned
+/// record is signed off once corrected); the audit trail keeps both.
+pub(super) fn review_visit(
+    tx: &Transaction,
+    user: &User,
+    m: &Mutation,
+    visit: Uuid,
+    review: &Review,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(), Rejected>> {
+    let before: Option<Option<String>> = tx
+        .query_row(
+            "SELECT review FROM visits WHERE id = ?1",
+            [visit.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(before) = before else {
+        return Ok(Err(Rejected {
+            field: Some("target".to_owned()),
+            ..Rejected::new(
+                m.seq,
+                RejectCode::Conflict,
+                format!("unknown visit {visit}"),
+            )
+        }));
+    };
+    let after = to_json(review)?;
+    tx.execute(
+        "UPDATE visits SET review = ?2 WHERE id = ?1",
+        params![visit.to_string(), after.to_string()],
+    )?;
+    let before = before
+        .map(|b| from_json::<serde_json::Value>(&b, "visit review"))
+        .transpose()?;
+    audit_change(
+        tx,
+        now,
+        Some(user.id),
+        "review.decide",
+        ("visit", visit),
+        before.as_ref(),
+        &after,
+    )?;
+    Ok(Ok(()))
 }
 
 pub(super) fn summaries(
@@ -72,19 +173,21 @@ pub(super) fn summaries(
         "SELECT v.id, v.customer_id, c.name, u.username, u.display_name,
                 v.channel, v.visit_type, v.outcome, v.attempt, v.satisfaction,
                 v.emotion, v.verbatim, v.demand, v.follow_up, v.contacted_at,
-                v.received_at, v.record_json
+                v.received_at, v.record_json, v.review
          FROM visits v
          JOIN customers c ON c.id = v.customer_id
          JOIN users u ON u.id = v.user_id
-         WHERE (?1 = 0 OR v.escalate = 1) AND (?2 IS NULL OR v.customer_id = ?2)
+         WHERE {WHERE}
          ORDER BY {order}
-         LIMIT ?3 OFFSET ?4"
+         LIMIT ?5 OFFSET ?6"
     ))?;
 
     stmt.query_map(
         params![
             filter.escalated,
             filter.customer.map(|c| c.to_string()),
+            filter.review.is_some(),
+            filter.review.and_then(ReviewState::decision),
             i64::try_from(limit).unwrap_or(i64::MAX),
             i64::try_from(offset).unwrap_or(i64::MAX)
         ],
@@ -107,6 +210,10 @@ fn summary_from_row(r: &Row) -> Result<VisitSummary> {
         agent_name: r.get(4)?,
         record,
         received_at: parse_ts(&r.get::<_, String>(15)?)?,
+        review: r
+            .get::<_, Option<String>>(17)?
+            .map(|j| from_json(&j, "visit review"))
+            .transpose()?,
     })
 }
 

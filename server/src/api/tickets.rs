@@ -1,0 +1,179 @@
+//! The feedback loop's reads and admin settings: tickets, duplicates offered at intake,
+//! revisit coverage, the review desk and the ticket rules. Ticket changes themselves arrive
+//! as mutations through `/api/sync/push`.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Json;
+use axum::routing::{get, post};
+use chrono::{DateTime, Duration, Utc};
+use huifang_domain::Role;
+use huifang_domain::ticket::{
+    CoverageRow, DuplicateQuery, ReviewQueue, Ticket, TicketList, TicketState, TicketView,
+};
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::extract::{AuthUser, JsonBody, QueryParams};
+use super::{check_page, default_per_page, first_page};
+use crate::AppState;
+use crate::error::{AppError, Result};
+use crate::store::{ReviewState, RuleSet, TicketFilter, TicketQueue};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tickets", get(list_tickets))
+        .route("/tickets/duplicates", post(duplicates))
+        .route("/tickets/{id}", get(ticket))
+        .route("/coverage", get(coverage))
+        .route("/reviews", get(reviews))
+        .route("/settings/{name}", get(rule_set).put(put_rule_set))
+}
+
+fn reviewer(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Admin)
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum Queue {
+    Escalated,
+    Mine,
+    Review,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TicketParams {
+    #[serde(default)]
+    state: Option<TicketState>,
+    #[serde(default)]
+    assignee: Option<Uuid>,
+    #[serde(default)]
+    queue: Option<Queue>,
+    #[serde(default = "first_page")]
+    page: u32,
+    #[serde(default = "default_per_page")]
+    per_page: u32,
+}
+
+/// Supervisors and admins see every ticket; field and agent staff the ones assigned to or
+/// reported by them (the filters narrow further).
+async fn list_tickets(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    QueryParams(p): QueryParams<TicketParams>,
+) -> Result<Json<TicketList>> {
+    check_page(p.page, p.per_page)?;
+    let filter = TicketFilter {
+        state: p.state,
+        assignee: p.assignee,
+        queue: p.queue.map(|q| match q {
+            Queue::Escalated => TicketQueue::Escalated,
+            Queue::Mine => TicketQueue::Mine,
+            Queue::Review => TicketQueue::Review,
+        }),
+    };
+    Ok(Json(
+        state
+            .store
+            .list_tickets(auth.user, filter, p.page, p.per_page, Utc::now())
+            .await?,
+    ))
+}
+
+async fn ticket(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<TicketView>> {
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    Ok(Json(state.store.ticket(auth.user, id, Utc::now()).await?))
+}
+
+/// For the intake form, so whoever may create tickets may ask.
+async fn duplicates(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    JsonBody(q): JsonBody<DuplicateQuery>,
+) -> Result<Json<Vec<Ticket>>> {
+    auth.require(Role::can_record_visits, "register feedback")?;
+    Ok(Json(state.store.duplicates(q, Utc::now()).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Period {
+    #[serde(default)]
+    from: Option<DateTime<Utc>>,
+    #[serde(default)]
+    to: Option<DateTime<Utc>>,
+}
+
+/// The last 30 days unless a period is given.
+async fn coverage(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    QueryParams(p): QueryParams<Period>,
+) -> Result<Json<Vec<CoverageRow>>> {
+    auth.require(reviewer, "see revisit coverage")?;
+    let to = p.to.unwrap_or_else(Utc::now);
+    let from = p.from.unwrap_or(to - Duration::days(30));
+    if to <= from {
+        return Err(AppError::bad_request(
+            "the period must end after it starts",
+            Some("to"),
+        ));
+    }
+    Ok(Json(state.store.coverage(from, to).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewParams {
+    #[serde(default = "pending")]
+    state: ReviewState,
+}
+
+fn pending() -> ReviewState {
+    ReviewState::Pending
+}
+
+async fn reviews(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    QueryParams(p): QueryParams<ReviewParams>,
+) -> Result<Json<ReviewQueue>> {
+    auth.require(reviewer, "review records")?;
+    Ok(Json(state.store.reviews(p.state).await?))
+}
+
+fn rule_set_named(name: &str) -> Result<RuleSet> {
+    RuleSet::parse(name).ok_or(AppError::NotFound)
+}
+
+/// Every role reads the rules: the device grades and routes offline with them.
+async fn rule_set(
+    State(state): State<AppState>,
+    _auth: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<Value>> {
+    Ok(Json(state.store.rule_set(rule_set_named(&name)?).await?))
+}
+
+async fn put_rule_set(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(name): Path<String>,
+    JsonBody(value): JsonBody<Value>,
+) -> Result<Json<Value>> {
+    let key = rule_set_named(&name)?;
+    auth.require(|r| r == Role::Admin, "change the ticket rules")?;
+    Ok(Json(
+        state
+            .store
+            .put_rule_set(auth.user, key, value, Utc::now())
+            .await?,
+    ))
+}
