@@ -3,6 +3,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use huifang_domain::task::{NewTask, VisitTask};
+use huifang_domain::ticket::{CoverageRow, DuplicateQuery, ReviewQueue, Ticket, TicketView};
 use huifang_domain::{
     ApiError, CustomerFile, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
     RevealedContact, User, VisitList,
@@ -85,6 +86,59 @@ pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiFai
 pub async fn pull(token: &str, since: u64) -> Result<PullResponse, ApiFailure> {
     let url = format!("/api/sync/pull?since={since}");
     let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}
+
+/// One of the ticket rule sets (`grading`, `sla`, `calendar`, `routing`) as stored.
+pub async fn rule_set(token: &str, name: &str) -> Result<serde_json::Value, ApiFailure> {
+    let url = format!("/api/settings/{name}");
+    let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}
+
+pub async fn ticket_duplicates(token: &str, q: &DuplicateQuery) -> Result<Vec<Ticket>, ApiFailure> {
+    let resp = send(
+        authed(Request::post("/api/tickets/duplicates"), token),
+        Some(encode(q)),
+    )
+    .await?;
+    // Either a bare list of tickets or of ticket views.
+    let raw: serde_json::Value = json(resp).await?;
+    let list = raw
+        .get("tickets")
+        .cloned()
+        .unwrap_or(raw)
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    Ok(list
+        .into_iter()
+        .filter_map(|v| {
+            let v = v.get("ticket").cloned().unwrap_or(v);
+            serde_json::from_value(v).ok()
+        })
+        .collect())
+}
+
+pub async fn ticket(token: &str, id: Uuid) -> Result<TicketView, ApiFailure> {
+    let url = format!("/api/tickets/{id}");
+    let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}
+
+pub async fn coverage(token: &str) -> Result<Vec<CoverageRow>, ApiFailure> {
+    let resp = send(authed(Request::get("/api/coverage"), token), None).await?;
+    let raw: serde_json::Value = json(resp).await?;
+    let list = raw.get("rows").cloned().unwrap_or(raw);
+    serde_json::from_value(list).map_err(|_| ApiFailure::Status(200, Some("bad_response".into())))
+}
+
+pub async fn reviews(token: &str) -> Result<ReviewQueue, ApiFailure> {
+    let resp = send(
+        authed(Request::get("/api/reviews?state=pending"), token),
+        None,
+    )
+    .await?;
     json(resp).await
 }
 

@@ -10,6 +10,7 @@ mod state;
 mod store;
 mod sw;
 mod sync;
+mod tickets;
 
 fn main() {
     console_error_panic_hook::set_once();

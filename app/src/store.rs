@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use huifang_domain::script::Script;
 use huifang_domain::survey::Survey;
 use huifang_domain::task::{TaskStatus, VisitTask};
+use huifang_domain::ticket::Ticket;
 use huifang_domain::{
     Customer, CustomerFile, Mutation, MutationKind, PushResponse, Settings, User, VisitRecord,
 };
@@ -49,6 +50,11 @@ pub mod keys {
     pub const VISIT: &str = "visit/";
     pub const CUSTOMER: &str = "customer/";
     pub const REJECTED: &str = "rejected/";
+    pub const TICKET: &str = "ticket/";
+    /// Users a supervisor can assign tickets to, as last read from the server.
+    pub const USERS: &str = "users";
+    /// The ticket rules (grading, clocks, calendar, routing) as last pulled.
+    pub const TICKET_RULES: &str = "ticket_rules";
 
     pub fn device(user: Uuid) -> String {
         format!("{DEVICE}{user}")
@@ -72,6 +78,9 @@ pub mod keys {
     }
     pub fn customer(id: Uuid) -> String {
         format!("{CUSTOMER}{id}")
+    }
+    pub fn ticket(id: Uuid) -> String {
+        format!("{TICKET}{id}")
     }
     pub fn draft(id: Uuid) -> String {
         format!("{DRAFT}{id}")
@@ -551,6 +560,62 @@ impl<B: Backend> LocalStore<B> {
         Ok(())
     }
 
+    /// Queues one mutation of any kind in `owner`'s outbox: two key writes (the entry and
+    /// `owner`'s next seq) however long the queue is; on failure nothing is left behind.
+    pub fn queue(
+        &self,
+        owner: &User,
+        id: Uuid,
+        kind: MutationKind,
+        data: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let device = self.identity(owner);
+        let seq = device.next_seq;
+        let entry = OutboxEntry {
+            schema: SCHEMA_VERSION,
+            mutation: Mutation {
+                seq,
+                id,
+                kind: kind.as_str().to_owned(),
+                at: now,
+                data,
+            },
+        };
+        let outbox_key = keys::outbox(owner.id, seq);
+        self.put(&outbox_key, &entry)?;
+        let next = DeviceIdentity {
+            next_seq: seq + 1,
+            ..device
+        };
+        if let Err(e) = self.put(&keys::device(owner.id), &next) {
+            self.remove(&outbox_key);
+            return Err(e);
+        }
+        Ok(seq)
+    }
+
+    /// Keeps the server's copy of each ticket (the newest version wins).
+    pub fn put_tickets(&self, tickets: &[Ticket]) -> Result<(), StoreError> {
+        for t in tickets {
+            if self
+                .get::<Ticket>(&keys::ticket(t.id))
+                .is_none_or(|old| old.version <= t.version)
+            {
+                self.put(&keys::ticket(t.id), t)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn tickets(&self) -> Vec<Ticket> {
+        self.all_under(keys::TICKET)
+    }
+
+    pub fn ticket(&self, id: Uuid) -> Option<Ticket> {
+        self.get(&keys::ticket(id))
+    }
+
     pub fn rejected(&self, user: Uuid) -> Vec<RejectedEntry> {
         self.seqs_under(&keys::rejected_of(user))
             .into_iter()
@@ -620,12 +685,25 @@ impl<B: Backend> LocalStore<B> {
     /// Forgets what belongs to the logged-in user's view of the server (customer files are
     /// confidential, tasks and drafts are theirs), but never a queued or rejected record.
     pub fn forget_user_data(&self) {
-        for prefix in [keys::CUSTOMER, keys::FILE, keys::TASK, keys::DRAFT] {
+        for prefix in [
+            keys::CUSTOMER,
+            keys::FILE,
+            keys::TASK,
+            keys::DRAFT,
+            keys::TICKET,
+        ] {
             for name in self.names_under(prefix) {
                 self.remove(&name);
             }
         }
-        for name in [keys::SESSION, keys::CURSOR, keys::LAST_SYNC, keys::SETTINGS] {
+        for name in [
+            keys::SESSION,
+            keys::CURSOR,
+            keys::LAST_SYNC,
+            keys::SETTINGS,
+            keys::USERS,
+            keys::TICKET_RULES,
+        ] {
             self.remove(name);
         }
     }
@@ -948,6 +1026,78 @@ mod tests {
         assert_eq!(entry.schema, SCHEMA_VERSION);
         assert_eq!(entry.mutation.kind, "visit.record");
         assert_eq!(entry.mutation.id, Uuid::from_u128(52));
+    }
+
+    #[test]
+    fn queueing_a_ticket_change_writes_two_keys_and_shares_the_visits_seq() {
+        let s = store();
+        for n in 0..40 {
+            save(&s, n);
+        }
+        let me = user(1);
+        for n in 0..3u64 {
+            let (keys, writes) = (s.backend.keys().len(), s.backend.writes.get());
+            let seq = s
+                .queue(
+                    &me,
+                    Uuid::from_u128(500),
+                    MutationKind::TicketUpdate,
+                    serde_json::json!({"note": "已联系"}),
+                    now(),
+                )
+                .unwrap();
+            assert_eq!(seq, 41 + n);
+            assert_eq!(s.backend.keys().len(), keys + 1);
+            assert_eq!(s.backend.writes.get(), writes + 2);
+        }
+        let queue = s.outbox(me.id);
+        assert_eq!(queue.len(), 43);
+        assert_eq!(queue[42].mutation.kind, "ticket.update");
+    }
+
+    #[test]
+    fn a_full_storage_queues_no_ticket_change() {
+        let s = store_with(MemoryBackend {
+            quota: Some(400),
+            ..MemoryBackend::default()
+        });
+        let me = user(1);
+        let before = s.backend.map.borrow().clone();
+        let big = serde_json::json!({"note": "很长".repeat(200)});
+        let got = s.queue(
+            &me,
+            Uuid::from_u128(5),
+            MutationKind::TicketUpdate,
+            big,
+            now(),
+        );
+        assert_eq!(got, Err(StoreError::QuotaExceeded));
+        assert_eq!(*s.backend.map.borrow(), before);
+    }
+
+    #[test]
+    fn cached_tickets_keep_the_newest_version_and_leave_at_logout() {
+        let s = store();
+        let rules = crate::tickets::TicketRules::default();
+        let m = Mutation {
+            seq: 1,
+            id: Uuid::from_u128(9),
+            kind: "ticket.create".into(),
+            at: now(),
+            data: serde_json::json!({"channel": "hotline", "nature": "service",
+                "sub_problem": "attitude", "description": "挂电话", "demand": "emotional"}),
+        };
+        let mut t = crate::tickets::local_ticket(&rules, &m, &user(1)).unwrap();
+        t.version = 5;
+        s.put_tickets(std::slice::from_ref(&t)).unwrap();
+        let mut old = t.clone();
+        old.version = 4;
+        old.reports = 9;
+        s.put_tickets(&[old]).unwrap();
+        assert_eq!(s.ticket(t.id), Some(t.clone()));
+        assert_eq!(s.tickets().len(), 1);
+        s.forget_user_data();
+        assert!(s.tickets().is_empty());
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::browser;
 use crate::i18n::Key;
 use crate::state::AppCtx;
 use crate::store::{LocalStore, OutboxEntry, QueueStats, StoreError, UserBacklog, keys};
+use crate::tickets::TicketRules;
 
 const BACKOFF_BASE_MS: u64 = 1_000;
 const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;
@@ -26,6 +27,8 @@ const PUSH_MAX_COUNT: usize = if MAX_BATCH < 100 { MAX_BATCH } else { 100 };
 const PUSH_MAX_BYTES: usize = 900 * 1024;
 /// A customer file read this recently is not read again by every sync.
 const FILE_FRESH: chrono::Duration = chrono::Duration::minutes(10);
+/// The ticket rules change rarely: read them again after this.
+const RULES_FRESH: chrono::Duration = chrono::Duration::minutes(10);
 /// A safety net for a server that keeps answering "more" without moving the cursor.
 const MAX_ROUNDS: usize = 1_000;
 
@@ -405,8 +408,10 @@ async fn run_once(app: AppCtx) -> Result<(), Failure> {
         if let Some(settings) = &page.settings {
             store.put(keys::SETTINGS, settings)?;
         }
+        store.put_tickets(&page.tickets)?;
         store.put(keys::CURSOR, &page.cursor)?;
         if !(page.customers.is_empty()
+            && page.tickets.is_empty()
             && page.tasks.is_empty()
             && page.scripts.is_empty()
             && page.surveys.is_empty()
@@ -419,8 +424,35 @@ async fn run_once(app: AppCtx) -> Result<(), Failure> {
         }
         since = page.cursor;
     }
+    refresh_rules(token, &store).await;
     prefetch_files(app, me, token, &store).await;
     Ok(())
+}
+
+/// Reads the ticket rules (grading, clocks, calendar, routing) now and then, so the device
+/// grades and times tickets offline as the server does. Best effort: the last copy (or the
+/// defaults) stays when they cannot be read.
+async fn refresh_rules(token: &str, store: &LocalStore<crate::store::BrowserBackend>) {
+    let now = browser::now();
+    let old: Option<TicketRules> = store.get(keys::TICKET_RULES);
+    if old
+        .and_then(|r| r.fetched_at)
+        .is_some_and(|at| now - at < RULES_FRESH)
+    {
+        return;
+    }
+    let mut sets = serde_json::Map::new();
+    for name in ["grading", "sla", "calendar", "routing"] {
+        match api::rule_set(token, name).await {
+            Ok(v) => {
+                sets.insert(name.into(), v);
+            }
+            Err(_) => return,
+        }
+    }
+    let mut rules = TicketRules::from_settings(&serde_json::Value::Object(sets));
+    rules.fetched_at = Some(now);
+    let _ = store.put(keys::TICKET_RULES, &rules);
 }
 
 /// Reads the customer file of every open task ahead of the visit, so it opens offline. Best

@@ -148,3 +148,75 @@ export class App {
     await this.id('login-username').waitFor();
   }
 }
+
+/// The feedback loop's screens: tickets, intake, a ticket's actions.
+export class Tickets {
+  constructor(app) {
+    this.app = app;
+    this.page = app.page;
+  }
+
+  id(testid) {
+    return this.app.id(testid);
+  }
+
+  async openList(filter = 'mine') {
+    await this.id('nav-tickets').click();
+    await this.id(`ticket-filter-${filter}`).click();
+  }
+
+  row(ticketId) {
+    return this.page.locator(`[data-testid="ticket-row"][data-id="${ticketId}"]`);
+  }
+
+  async open(ticketId) {
+    await this.page.evaluate((id) => {
+      history.pushState({}, '', `/tickets/${id}`);
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    }, ticketId);
+    await this.page.locator(`[data-testid="ticket-detail"][data-id="${ticketId}"]`).waitFor();
+  }
+
+  async state() {
+    return this.id('ticket-detail').getAttribute('data-state');
+  }
+
+  async waitForState(state, timeout = 30_000) {
+    await expect(async () => (await this.state()) === state, timeout, `ticket ${state}`);
+  }
+
+  /// Takes one action on the open ticket: assign (to a user id), start, resolve (with a
+  /// resolution), note, wait, resume, reopen, close.
+  async act(action, { assignee, resolution, note } = {}) {
+    await this.id(`act-${action}`).click();
+    await this.id('action-form').waitFor();
+    if (assignee) {
+      await this.page.locator(`[data-testid="act-assignee"] option[value="${assignee}"]`).waitFor({ state: 'attached' });
+      await this.id('act-assignee').selectOption(assignee);
+    }
+    if (resolution) await this.id('act-resolution').fill(resolution);
+    if (note) await this.id('act-note-text').fill(note);
+    await this.id('act-submit').click();
+    await this.id('action-form').waitFor({ state: 'detached' });
+  }
+
+  async syncNow() {
+    await this.id('sync-now').click();
+    await this.app.waitForSyncState('online');
+  }
+
+  /// The revisit task of a ticket in 我的任务, whichever tab it is on.
+  async revisitTask(ticketId, timeout = 30_000) {
+    const row = this.page.locator(`[data-testid="task-row"][data-ticket="${ticketId}"]`);
+    await expect(async () => {
+      await this.id('sync-now').click();
+      await this.app.openTasks();
+      for (const tab of ['today', 'overdue', 'upcoming']) {
+        await this.id(`task-tab-${tab}`).click();
+        if ((await row.count()) > 0) return true;
+      }
+      return false;
+    }, timeout, `revisit task of ${ticketId}`);
+    return row.first();
+  }
+}

@@ -19,6 +19,7 @@ mod signature_pad;
 mod survey_form;
 mod sync_badge;
 mod task_list;
+mod tickets;
 mod visit_form;
 mod visit_timer;
 

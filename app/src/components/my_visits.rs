@@ -37,6 +37,9 @@ pub fn MyVisits() -> impl IntoView {
                         let record = v.record.clone();
                         let when = v.record.contacted_at;
                         let escalated = v.record.escalate;
+                        let id = v.id;
+                        let reached = v.record.outcome == huifang_domain::Outcome::Reached
+                            && app.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.can_record_visits()));
                         let signature = v.record.signature.clone();
                         let place = v.record.place.as_ref().and_then(field::fix_text);
                         view! {
@@ -74,6 +77,11 @@ pub fn MyVisits() -> impl IntoView {
                                     {place.map(|p| view! { <span class="row-sub">{move || app.t(Key::PlaceLabel)} ": " {p.clone()}</span> })}
                                     {signature.map(|s| view! { <SignatureView signature=s /> })}
                                 </span>
+                                {reached.then(|| view! {
+                                    <a class="btn btn-quiet row-action" data-testid="visit-report-problem" href=format!("/tickets/new?visit={id}")>
+                                        {move || app.t(Key::ReportProblem)}
+                                    </a>
+                                })}
                                 <time class="row-time" datetime=when.to_rfc3339()>
                                     {move || i18n::relative_time(app.lang.get(), when, app.now.get())}
                                 </time>

@@ -57,8 +57,14 @@ fn RejectedRow(entry: RejectedEntry) -> impl IntoView {
         .unwrap_or_default();
     let code = entry.code.clone();
     let field = entry.field.clone();
+    // Ticket changes and review decisions are not edited here: the ticket page makes a new one.
+    let is_visit = entry.mutation.kind == huifang_domain::MutationKind::VisitRecord.as_str();
+    let kind = entry.mutation.kind.clone();
     let summary = move || {
         let lang = app.lang.get();
+        if !is_visit {
+            return i18n::mutation_kind_label(lang, &kind);
+        }
         record
             .as_ref()
             .map(|r| {
@@ -100,9 +106,11 @@ fn RejectedRow(entry: RejectedEntry) -> impl IntoView {
                 </Show>
             </span>
             <span class="row-actions">
-                <button class="btn btn-primary" data-testid="rejected-edit" on:click=edit>
-                    {move || app.t(Key::EditResend)}
-                </button>
+                <Show when=move || is_visit>
+                    <button class="btn btn-primary" data-testid="rejected-edit" on:click=edit.clone()>
+                        {move || app.t(Key::EditResend)}
+                    </button>
+                </Show>
                 <button
                     class=move || if confirming.get() { "btn btn-danger" } else { "btn btn-quiet" }
                     data-testid="rejected-discard"

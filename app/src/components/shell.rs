@@ -19,6 +19,7 @@ use super::other_users_notice::OtherUsersNotice;
 use super::plan_visit::PlanVisit;
 use super::sync_badge::SyncBadge;
 use super::task_list::MyTasks;
+use super::tickets::{Supervise, TicketIntakePage, TicketList, TicketPage};
 use super::visit_form::VisitPage;
 use crate::browser;
 use crate::i18n::{self, Key};
@@ -93,6 +94,10 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/visits") view=MyVisits />
                     <Route path=path!("/attention") view=NeedsAttention />
                     <Route path=path!("/admin") view=AdminVisits />
+                    <Route path=path!("/tickets") view=TicketList />
+                    <Route path=path!("/tickets/new") view=TicketIntakePage />
+                    <Route path=path!("/tickets/:id") view=TicketPage />
+                    <Route path=path!("/supervise") view=Supervise />
                 </Routes>
             </main>
             <StorageInfo />
@@ -144,8 +149,12 @@ fn TopBar() -> impl IntoView {
                     <NavLink href="/drafts" testid="nav-drafts" key=Key::NavDrafts />
                     <NavLink href="/attention" testid="nav-attention" key=Key::NavAttention />
                 </Show>
+                <Show when=move || user().is_some()>
+                    <NavLink href="/tickets" testid="nav-tickets" key=Key::NavTickets />
+                </Show>
                 <Show when=can_plan>
                     <NavLink href="/plan" testid="nav-plan" key=Key::NavPlan />
+                    <NavLink href="/supervise" testid="nav-supervise" key=Key::NavSupervise />
                 </Show>
                 <Show when=can_read_all>
                     <NavLink href="/admin" testid="nav-admin" key=Key::NavAdmin />

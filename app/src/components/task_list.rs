@@ -120,6 +120,10 @@ fn TaskRow(task: VisitTask, offset: chrono::FixedOffset, start: Callback<Uuid>) 
         .unwrap_or_default();
     let vip = customer.as_ref().is_some_and(|c| c.vip);
     let id = task.id;
+    let ticket = match task.source {
+        huifang_domain::task::TaskSource::Ticket { ticket_id } => Some(ticket_id),
+        _ => None,
+    };
     let priority = task.priority;
     let high = priority == huifang_domain::task::Priority::High;
     let due = i18n::window(task.due_from, task.due_until, offset);
@@ -137,7 +141,13 @@ fn TaskRow(task: VisitTask, offset: chrono::FixedOffset, start: Callback<Uuid>) 
         parts.join(" · ")
     };
     view! {
-        <li class="row task-row" data-testid="task-row" data-id=id.to_string() data-priority=format!("{priority:?}")>
+        <li
+            class="row task-row"
+            data-testid="task-row"
+            data-id=id.to_string()
+            data-priority=format!("{priority:?}")
+            data-ticket=ticket.map(|t| t.to_string())
+        >
             <span class="row-main">
                 <span class="row-title">
                     {name}
