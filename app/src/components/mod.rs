@@ -5,6 +5,7 @@ mod customer_file;
 mod customer_list;
 mod drafts;
 mod escalations;
+mod fields;
 mod lang_switch;
 mod login_page;
 mod logout_dialog;

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use uuid::Uuid;
 
+use super::fields::Pick;
 use crate::api;
 use crate::browser;
 use crate::i18n::{self, Key};
@@ -300,55 +301,6 @@ fn TicketRow(shown: ShownTicket, views: Vec<ClockView>, users: Vec<User>) -> imp
                 }
             })}
         </li>
-    }
-}
-
-/// A `<select>` over `(value, label)` pairs computed in the current language.
-#[component]
-fn Pick(
-    field: &'static str,
-    testid: &'static str,
-    label: Key,
-    #[prop(into)] options: Signal<Vec<(String, String)>>,
-    #[prop(into)] value: Signal<String>,
-    on_change: Callback<String>,
-    error: RwSignal<Option<(String, ValidationKind)>>,
-    #[prop(optional)] optional: bool,
-) -> impl IntoView {
-    let app = use_app();
-    let message = move || {
-        error.with(|e| match e {
-            Some((f, kind)) if f == field => {
-                Some(i18n::validation_message(app.lang.get(), field, *kind))
-            }
-            _ => None,
-        })
-    };
-    view! {
-        <label class="field">
-            <span class="label">{move || app.t(label)}</span>
-            <select
-                id=format!("f-{field}")
-                data-testid=testid
-                aria-invalid=move || message().is_some().to_string()
-                prop:value=move || value.get()
-                on:change=move |ev| on_change.run(event_target_value(&ev))
-            >
-                <option value="">{move || app.t(if optional { Key::NoCustomer } else { Key::Choose })}</option>
-                {move || {
-                    let current = value.get();
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(v, text)| {
-                            let selected = v == current;
-                            view! { <option value=v selected=selected>{text}</option> }
-                        })
-                        .collect_view()
-                }}
-            </select>
-            {move || message().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
-        </label>
     }
 }
 

@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
 use super::customer_file::CustomerFilePanel;
+use super::fields::Pick;
 use super::place_status::PlaceStatus;
 use super::script_stepper::ScriptStepper;
 use super::signature_pad::SignaturePad;
@@ -600,50 +601,24 @@ fn EnumSelect(
     error: RwSignal<Option<(String, ValidationKind)>>,
 ) -> impl IntoView {
     let app = use_app();
-    let options = StoredValue::new(options);
-    let message = move || {
-        error.with(|e| match e {
-            Some((f, kind)) if f == field => {
-                Some(i18n::validation_message(app.lang.get(), field, *kind))
-            }
-            _ => None,
-        })
-    };
+    let options = Signal::derive(move || {
+        let zh = app.lang.get() == Lang::Zh;
+        options
+            .iter()
+            .map(|(wire, z, e)| (wire.to_string(), if zh { z } else { e }.to_string()))
+            .collect::<Vec<_>>()
+    });
     view! {
-        <label class="field">
-            <span class="label">{move || app.t(label)}</span>
-            <select
-                id=format!("f-{field}")
-                data-testid=testid
-                aria-invalid=move || message().is_some().to_string()
-                prop:value=move || value.get()
-                on:change=move |ev| on_change.run(event_target_value(&ev))
-            >
-                <option value="">{move || app.t(Key::Choose)}</option>
-                {move || {
-                    let lang = app.lang.get();
-                    let current = value.get();
-                    options
-                        .get_value()
-                        .into_iter()
-                        .map(|(wire, zh, en)| {
-                            let text = if lang == Lang::Zh { zh } else { en };
-                            view! { <option value=wire selected={current == wire}>{text}</option> }
-                        })
-                        .collect_view()
-                }}
-            </select>
-            {move || {
-                message()
-                    .map(|text| {
-                        view! {
-                            <p class="field-error" role="alert" data-testid="visit-error" data-field=field>
-                                {text}
-                            </p>
-                        }
-                    })
-            }}
-        </label>
+        <Pick
+            field=field
+            testid=testid
+            label=label
+            options=options
+            value=value
+            on_change=on_change
+            error=error
+            error_testid="visit-error"
+        />
     }
 }
 

@@ -1,0 +1,68 @@
+//! Form fields shared by the forms: a labelled `<select>` that shows its own validation error.
+
+use huifang_domain::ValidationKind;
+use leptos::prelude::*;
+
+use crate::i18n::{self, Key};
+use crate::state::use_app;
+
+/// A `<select>` over `(value, label)` pairs computed in the current language.
+#[component]
+pub fn Pick(
+    field: &'static str,
+    testid: &'static str,
+    label: Key,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] value: Signal<String>,
+    on_change: Callback<String>,
+    error: RwSignal<Option<(String, ValidationKind)>>,
+    #[prop(optional)] optional: bool,
+    /// `data-testid` of the error line, for forms whose tests look errors up by field.
+    #[prop(optional)]
+    error_testid: Option<&'static str>,
+) -> impl IntoView {
+    let app = use_app();
+    let message = move || {
+        error.with(|e| match e {
+            Some((f, kind)) if f == field => {
+                Some(i18n::validation_message(app.lang.get(), field, *kind))
+            }
+            _ => None,
+        })
+    };
+    view! {
+        <label class="field">
+            <span class="label">{move || app.t(label)}</span>
+            <select
+                id=format!("f-{field}")
+                data-testid=testid
+                aria-invalid=move || message().is_some().to_string()
+                prop:value=move || value.get()
+                on:change=move |ev| on_change.run(event_target_value(&ev))
+            >
+                <option value="">{move || app.t(if optional { Key::NoCustomer } else { Key::Choose })}</option>
+                {move || {
+                    let current = value.get();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, text)| {
+                            let selected = v == current;
+                            view! { <option value=v selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            {move || {
+                message()
+                    .map(|m| {
+                        view! {
+                            <p class="field-error" role="alert" data-testid=error_testid data-field=field>
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+        </label>
+    }
+}
