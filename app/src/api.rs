@@ -96,6 +96,40 @@ pub async fn rule_set(token: &str, name: &str) -> Result<serde_json::Value, ApiF
     json(resp).await
 }
 
+/// Replaces a rule set (admins). A refusal comes with the server's message, which names
+/// what the domain checks did not accept.
+pub async fn save_rule_set<T: serde::Serialize + DeserializeOwned>(
+    token: &str,
+    name: &str,
+    value: &T,
+) -> Result<T, (ApiFailure, Option<String>)> {
+    let url = format!("/api/settings/{name}");
+    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    let req = authed(Request::put(&url), token)
+        .abort_signal(Some(&signal))
+        .header("Content-Type", "application/json")
+        .body(encode(value))
+        .map_err(|_| (ApiFailure::Network, None))?;
+    let resp = req.send().await.map_err(|_| (ApiFailure::Network, None))?;
+    if resp.ok() {
+        return json(resp).await.map_err(|e| (e, None));
+    }
+    let status = resp.status();
+    let body = resp.json::<ApiError>().await.ok().map(|e| e.error);
+    let (code, message) = match body {
+        Some(b) => (Some(b.code), Some(b.message)),
+        None => (None, None),
+    };
+    Err(match status {
+        401 => (
+            ApiFailure::Unauthorized(code.unwrap_or_else(|| "unauthorized".into())),
+            None,
+        ),
+        502..=504 => (ApiFailure::Network, None),
+        _ => (ApiFailure::Status(status, code), message),
+    })
+}
+
 pub async fn ticket_duplicates(token: &str, q: &DuplicateQuery) -> Result<Vec<Ticket>, ApiFailure> {
     let resp = send(
         authed(Request::post("/api/tickets/duplicates"), token),

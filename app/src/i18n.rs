@@ -9,7 +9,7 @@ use huifang_domain::survey::{NpsGroup, SurveyProblem};
 use huifang_domain::task::{Priority, TaskSource};
 use huifang_domain::ticket::{
     DemandKind, Impact, IntakeChannel, Nature, ReviewDecision, RevisitVerdict, TicketPriority,
-    TicketState, TimelineEvent,
+    TicketState, TimelineEvent, When,
 };
 use huifang_domain::visit::{MAX_ATTEMPT, MAX_FOLLOW_UP, MAX_VERBATIM};
 use huifang_domain::{Channel, Demand, Emotion, Outcome, Role, ValidationKind, VisitType};
@@ -341,6 +341,49 @@ texts! {
     ReviewQueued => "审核意见已保存,联网后同步", "Decision saved; it syncs when online";
     SuperviseOffline => "离线:以下为本机数据,联网后刷新。", "Offline: showing what is on this device; refreshes when online.";
     EscalatedQueue => "升级队列", "Escalated queue";
+    NavRules => "规则设置", "Rules";
+    RulesTitle => "规则设置", "Rules";
+    RulesIntro => "工单的定级、时限、工作日历、分派和回访抽样规则。保存后新工单立即按新规则处理,已在计时的时限不变。", "How tickets are graded, clocked, routed and sampled for revisits. New tickets follow a saved change at once; running clocks keep their rule.";
+    RulesAdminOnly => "只有管理员可以设置规则。", "Only admins can set the rules.";
+    RulesOffline => "规则设置需要联网。当前无法连接服务器。", "The rules need the network, which is not reachable now.";
+    RulesSave => "保存", "Save";
+    RulesSaving => "正在保存…", "Saving…";
+    RulesSaved => "规则已保存", "Rules saved";
+    RulesForbidden => "没有权限修改规则。", "You may not change the rules.";
+    RulesGrading => "定级规则", "Grading";
+    RulesGradingHint => "条件成立时,把影响和优先级提高到至少所选等级;规则从不降低等级。", "When a condition holds, impact and priority are raised to at least the chosen level; rules never lower a grade.";
+    RulesCondition => "条件", "Condition";
+    RulesMinReports => "至少次数", "At least (reports)";
+    RulesDays => "天数", "Within (days)";
+    RulesImpactAtLeast => "影响至少", "Impact at least";
+    RulesPriorityAtLeast => "优先级至少", "Priority at least";
+    RulesUnchanged => "不变", "Unchanged";
+    RulesSla => "处理时限", "Deadlines (SLA)";
+    RulesSlaHint => "每类时限按工单等级取第一条适用的规则。0 表示立即。", "Per ticket the first rule of each kind that fits its grade applies. 0 means immediately.";
+    RulesAppliesTo => "适用", "Applies to";
+    RulesAnyGrade => "所有等级", "Any grade";
+    RulesHours => "小时", "Hours";
+    RulesMinutes => "分钟", "Minutes";
+    RulesTiming => "计时方式", "Timing";
+    RulesTimingBusiness => "工作时间", "Business hours";
+    RulesTimingContinuous => "连续计时", "Around the clock";
+    RulesWarnPercent => "预警(已用 %)", "Warn at (% used)";
+    RulesCalendar => "工作日历", "Business calendar";
+    RulesWorkStart => "上班时间", "Work starts";
+    RulesWorkEnd => "下班时间", "Work ends";
+    RulesWorkdays => "工作日", "Working days";
+    RulesHolidays => "节假日", "Holidays";
+    RulesExtraWorkdays => "调休上班日", "Make-up working days";
+    RulesAddDate => "添加", "Add";
+    RulesRemove => "删除", "Remove";
+    RulesNoDates => "暂无", "None";
+    RulesRouting => "分派部门", "Routing";
+    RulesByNature => "按问题性质", "By nature";
+    RulesBySubProblem => "按具体问题(优先)", "By sub-problem (wins)";
+    RulesByNatureFallback => "按性质分派", "Route by nature";
+    RulesRevisit => "回访抽样", "Revisit targets";
+    RulesRevisitHint => "已解决工单中需要回访的比例(%)。", "Share of resolved cases to revisit (%).";
+    RulesKeyCustomers => "重点客户(A 类 / VIP)", "Key customers (class A / VIP)";
 }
 
 pub fn t(lang: Lang, key: Key) -> &'static str {
@@ -973,6 +1016,58 @@ pub fn minutes_text(lang: Lang, minutes: i64) -> String {
     }
 }
 
+/// 周一…周日, Monday first (the calendar's order).
+pub fn weekday_label(lang: Lang, index: usize) -> &'static str {
+    const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    lang.pick((ZH[index % 7], EN[index % 7]))
+}
+
+/// A grading condition in words.
+pub fn when_text(lang: Lang, w: &When) -> String {
+    let nested = |w: &When| match w {
+        When::Any(_) | When::All(_) => format!("({})", when_text(lang, w)),
+        _ => when_text(lang, w),
+    };
+    match w {
+        When::PersonalInjury => lang.pick(("有人身伤害", "personal injury")).to_owned(),
+        When::PropertyLoss => lang.pick(("有财产损失", "property loss")).to_owned(),
+        When::Nature(n) => match lang {
+            Lang::Zh => format!("问题性质为{}", nature_label(lang, *n)),
+            Lang::En => format!("nature is {}", nature_label(lang, *n).to_lowercase()),
+        },
+        When::SubProblem(p) => match lang {
+            Lang::Zh => format!("具体问题为{}", sub_problem_label(lang, p)),
+            Lang::En => format!(
+                "sub-problem is {}",
+                sub_problem_label(lang, p).to_lowercase()
+            ),
+        },
+        When::Emotion(e) => match lang {
+            Lang::Zh => format!("客户情绪为{}", emotion_label(lang, *e)),
+            Lang::En => format!("customer is {}", emotion_label(lang, *e).to_lowercase()),
+        },
+        When::Demand(d) => match lang {
+            Lang::Zh => format!("诉求为{}", demand_kind_label(lang, *d)),
+            Lang::En => format!("demand is {}", demand_kind_label(lang, *d).to_lowercase()),
+        },
+        When::Repeated { min, days } => match lang {
+            Lang::Zh => format!("{days} 天内同一具体问题被反映至少 {min} 次"),
+            Lang::En => {
+                format!("the same sub-problem reported at least {min} times in {days} days")
+            }
+        },
+        When::Any(all) => {
+            let sep = lang.pick((" 或 ", " or "));
+            all.iter().map(nested).collect::<Vec<_>>().join(sep)
+        }
+        When::All(all) => {
+            let sep = lang.pick((" 且 ", " and "));
+            all.iter().map(nested).collect::<Vec<_>>().join(sep)
+        }
+    }
+}
+
 /// The field names of a ticket's history.
 pub fn ticket_field_label(lang: Lang, field: &str) -> String {
     let key = match field {
@@ -1061,6 +1156,24 @@ mod tests {
             ),
             "已解决 → 处理中"
         );
+    }
+
+    #[test]
+    fn grading_conditions_read_as_words_in_both_languages() {
+        let w = When::Any(vec![
+            When::Repeated { min: 2, days: 7 },
+            When::All(vec![When::PersonalInjury, When::Nature(Nature::Product)]),
+        ]);
+        assert_eq!(
+            when_text(Lang::Zh, &w),
+            "7 天内同一具体问题被反映至少 2 次 或 (有人身伤害 且 问题性质为产品)"
+        );
+        assert_eq!(
+            when_text(Lang::En, &w),
+            "the same sub-problem reported at least 2 times in 7 days or (personal injury and nature is product)"
+        );
+        assert_eq!(weekday_label(Lang::Zh, 6), "周日");
+        assert_eq!(weekday_label(Lang::En, 0), "Mon");
     }
 
     #[test]

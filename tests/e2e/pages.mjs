@@ -220,3 +220,40 @@ export class Tickets {
     return row.first();
   }
 }
+
+/// 规则设置: the admin's rule sets, one card each.
+export class Rules {
+  constructor(app) {
+    this.app = app;
+    this.page = app.page;
+  }
+
+  id(testid) {
+    return this.app.id(testid);
+  }
+
+  async open() {
+    await this.id('nav-rules').click();
+    await this.id('rules-page').waitFor();
+    await this.card('grading').getByTestId('rules-save').waitFor({ timeout: 30_000 });
+  }
+
+  card(name) {
+    return this.page.locator(`[data-testid="rules-card"][data-name="${name}"]`);
+  }
+
+  repeated(key) {
+    return {
+      min: this.page.locator(`[data-testid="grading-min"][data-key="${key}"]`),
+      days: this.page.locator(`[data-testid="grading-days"][data-key="${key}"]`),
+    };
+  }
+
+  async save(name) {
+    await this.card(name).getByTestId('rules-save').click();
+  }
+
+  error(name) {
+    return this.card(name).getByTestId('rules-error');
+  }
+}

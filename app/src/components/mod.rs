@@ -14,6 +14,7 @@ mod needs_attention;
 mod other_users_notice;
 mod place_status;
 mod plan_visit;
+mod rules;
 mod script_stepper;
 mod shell;
 mod signature_pad;

@@ -17,6 +17,7 @@ use super::my_visits::MyVisits;
 use super::needs_attention::NeedsAttention;
 use super::other_users_notice::OtherUsersNotice;
 use super::plan_visit::PlanVisit;
+use super::rules::RulesPage;
 use super::sync_badge::SyncBadge;
 use super::task_list::MyTasks;
 use super::tickets::{Supervise, TicketIntakePage, TicketList, TicketPage};
@@ -98,6 +99,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/tickets/new") view=TicketIntakePage />
                     <Route path=path!("/tickets/:id") view=TicketPage />
                     <Route path=path!("/supervise") view=Supervise />
+                    <Route path=path!("/rules") view=RulesPage />
                 </Routes>
             </main>
             <StorageInfo />
@@ -113,6 +115,7 @@ fn TopBar() -> impl IntoView {
     let can_record = move || user().is_some_and(|u| u.role.can_record_visits());
     let can_read_all = move || user().is_some_and(|u| u.role.can_read_all_visits());
     let can_plan = move || user().is_some_and(|u| u.role.can_plan_tasks());
+    let is_admin = move || user().is_some_and(|u| u.role == Role::Admin);
     let on_logout = move |_| {
         let stats = app.sync.status.with_untracked(|s| s.stats);
         if stats.queued + stats.rejected > 0 {
@@ -158,6 +161,9 @@ fn TopBar() -> impl IntoView {
                 </Show>
                 <Show when=can_read_all>
                     <NavLink href="/admin" testid="nav-admin" key=Key::NavAdmin />
+                </Show>
+                <Show when=is_admin>
+                    <NavLink href="/rules" testid="nav-rules" key=Key::NavRules />
                 </Show>
             </nav>
         </header>
