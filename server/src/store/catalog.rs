@@ -274,18 +274,14 @@ pub(super) fn scripts_since(
     since: u64,
     limit: usize,
 ) -> Result<Vec<(u64, Script)>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {SCRIPT_COLUMNS} FROM scripts s
-         WHERE server_version > ?1
-           AND version = (SELECT MAX(version) FROM scripts WHERE id = s.id)
-         ORDER BY server_version LIMIT ?2"
-    ))?;
-
-    stmt.query_map(params![to_sql_int(since), limit as i64], |r| {
-        Ok(script_from_row(r))
-    })?
-    .map(|row| row?)
-    .collect()
+    current_since(
+        conn,
+        "scripts",
+        SCRIPT_COLUMNS,
+        since,
+        limit,
+        script_from_row,
+    )
 }
 
 /// Current survey versions changed after `since`, by change version, at most `limit`.
@@ -294,15 +290,35 @@ pub(super) fn surveys_since(
     since: u64,
     limit: usize,
 ) -> Result<Vec<(u64, Survey)>> {
+    current_since(
+        conn,
+        "surveys",
+        SURVEY_COLUMNS,
+        since,
+        limit,
+        survey_from_row,
+    )
+}
+
+/// The newest version of each versioned item (script or survey) whose change is after
+/// `since`: devices only ever need the current version, the server keeps the old ones for the
+/// records that name them.
+fn current_since<T>(
+    conn: &Connection,
+    table: &str,
+    columns: &str,
+    since: u64,
+    limit: usize,
+    from_row: fn(&rusqlite::Row) -> Result<(u64, T)>,
+) -> Result<Vec<(u64, T)>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {SURVEY_COLUMNS} FROM surveys s
+        "SELECT {columns} FROM {table} s
          WHERE server_version > ?1
-           AND version = (SELECT MAX(version) FROM surveys WHERE id = s.id)
+           AND version = (SELECT MAX(version) FROM {table} WHERE id = s.id)
          ORDER BY server_version LIMIT ?2"
     ))?;
-
     stmt.query_map(params![to_sql_int(since), limit as i64], |r| {
-        Ok(survey_from_row(r))
+        Ok(from_row(r))
     })?
     .map(|row| row?)
     .collect()
