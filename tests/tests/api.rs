@@ -13,6 +13,14 @@ async fn error_of(res: reqwest::Response) -> ApiError {
     res.json().await.expect("a JSON error body")
 }
 
+/// Asserts the status and the JSON error code of a refused request, and returns the error.
+async fn expect_error(res: reqwest::Response, status: StatusCode, code: &str) -> ApiError {
+    assert_eq!(res.status(), status);
+    let error = error_of(res).await;
+    assert_eq!(error.error.code, code);
+    error
+}
+
 async fn a_customer(server: &TestServer) -> uuid::Uuid {
     server.login("field").await.customers().await[0].id
 }
@@ -95,8 +103,14 @@ async fn repeated_failed_logins_are_rate_limited_even_for_the_right_password() {
 async fn an_overlong_username_is_a_bad_request() {
     let server = TestServer::start();
     let res = server.try_login(&"x".repeat(65), "pw").await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(error_of(res).await.error.field.as_deref(), Some("username"));
+    assert_eq!(
+        expect_error(res, StatusCode::BAD_REQUEST, "bad_request")
+            .await
+            .error
+            .field
+            .as_deref(),
+        Some("username")
+    );
 }
 
 #[tokio::test]
@@ -108,8 +122,7 @@ async fn api_calls_without_a_token_or_with_a_bogus_token_are_unauthorized() {
         .send()
         .await
         .unwrap();
-    assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(error_of(none).await.error.code, "unauthorized");
+    expect_error(none, StatusCode::UNAUTHORIZED, "unauthorized").await;
     let bogus = server
         .client
         .get(server.url("/api/sync/pull"))
@@ -117,8 +130,7 @@ async fn api_calls_without_a_token_or_with_a_bogus_token_are_unauthorized() {
         .send()
         .await
         .unwrap();
-    assert_eq!(bogus.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(error_of(bogus).await.error.code, "unauthorized");
+    expect_error(bogus, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
 #[tokio::test]
@@ -133,8 +145,7 @@ async fn an_expired_session_is_answered_session_expired() {
     )
     .unwrap();
     let res = session.get("/api/me").send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(error_of(res).await.error.code, "session_expired");
+    expect_error(res, StatusCode::UNAUTHORIZED, "session_expired").await;
 }
 
 #[tokio::test]
@@ -144,8 +155,7 @@ async fn logout_revokes_the_token() {
     let res = session.post("/api/auth/logout").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let res = session.get("/api/me").send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(error_of(res).await.error.code, "unauthorized");
+    expect_error(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
 #[tokio::test]
@@ -153,8 +163,7 @@ async fn field_staff_may_not_list_all_visits() {
     let server = TestServer::start();
     let field = server.login("field").await;
     let res = field.get("/api/visits").send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(error_of(res).await.error.code, "forbidden");
+    expect_error(res, StatusCode::FORBIDDEN, "forbidden").await;
 }
 
 #[tokio::test]
@@ -195,8 +204,14 @@ async fn a_supervisor_lists_pushed_visits_newest_first_in_pages() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(error_of(res).await.error.field.as_deref(), Some("per_page"));
+    assert_eq!(
+        expect_error(res, StatusCode::BAD_REQUEST, "bad_request")
+            .await
+            .error
+            .field
+            .as_deref(),
+        Some("per_page")
+    );
 }
 
 #[tokio::test]
@@ -403,8 +418,7 @@ async fn a_body_over_the_limit_gets_a_413_json_error() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(error_of(res).await.error.code, "payload_too_large");
+    expect_error(res, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
 }
 
 #[tokio::test]
@@ -444,8 +458,7 @@ async fn an_unknown_field_in_a_request_gets_a_400() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(error_of(res).await.error.code, "bad_request");
+    expect_error(res, StatusCode::BAD_REQUEST, "bad_request").await;
 }
 
 #[tokio::test]
@@ -457,8 +470,7 @@ async fn unknown_api_paths_get_a_json_404() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(error_of(res).await.error.code, "not_found");
+    expect_error(res, StatusCode::NOT_FOUND, "not_found").await;
 }
 
 #[tokio::test]
@@ -1042,8 +1054,7 @@ async fn a_supervisor_plans_a_task_for_field_staff_idempotently() {
         .send()
         .await
         .unwrap();
-    assert_eq!(clash.status(), StatusCode::CONFLICT);
-    assert_eq!(error_of(clash).await.error.code, "conflict");
+    expect_error(clash, StatusCode::CONFLICT, "conflict").await;
 
     let mut bad = new.clone();
     bad["id"] = json!(new_id());
@@ -1054,9 +1065,12 @@ async fn a_supervisor_plans_a_task_for_field_staff_idempotently() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
-        error_of(res).await.error.field.as_deref(),
+        expect_error(res, StatusCode::BAD_REQUEST, "bad_request")
+            .await
+            .error
+            .field
+            .as_deref(),
         Some("due_until")
     );
 
