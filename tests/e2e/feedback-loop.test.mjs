@@ -3,8 +3,8 @@
 // tablet and phone size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
-import { App, Tickets } from './pages.mjs';
+import { useServerAndBrowser, snap, SIZES } from './harness.mjs';
+import { openAs, Tickets } from './pages.mjs';
 import { expect } from './expect.mjs';
 
 let server;
@@ -15,15 +15,9 @@ useServerAndBrowser((s, b) => {
 });
 
 async function device(user, viewport = SIZES.tabletLandscape) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const app = new App(page);
-  await app.open(server.url);
-  await app.login(user, DEMO_PASSWORD);
-  await app.waitForSyncState('online');
-  return { context, page, app, tickets: new Tickets(app), errors };
+  const opened = await openAs(browser, server, user, { viewport });
+  await opened.app.waitForSyncState('online');
+  return { ...opened, tickets: new Tickets(opened.app) };
 }
 
 async function userId(username) {

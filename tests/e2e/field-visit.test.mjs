@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServerAndBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
-import { App } from './pages.mjs';
+import { openAs } from './pages.mjs';
 import { expect } from './expect.mjs';
 
 let server;
@@ -17,21 +17,14 @@ useServerAndBrowser((s, b) => {
 const HERE = { latitude: 31.230416, longitude: 121.473701, accuracy: 15 };
 
 async function fieldApp(viewport = SIZES.tabletLandscape, user = 'field') {
-  const context = await browser.newContext({
+  const opened = await openAs(browser, server, user, {
     viewport,
-    locale: 'zh-CN',
     geolocation: HERE,
     permissions: ['geolocation'],
   });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const app = new App(page);
-  await app.open(server.url);
-  await app.login(user, DEMO_PASSWORD);
-  await app.openTasks();
-  await expect(async () => (await app.taskCount('today')) > 0, 30_000, 'tasks pulled');
-  return { context, page, app, errors };
+  await opened.app.openTasks();
+  await expect(async () => (await opened.app.taskCount('today')) > 0, 30_000, 'tasks pulled');
+  return opened;
 }
 
 async function question(app, key) {

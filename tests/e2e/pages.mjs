@@ -1,6 +1,7 @@
 // Page objects: the tests speak of what a user does, the selectors live here.
 import { createRequire } from 'node:module';
 import { expect } from './expect.mjs';
+import { SIZES, DEMO_PASSWORD } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -256,4 +257,17 @@ export class Rules {
   error(name) {
     return this.card(name).getByTestId('rules-error');
   }
+}
+
+/// A user's own tablet: a fresh browser context (its own storage) with the app open and
+/// `user` logged in. Uncaught page errors are collected in `errors`.
+export async function openAs(browser, server, user, { viewport = SIZES.tabletLandscape, ...options } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const app = new App(page);
+  await app.open(server.url);
+  await app.login(user, DEMO_PASSWORD);
+  return { context, page, app, errors };
 }

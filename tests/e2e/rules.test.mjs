@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { useServerAndBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
-import { App, Rules } from './pages.mjs';
+import { useServerAndBrowser, snap, SIZES } from './harness.mjs';
+import { openAs, Rules } from './pages.mjs';
 import { expect } from './expect.mjs';
 
 let server;
@@ -17,15 +17,9 @@ useServerAndBrowser((s, b) => {
 const REPEATED = 'repeated_5_in_7_days';
 
 async function device(user, viewport = SIZES.tabletLandscape) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const app = new App(page);
-  await app.open(server.url);
-  await app.login(user, DEMO_PASSWORD);
-  await app.waitForSyncState('online');
-  return { context, page, app, rules: new Rules(app), errors };
+  const opened = await openAs(browser, server, user, { viewport });
+  await opened.app.waitForSyncState('online');
+  return { ...opened, rules: new Rules(opened.app) };
 }
 
 async function assertNoHorizontalOverflow(page, where) {

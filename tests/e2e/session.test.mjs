@@ -2,8 +2,8 @@
 // outbox; logging out with unsynced records asks first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, snap, SIZES, DEMO_PASSWORD } from './harness.mjs';
-import { App } from './pages.mjs';
+import { useServerAndBrowser, snap, DEMO_PASSWORD } from './harness.mjs';
+import { openAs } from './pages.mjs';
 import { expect } from './expect.mjs';
 
 let server;
@@ -14,11 +14,7 @@ useServerAndBrowser((s, b) => {
 });
 
 async function freshApp() {
-  const context = await browser.newContext({ viewport: SIZES.tabletLandscape });
-  const page = await context.newPage();
-  const app = new App(page);
-  await app.open(server.url);
-  await app.login('field', DEMO_PASSWORD);
+  const { context, page, app } = await openAs(browser, server, 'field');
   await app.waitForCustomers();
   const customerId = await app.id('customer-row').first().getAttribute('data-id');
   return { context, page, app, customerId };
