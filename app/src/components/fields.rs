@@ -15,15 +15,19 @@ pub fn Pick(
     #[prop(into)] options: Signal<Vec<(String, String)>>,
     #[prop(into)] value: Signal<String>,
     on_change: Callback<String>,
-    error: RwSignal<Option<(String, ValidationKind)>>,
-    #[prop(optional)] optional: bool,
+    /// The form's current validation error; the field shows it when it names this field.
+    #[prop(optional)]
+    error: Option<RwSignal<Option<(String, ValidationKind)>>>,
+    /// The empty choice's label (default 请选择 / choose).
+    #[prop(optional)]
+    placeholder: Option<Key>,
     /// `data-testid` of the error line, for forms whose tests look errors up by field.
     #[prop(optional)]
     error_testid: Option<&'static str>,
 ) -> impl IntoView {
     let app = use_app();
     let message = move || {
-        error.with(|e| match e {
+        error?.with(|e| match e {
             Some((f, kind)) if f == field => {
                 Some(i18n::validation_message(app.lang.get(), field, *kind))
             }
@@ -40,7 +44,7 @@ pub fn Pick(
                 prop:value=move || value.get()
                 on:change=move |ev| on_change.run(event_target_value(&ev))
             >
-                <option value="">{move || app.t(if optional { Key::NoCustomer } else { Key::Choose })}</option>
+                <option value="">{move || app.t(placeholder.unwrap_or(Key::Choose))}</option>
                 {move || {
                     let current = value.get();
                     options

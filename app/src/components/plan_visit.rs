@@ -3,6 +3,7 @@ use huifang_domain::{Channel, User, VisitType};
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::fields::Pick;
 use crate::api::{self, ApiFailure};
 use crate::browser;
 use crate::form::{from_local_input, to_local_input};
@@ -115,23 +116,14 @@ pub fn PlanVisit() -> impl IntoView {
                        value: RwSignal<String>,
                        options: Signal<Vec<(String, String)>>| {
         view! {
-            <label class="field">
-                <span class="label">{move || app.t(label)}</span>
-                <select data-testid=testid prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
-                    <option value="">{move || app.t(Key::Choose)}</option>
-                    {move || {
-                        let current = value.get();
-                        options
-                            .get()
-                            .into_iter()
-                            .map(|(v, text)| {
-                                let selected = v == current;
-                                view! { <option value=v selected=selected>{text}</option> }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            </label>
+            <Pick
+                field=testid
+                testid=testid
+                label=label
+                options=options
+                value=value
+                on_change=Callback::new(move |v| value.set(v))
+            />
         }
     };
     let customer_options = Signal::derive(move || {

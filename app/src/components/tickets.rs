@@ -494,7 +494,7 @@ pub fn TicketIntakePage() -> impl IntoView {
                             field="customer_id"
                             testid="intake-customer"
                             label=Key::FieldCustomer
-                            optional=true
+                            placeholder=Key::NoCustomer
                             options=Signal::derive(move || customers.get().into_iter().map(|c| (c.id.to_string(), c.name)).collect())
                             value=Signal::derive(move || draft.with(|d| d.customer_id.clone()))
                             on_change=set(|d, v| {
