@@ -177,29 +177,39 @@ impl QuietHours {
         self.windows.iter().any(|w| w.contains(t))
     }
 
-    /// The first moment at or after `at` outside every quiet window (checked minute by minute
-    /// over at most two days, so overlapping windows and windows over midnight just work;
-    /// if the whole day is quiet, `at` itself is returned and the caller's warning stands).
+    /// The first moment at or after `at` outside every quiet window. If every moment of the day
+    /// is quiet, `at` itself is returned and the caller's warning stands.
+    ///
+    /// Jumps to the exact (sub-second) end of the latest window holding the current moment and
+    /// looks again, so overlapping windows and windows over midnight chain; rounding the jump to
+    /// whole minutes once turned a few seconds before a window's end into a jump of a whole day.
     pub fn next_allowed(&self, at: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
+        let day = Duration::days(1);
         let mut t = at;
-        for _ in 0..(2 * 24 * 60) {
-            if !self.is_quiet(t, offset) {
-                return t;
-            }
+        // Each jump leaves at least one window behind for good, so after one jump per window
+        // (plus one) either `t` is allowed or the windows cover the whole day.
+        for _ in 0..=self.windows.len() {
             let local = t.with_timezone(&offset).time();
-            let ends = self
+            let jump = self
                 .windows
                 .iter()
                 .filter(|w| w.contains(local))
-                .map(|w| w.end);
-            let step = ends
-                .map(|end| {
-                    let mins = (end - local).num_minutes();
-                    if mins > 0 { mins } else { mins + 24 * 60 }
+                .map(|w| {
+                    let left = w.end - local;
+                    if left > Duration::zero() {
+                        left
+                    } else {
+                        left + day
+                    }
                 })
-                .max()
-                .unwrap_or(1);
-            t += Duration::minutes(step.max(1));
+                .max();
+            match jump {
+                None => return t,
+                Some(jump) => t += jump,
+            }
+            if t - at >= day {
+                break;
+            }
         }
         at
     }
@@ -254,6 +264,8 @@ pub fn next_attempt(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use chrono::{TimeZone, Timelike};
 
     use crate::testing::beijing;
 
@@ -409,6 +421,199 @@ mod tests {
             }],
         };
         assert_eq!(always.next_allowed(bj(10, 0), beijing()), bj(10, 0));
+    }
+
+    /// A reference for `next_allowed`, second by second: windows in these tests start and end on
+    /// whole seconds, so whether a moment is quiet depends only on its second of the day.
+    struct QuietDay {
+        /// For each second of the local day, how many seconds until the first allowed second
+        /// (`None`: the whole day is quiet).
+        wait: Vec<Option<i64>>,
+        all_quiet: bool,
+    }
+
+    const DAY_SECS: usize = 24 * 3600;
+
+    impl QuietDay {
+        fn new(q: &QuietHours) -> Self {
+            let quiet: Vec<bool> = (0..DAY_SECS)
+                .map(|s| {
+                    let t = NaiveTime::from_num_seconds_from_midnight_opt(s as u32, 0).unwrap();
+                    q.windows.iter().any(|w| w.contains(t))
+                })
+                .collect();
+            let mut wait = vec![None; DAY_SECS];
+            let mut next_free: Option<usize> = None;
+            for s in (0..2 * DAY_SECS).rev() {
+                if !quiet[s % DAY_SECS] {
+                    next_free = Some(s);
+                }
+                if s < DAY_SECS {
+                    wait[s] = next_free.map(|f| (f - s) as i64);
+                }
+            }
+            let all_quiet = wait.iter().all(Option::is_none);
+            QuietDay { wait, all_quiet }
+        }
+
+        fn expect(&self, at: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
+            let local = at.with_timezone(&offset).time();
+            let sec = local.num_seconds_from_midnight() as usize;
+            match self.wait[sec] {
+                Some(0) | None => at,
+                Some(w) => {
+                    at + Duration::seconds(w) - Duration::nanoseconds(i64::from(local.nanosecond()))
+                }
+            }
+        }
+    }
+
+    /// A small deterministic generator, so a failure can be replayed; the domain takes no
+    /// randomness from outside.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, below: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 33) % below
+        }
+    }
+
+    fn hms(s: u64) -> NaiveTime {
+        NaiveTime::from_num_seconds_from_midnight_opt(s as u32, 0).unwrap()
+    }
+
+    fn window(start: (u32, u32), end: (u32, u32)) -> QuietWindow {
+        QuietWindow {
+            start: hm(start.0, start.1),
+            end: hm(end.0, end.1),
+        }
+    }
+
+    fn offsets() -> Vec<FixedOffset> {
+        [
+            8 * 3600,
+            0,
+            -5 * 3600,
+            5 * 3600 + 45 * 60,
+            14 * 3600,
+            -12 * 3600,
+        ]
+        .into_iter()
+        .map(|secs| FixedOffset::east_opt(secs).unwrap())
+        .collect()
+    }
+
+    fn shapes() -> Vec<(&'static str, QuietHours)> {
+        let q = |windows| QuietHours { windows };
+        vec![
+            ("the default", QuietHours::default()),
+            ("none", q(vec![])),
+            ("over midnight", q(vec![window((22, 0), (7, 30))])),
+            (
+                "overlapping",
+                q(vec![window((11, 0), (13, 0)), window((12, 30), (15, 0))]),
+            ),
+            (
+                "back to back",
+                q(vec![window((8, 0), (9, 0)), window((9, 0), (10, 0))]),
+            ),
+            (
+                "nested",
+                q(vec![window((10, 0), (16, 0)), window((11, 0), (12, 0))]),
+            ),
+            ("ends at midnight", q(vec![window((20, 0), (0, 0))])),
+            ("the whole day", q(vec![window((0, 0), (0, 0))])),
+            (
+                "the whole day in two",
+                q(vec![window((6, 0), (18, 0)), window((18, 0), (6, 0))]),
+            ),
+            (
+                "all but a second",
+                q(vec![QuietWindow {
+                    start: hms(12 * 3600 + 1),
+                    end: hms(12 * 3600),
+                }]),
+            ),
+        ]
+    }
+
+    fn check(q: &QuietHours, day: &QuietDay, at: DateTime<Utc>, offset: FixedOffset, what: &str) {
+        let got = q.next_allowed(at, offset);
+        assert_eq!(got, day.expect(at, offset), "{what}: from {at} at {offset}");
+        if !day.all_quiet {
+            assert!(got >= at, "{what}: {got} before {at}");
+            assert!(!q.is_quiet(got, offset), "{what}: {got} is quiet");
+        }
+    }
+
+    #[test]
+    fn next_allowed_is_the_first_allowed_moment_for_every_second_of_a_day() {
+        for (what, q) in shapes() {
+            let day = QuietDay::new(&q);
+            for offset in [beijing(), FixedOffset::east_opt(-5 * 3600).unwrap()] {
+                let midnight = chrono::TimeZone::with_ymd_and_hms(&offset, 2026, 11, 23, 0, 0, 0)
+                    .unwrap()
+                    .with_timezone(&Utc);
+                for s in 0..DAY_SECS as i64 {
+                    check(&q, &day, midnight + Duration::seconds(s), offset, what);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn next_allowed_holds_for_random_instants_windows_and_offsets_over_a_year() {
+        let mut rng = Lcg(0x5eed_2026);
+        let year_start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut cases: Vec<(String, QuietHours)> = shapes()
+            .into_iter()
+            .map(|(what, q)| (what.to_owned(), q))
+            .collect();
+        for i in 0..40 {
+            let n = 1 + rng.next(4);
+            let windows = (0..n)
+                .map(|_| QuietWindow {
+                    start: hms(rng.next(DAY_SECS as u64)),
+                    end: hms(rng.next(DAY_SECS as u64)),
+                })
+                .collect();
+            cases.push((format!("random set {i}"), QuietHours { windows }));
+        }
+        for (what, q) in &cases {
+            let day = QuietDay::new(q);
+            for offset in offsets() {
+                for _ in 0..500 {
+                    let at = year_start
+                        + Duration::seconds(rng.next(365 * DAY_SECS as u64) as i64)
+                        + Duration::nanoseconds(rng.next(1_000_000_000) as i64);
+                    check(q, &day, at, offset, what);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_no_answer_with_seconds_left_in_the_morning_is_retried_after_lunch() {
+        let at = bj(10, 10) + Duration::seconds(30);
+        let next = next_attempt(
+            Outcome::NoAnswer,
+            1,
+            at,
+            None,
+            &QuietHours::default(),
+            beijing(),
+        )
+        .unwrap();
+        assert_eq!(next.due_from, bj(14, 0));
+        let early = bj(8, 4) + Duration::milliseconds(1);
+        assert_eq!(
+            QuietHours::default().next_allowed(early, beijing()),
+            bj(9, 0)
+        );
     }
 
     #[test]
