@@ -2,6 +2,7 @@
 //! the operator commands (`migrate`, `user add`). `main.rs` only parses the command line.
 
 mod api;
+mod clock;
 mod credentials;
 pub mod error;
 mod static_files;
@@ -12,11 +13,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use axum::Router;
-use chrono::Utc;
 use huifang_domain::User;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
+pub use crate::clock::Clock;
 use crate::error::Result;
 use crate::store::{DEMO_PASSWORD, NewUser, Store};
 
@@ -25,6 +26,7 @@ use crate::store::{DEMO_PASSWORD, NewUser, Store};
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub clock: Clock,
     /// The built app served outside `/api`.
     pub static_dir: PathBuf,
 }
@@ -34,6 +36,7 @@ pub struct ServeConfig {
     pub static_dir: PathBuf,
     /// Seed demo logins and customers into an empty database.
     pub demo: bool,
+    pub clock: Clock,
 }
 
 /// `/api/*` plus the static app for every other path.
@@ -60,10 +63,11 @@ pub fn init_logging() {
 /// Migrates the database, seeds demo data if asked, then serves on `listener` until SIGTERM
 /// or Ctrl-C, letting requests in flight finish.
 pub async fn launch(listener: TcpListener, config: ServeConfig) -> Result<()> {
-    let store = Store::open(&config.db).await?;
+    let clock = config.clock;
+    let store = Store::open(&config.db, clock.now()).await?;
     tracing::info!(db = %config.db.display(), "database ready");
     if config.demo {
-        match store.seed_demo(Utc::now()).await? {
+        match store.seed_demo(clock.now()).await? {
             Some(logins) => {
                 let mut banner = format!(
                     "Demo data created. Demo logins (password for all: {DEMO_PASSWORD}):\n"
@@ -81,9 +85,10 @@ pub async fn launch(listener: TcpListener, config: ServeConfig) -> Result<()> {
             None => tracing::info!("demo: the database already has users; nothing seeded"),
         }
     }
-    tokio::spawn(watch_clocks(store.clone()));
+    tokio::spawn(watch_clocks(store.clone(), clock));
     let app = router(AppState {
         store,
+        clock,
         static_dir: config.static_dir,
     });
     let addr = listener.local_addr()?;
@@ -102,12 +107,12 @@ pub async fn launch(listener: TcpListener, config: ServeConfig) -> Result<()> {
 
 /// Escalates breached ticket clocks every minute, so the supervisors' queue fills even when
 /// nobody is reading tickets.
-async fn watch_clocks(store: Store) {
+async fn watch_clocks(store: Store, clock: Clock) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match store.check_breaches(Utc::now()).await {
+        match store.check_breaches(clock.now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(tickets = n, "breached clocks escalated"),
             Err(e) => tracing::error!(error = %e, "breach check failed"),
@@ -117,12 +122,16 @@ async fn watch_clocks(store: Store) {
 
 /// `huifang migrate`: brings the schema up to date and returns its version.
 pub async fn migrate(db: &Path) -> Result<usize> {
-    Store::open(db).await?.schema_version().await
+    Store::open(db, Clock::system().now())
+        .await?
+        .schema_version()
+        .await
 }
 
 /// `huifang user add`.
 pub async fn add_user(db: &Path, new: NewUser) -> Result<User> {
-    Store::open(db).await?.add_user(new, Utc::now()).await
+    let now = Clock::system().now();
+    Store::open(db, now).await?.add_user(new, now).await
 }
 
 async fn shutdown_signal() {

@@ -5,11 +5,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
 use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use huifang_domain::Role;
 use huifang_server::store::NewUser;
-use huifang_server::{ServeConfig, add_user, init_logging, launch, migrate};
+use huifang_server::{Clock, ServeConfig, add_user, init_logging, launch, migrate};
 
 #[derive(Parser)]
 #[command(
@@ -56,6 +57,11 @@ struct ServeArgs {
     /// `HUIFANG_DEMO` takes 1/0, true/false, yes/no, on/off.
     #[arg(long, env = "HUIFANG_DEMO", value_parser = BoolishValueParser::new())]
     demo: bool,
+    /// For tests and demos only: the server's clock reads this RFC 3339 instant at start-up
+    /// and runs on from there, so quiet hours, SLA clocks and "today" are what they would be
+    /// then. Without it the server uses the system time.
+    #[arg(long, env = "HUIFANG_CLOCK_START", value_parser = parse_instant)]
+    clock_start: Option<DateTime<Utc>>,
 }
 
 #[derive(Subcommand)]
@@ -91,6 +97,14 @@ fn parse_role(s: &str) -> Result<Role, String> {
     })
 }
 
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|at| at.to_utc())
+        .map_err(|e| {
+            format!("{s:?} is not an RFC 3339 instant such as 2026-11-23T10:10:30+08:00: {e}")
+        })
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -115,6 +129,11 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
+    // Started first, so a test that spawned the process at a chosen instant can follow the
+    // server's time from the moment it spawned it.
+    let clock = args
+        .clock_start
+        .map_or_else(Clock::system, Clock::starting_at);
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
@@ -122,6 +141,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         db: args.db.db,
         static_dir: args.static_dir,
         demo: args.demo,
+        clock,
     };
     launch(listener, config).await.map_err(|e| e.to_string())
 }

@@ -4,7 +4,6 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use chrono::Utc;
 use huifang_domain::{Role, User};
 use serde::de::DeserializeOwned;
 
@@ -96,7 +95,7 @@ impl FromRequestParts<AppState> for AuthUser {
         let token_hash = token_hash(token);
         let user = state
             .store
-            .session_user(token_hash.clone(), Utc::now())
+            .session_user(token_hash.clone(), state.clock.now())
             .await?;
         Ok(AuthUser { user, token_hash })
     }

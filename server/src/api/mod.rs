@@ -11,7 +11,6 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing::{get, post};
-use chrono::Utc;
 use huifang_domain::task::{NewTask, TaskStatus, VisitTask};
 use huifang_domain::{
     CustomerFile, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
@@ -58,7 +57,12 @@ async fn login(
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
-    Ok(Json(state.store.login(req, client.ip(), Utc::now()).await?))
+    Ok(Json(
+        state
+            .store
+            .login(req, client.ip(), state.clock.now())
+            .await?,
+    ))
 }
 
 async fn logout(State(state): State<AppState>, auth: AuthUser) -> Result<StatusCode> {
@@ -83,7 +87,10 @@ async fn push(
         req.device_id,
         req.mutations.len(),
     );
-    let answer = state.store.apply_push(auth.user, req, Utc::now()).await?;
+    let answer = state
+        .store
+        .apply_push(auth.user, req, state.clock.now())
+        .await?;
     tracing::info!(
         %user, %device, sent, acked_seq = answer.acked_seq, rejected = answer.rejected.len(),
         "push"
@@ -167,7 +174,11 @@ async fn create_task(
 ) -> Result<(StatusCode, Json<VisitTask>)> {
     auth.require(Role::can_plan_tasks, "plan visit tasks")?;
     Ok(
-        match state.store.create_task(auth.user, new, Utc::now()).await? {
+        match state
+            .store
+            .create_task(auth.user, new, state.clock.now())
+            .await?
+        {
             TaskSaved::Created(task) => (StatusCode::CREATED, Json(task)),
             TaskSaved::Existing(task) => (StatusCode::OK, Json(task)),
         },
@@ -249,7 +260,7 @@ async fn reveal_contact(
     Ok(Json(
         state
             .store
-            .reveal_contact(auth.user, id, Utc::now())
+            .reveal_contact(auth.user, id, state.clock.now())
             .await?,
     ))
 }

@@ -78,7 +78,7 @@ async fn list_tickets(
     Ok(Json(
         state
             .store
-            .list_tickets(auth.user, filter, p.page, p.per_page, Utc::now())
+            .list_tickets(auth.user, filter, p.page, p.per_page, state.clock.now())
             .await?,
     ))
 }
@@ -89,7 +89,9 @@ async fn ticket(
     Path(id): Path<String>,
 ) -> Result<Json<TicketView>> {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-    Ok(Json(state.store.ticket(auth.user, id, Utc::now()).await?))
+    Ok(Json(
+        state.store.ticket(auth.user, id, state.clock.now()).await?,
+    ))
 }
 
 /// For the intake form, so whoever may create tickets may ask.
@@ -99,7 +101,7 @@ async fn duplicates(
     JsonBody(q): JsonBody<DuplicateQuery>,
 ) -> Result<Json<Vec<Ticket>>> {
     auth.require(Role::can_record_visits, "register feedback")?;
-    Ok(Json(state.store.duplicates(q, Utc::now()).await?))
+    Ok(Json(state.store.duplicates(q, state.clock.now()).await?))
 }
 
 #[derive(Deserialize)]
@@ -118,7 +120,7 @@ async fn coverage(
     QueryParams(p): QueryParams<Period>,
 ) -> Result<Json<Vec<CoverageRow>>> {
     auth.require(reviewer, "see revisit coverage")?;
-    let to = p.to.unwrap_or_else(Utc::now);
+    let to = p.to.unwrap_or_else(|| state.clock.now());
     let from = p.from.unwrap_or(to - Duration::days(30));
     if to <= from {
         return Err(AppError::bad_request(
@@ -173,7 +175,7 @@ async fn put_rule_set(
     Ok(Json(
         state
             .store
-            .put_rule_set(auth.user, key, value, Utc::now())
+            .put_rule_set(auth.user, key, value, state.clock.now())
             .await?,
     ))
 }

@@ -53,10 +53,11 @@ struct Db {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database and brings its schema up to date.
-    pub async fn open(path: &Path) -> Result<Store> {
+    /// Opens (creating if needed) the database and brings its schema up to date; `now` dates
+    /// the default settings a new database gets.
+    pub async fn open(path: &Path, now: DateTime<Utc>) -> Result<Store> {
         let path = path.to_owned();
-        let db = tokio::task::spawn_blocking(move || Db::open(path))
+        let db = tokio::task::spawn_blocking(move || Db::open(path, now))
             .await
             .map_err(join_error)??;
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -88,7 +89,7 @@ fn join_error(e: tokio::task::JoinError) -> AppError {
 }
 
 impl Db {
-    fn open(path: PathBuf) -> Result<Db> {
+    fn open(path: PathBuf, now: DateTime<Utc>) -> Result<Db> {
         let mut writer = connect(&path)?;
         // WAL lets readers go on while a push commits; it is a property of the file, set once.
         writer.pragma_update(None, "journal_mode", "WAL")?;
@@ -98,7 +99,7 @@ impl Db {
         schema::migrate(&mut writer)?;
         {
             let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            catalog::ensure_settings(&tx, Utc::now())?;
+            catalog::ensure_settings(&tx, now)?;
             rules::ensure_rules(&tx)?;
             tx.commit()?;
         }
