@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use huifang_domain::MAX_BATCH;
-use huifang_tests::{TestServer, visit};
+use huifang_tests::TestServer;
 use uuid::Uuid;
 
 const BATCHES: u64 = 40;
@@ -45,7 +45,7 @@ async fn main() {
         let batch: Vec<_> = (1..=MAX_BATCH as u64)
             .map(|i| {
                 let seq = b * MAX_BATCH as u64 + i;
-                visit(seq, customers[seq as usize % customers.len()].id)
+                field.visit(seq, customers[seq as usize % customers.len()].id)
             })
             .collect();
         let t = Instant::now();

@@ -5,9 +5,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, TimeDelta, Utc};
 use huifang_domain::{
     Customer, LoginRequest, LoginResponse, Mutation, PullResponse, PushRequest, PushResponse, User,
     VisitList,
@@ -21,6 +21,43 @@ pub const DEMO_PASSWORD: &str = "huifang-demo";
 
 /// Past visits the demo seed stores so customer files have a history.
 pub const DEMO_VISITS: u64 = 6;
+
+/// The instant test servers start at unless a test picks another: Monday 2026-11-23, a
+/// working-day morning in Beijing outside quiet hours, with seconds so that a rule rounding
+/// to whole minutes shows.
+pub const DEFAULT_CLOCK_START: &str = "2026-11-23T10:10:30+08:00";
+
+/// Where servers' clocks start: `$HUIFANG_TEST_CLOCK_START` (RFC 3339), so the whole suite can
+/// be run at another time of day or week, else [`DEFAULT_CLOCK_START`].
+pub fn clock_start() -> DateTime<Utc> {
+    let at = std::env::var("HUIFANG_TEST_CLOCK_START")
+        .unwrap_or_else(|_| DEFAULT_CLOCK_START.to_owned());
+    DateTime::parse_from_rfc3339(&at)
+        .unwrap_or_else(|e| panic!("HUIFANG_TEST_CLOCK_START={at:?} is not RFC 3339: {e}"))
+        .to_utc()
+}
+
+/// The server's clock as a test reads it: started at the server's start instant when the
+/// process was spawned, so it runs ahead of the server's by the process start-up (a few
+/// milliseconds), never behind.
+#[derive(Debug, Clone, Copy)]
+struct TestClock {
+    start: DateTime<Utc>,
+    since: Instant,
+}
+
+impl TestClock {
+    fn starting_at(start: DateTime<Utc>) -> TestClock {
+        TestClock {
+            start,
+            since: Instant::now(),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.start + TimeDelta::from_std(self.since.elapsed()).expect("test run fits a TimeDelta")
+    }
+}
 
 /// The `huifang` binary under test: `$HUIFANG_BIN`, else the one cargo built next to this test
 /// executable (`target/debug/deps/api-…` → `target/debug/huifang`).
@@ -49,26 +86,38 @@ pub struct TestServer {
     pub banner: String,
     pub db: PathBuf,
     pub client: reqwest::Client,
+    clock: TestClock,
     child: Child,
     // Kept last so the process is gone before its directory is removed.
     _dir: Option<tempfile::TempDir>,
 }
 
 impl TestServer {
-    /// A fresh server with a fresh database and demo data.
+    /// A fresh server with a fresh database and demo data, its clock started at
+    /// [`clock_start`].
     pub fn start() -> TestServer {
+        TestServer::start_at(clock_start())
+    }
+
+    /// A fresh server whose clock starts at `at`, for tests about a time of day.
+    pub fn start_at(at: DateTime<Utc>) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut server = TestServer::start_in(dir.path());
+        let mut server = TestServer::spawn(dir.path(), at);
         server._dir = Some(dir);
         server
     }
 
-    /// A server on the database in `dir` (which the caller keeps), for restart tests.
-    /// The app's static files are served from `dir/static`.
+    /// A server on the database in `dir` (which the caller keeps), for restart tests, its
+    /// clock started at [`clock_start`]. The app's static files are served from `dir/static`.
     pub fn start_in(dir: &Path) -> TestServer {
+        TestServer::spawn(dir, clock_start())
+    }
+
+    fn spawn(dir: &Path, at: DateTime<Utc>) -> TestServer {
         let db = dir.join("t.db");
         let static_dir = dir.join("static");
         std::fs::create_dir_all(&static_dir).expect("static dir");
+        let clock = TestClock::starting_at(at);
         let mut child = Command::new(huifang_bin())
             .arg("serve")
             .args(["--addr", "127.0.0.1:0", "--demo"])
@@ -76,6 +125,8 @@ impl TestServer {
             .arg(&db)
             .arg("--static-dir")
             .arg(&static_dir)
+            .arg("--clock-start")
+            .arg(at.to_rfc3339())
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -121,9 +172,16 @@ impl TestServer {
             banner,
             db,
             client: reqwest::Client::new(),
+            clock,
             child,
             _dir: None,
         }
+    }
+
+    /// The server's time, as a test can tell it: a few milliseconds ahead of the server's own
+    /// reading (the process start-up), never behind.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// The server's process id, for reading its memory use from /proc.
@@ -157,6 +215,7 @@ impl TestServer {
             user: login.user,
             base: self.base.clone(),
             client: self.client.clone(),
+            clock: self.clock,
         }
     }
 
@@ -173,15 +232,52 @@ impl Drop for TestServer {
     }
 }
 
-/// A logged-in user.
+/// A logged-in user on their device, whose clock agrees with the server's.
 pub struct Session {
     pub token: String,
     pub user: User,
     base: String,
     client: reqwest::Client,
+    clock: TestClock,
 }
 
 impl Session {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// A mutation of `kind` with a fresh entity id, made now on this device.
+    pub fn mutation(&self, seq: u64, kind: &str, data: Value) -> Mutation {
+        Mutation {
+            seq,
+            id: new_id(),
+            kind: kind.into(),
+            at: self.now(),
+            data,
+        }
+    }
+
+    /// The `data` of a valid `visit.record`: the customer was reached, five minutes ago.
+    pub fn visit_data(&self, customer_id: Uuid) -> Value {
+        json!({
+            "customer_id": customer_id,
+            "channel": "phone",
+            "visit_type": "repair",
+            "outcome": "reached",
+            "satisfaction": 4,
+            "emotion": "satisfied",
+            "verbatim": "师傅上门很准时,问题已经解决了",
+            "demand": "none",
+            "follow_up": "",
+            "contacted_at": self.now() - TimeDelta::minutes(5),
+        })
+    }
+
+    /// A valid `visit.record` mutation about `customer_id`.
+    pub fn visit(&self, seq: u64, customer_id: Uuid) -> Mutation {
+        self.mutation(seq, "visit.record", self.visit_data(customer_id))
+    }
+
     pub fn get(&self, path: &str) -> RequestBuilder {
         self.client
             .get(format!("{}{path}", self.base))
@@ -259,38 +355,6 @@ impl Session {
 
 pub fn new_id() -> Uuid {
     uuid::Builder::from_random_bytes(rand::random()).into_uuid()
-}
-
-/// The `data` of a valid `visit.record`: the customer was reached, five minutes ago.
-pub fn visit_data(customer_id: Uuid) -> Value {
-    json!({
-        "customer_id": customer_id,
-        "channel": "phone",
-        "visit_type": "repair",
-        "outcome": "reached",
-        "satisfaction": 4,
-        "emotion": "satisfied",
-        "verbatim": "师傅上门很准时,问题已经解决了",
-        "demand": "none",
-        "follow_up": "",
-        "contacted_at": Utc::now() - chrono::Duration::minutes(5),
-    })
-}
-
-/// A mutation of `kind` with a fresh entity id.
-pub fn mutation(seq: u64, kind: &str, data: Value) -> Mutation {
-    Mutation {
-        seq,
-        id: new_id(),
-        kind: kind.into(),
-        at: Utc::now(),
-        data,
-    }
-}
-
-/// A valid `visit.record` mutation about `customer_id`.
-pub fn visit(seq: u64, customer_id: Uuid) -> Mutation {
-    mutation(seq, "visit.record", visit_data(customer_id))
 }
 
 /// Runs `huifang user add` against `db` with `password` on stdin.

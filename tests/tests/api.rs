@@ -2,9 +2,7 @@
 //! Run `cargo build -p huifang-server` first.
 
 use huifang_domain::{ApiError, MAX_BATCH, User};
-use huifang_tests::{
-    DEMO_PASSWORD, DEMO_VISITS, TestServer, cli_user_add, mutation, new_id, visit, visit_data,
-};
+use huifang_tests::{DEMO_PASSWORD, DEMO_VISITS, TestServer, cli_user_add, new_id};
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use serde_json::{Value, json};
@@ -173,8 +171,8 @@ async fn a_supervisor_lists_pushed_visits_newest_first_in_pages() {
     let customers = field.customers().await;
     let (device, first, second) = (
         new_id(),
-        visit(1, customers[0].id),
-        visit(2, customers[1].id),
+        field.visit(1, customers[0].id),
+        field.visit(2, customers[1].id),
     );
     field
         .push(device, std::slice::from_ref(&first))
@@ -221,8 +219,8 @@ async fn a_replayed_batch_stores_the_visit_once_and_gets_the_same_answer() {
     let customer = field.customers().await[0].id;
     let device = new_id();
     let batch = [
-        visit(1, customer),
-        mutation(2, "visit.record", json!({"x": 1})),
+        field.visit(1, customer),
+        field.mutation(2, "visit.record", json!({"x": 1})),
     ];
     let first = field.push(device, &batch).await.unwrap();
     assert_eq!(first.acked_seq, 2);
@@ -239,7 +237,7 @@ async fn a_batch_overlapping_an_acknowledged_one_applies_only_the_new_part() {
     let field = server.login("field").await;
     let customer = field.customers().await[0].id;
     let device = new_id();
-    let all: Vec<_> = (1..=4).map(|seq| visit(seq, customer)).collect();
+    let all: Vec<_> = (1..=4).map(|seq| field.visit(seq, customer)).collect();
     assert_eq!(field.push(device, &all[..2]).await.unwrap().acked_seq, 2);
     let answer = field.push(device, &all[1..]).await.unwrap();
     assert_eq!(answer.acked_seq, 4);
@@ -256,19 +254,29 @@ async fn a_gap_stops_processing_and_acked_seq_says_where() {
     let answer = field
         .push(
             device,
-            &[visit(1, customer), visit(2, customer), visit(4, customer)],
+            &[
+                field.visit(1, customer),
+                field.visit(2, customer),
+                field.visit(4, customer),
+            ],
         )
         .await
         .unwrap();
     assert_eq!(answer.acked_seq, 2, "seq 3 is missing: 4 must wait");
     assert_eq!(server.pushed_visits().await, 2);
 
-    let only_later = field.push(device, &[visit(5, customer)]).await.unwrap();
+    let only_later = field
+        .push(device, &[field.visit(5, customer)])
+        .await
+        .unwrap();
     assert_eq!(only_later.acked_seq, 2);
     assert_eq!(server.pushed_visits().await, 2);
 
     let filled = field
-        .push(device, &[visit(3, customer), visit(4, customer)])
+        .push(
+            device,
+            &[field.visit(3, customer), field.visit(4, customer)],
+        )
         .await
         .unwrap();
     assert_eq!(filled.acked_seq, 4);
@@ -280,10 +288,10 @@ async fn an_invalid_mutation_is_rejected_with_its_field_and_the_next_one_still_a
     let server = TestServer::start();
     let field = server.login("field").await;
     let customer = field.customers().await[0].id;
-    let mut data = visit_data(customer);
+    let mut data = field.visit_data(customer);
     data["satisfaction"] = json!(9);
-    let bad = mutation(1, "visit.record", data);
-    let good = visit(2, customer);
+    let bad = field.mutation(1, "visit.record", data);
+    let good = field.visit(2, customer);
     let answer = field.push(new_id(), &[bad, good.clone()]).await.unwrap();
     assert_eq!(
         answer.acked_seq, 2,
@@ -311,7 +319,7 @@ async fn an_unknown_kind_is_rejected() {
     let answer = field
         .push(
             new_id(),
-            &[mutation(1, "visit.delete", visit_data(customer))],
+            &[field.mutation(1, "visit.delete", field.visit_data(customer))],
         )
         .await
         .unwrap();
@@ -325,7 +333,10 @@ async fn an_admin_pushing_a_visit_is_rejected_as_forbidden() {
     let server = TestServer::start();
     let admin = server.login("admin").await;
     let customer = a_customer(&server).await;
-    let answer = admin.push(new_id(), &[visit(1, customer)]).await.unwrap();
+    let answer = admin
+        .push(new_id(), &[admin.visit(1, customer)])
+        .await
+        .unwrap();
     assert_eq!(answer.acked_seq, 1);
     assert_eq!(answer.rejected[0].code, "forbidden");
     assert_eq!(server.pushed_visits().await, 0);
@@ -335,7 +346,10 @@ async fn an_admin_pushing_a_visit_is_rejected_as_forbidden() {
 async fn a_visit_for_an_unknown_customer_is_rejected_as_a_conflict() {
     let server = TestServer::start();
     let field = server.login("field").await;
-    let answer = field.push(new_id(), &[visit(1, new_id())]).await.unwrap();
+    let answer = field
+        .push(new_id(), &[field.visit(1, new_id())])
+        .await
+        .unwrap();
     assert_eq!(answer.acked_seq, 1);
     let r = &answer.rejected[0];
     assert_eq!(r.code, "conflict");
@@ -348,7 +362,7 @@ async fn a_visit_id_used_twice_is_rejected_as_a_conflict() {
     let server = TestServer::start();
     let field = server.login("field").await;
     let customer = a_customer(&server).await;
-    let first = visit(1, customer);
+    let first = field.visit(1, customer);
     let again = huifang_domain::Mutation {
         seq: 2,
         ..first.clone()
@@ -368,16 +382,14 @@ async fn a_device_id_used_by_another_user_is_refused() {
     let server = TestServer::start();
     let customer = a_customer(&server).await;
     let device = new_id();
-    server
-        .login("field")
-        .await
-        .push(device, &[visit(1, customer)])
+    let field = server.login("field").await;
+    field
+        .push(device, &[field.visit(1, customer)])
         .await
         .unwrap();
-    let (status, body) = server
-        .login("agent")
-        .await
-        .push(device, &[visit(2, customer)])
+    let agent = server.login("agent").await;
+    let (status, body) = agent
+        .push(device, &[agent.visit(2, customer)])
         .await
         .unwrap_err();
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -391,7 +403,10 @@ async fn a_badly_ordered_or_oversized_batch_is_refused_whole() {
     let field = server.login("field").await;
     let customer = a_customer(&server).await;
     let (status, body) = field
-        .push(new_id(), &[visit(2, customer), visit(1, customer)])
+        .push(
+            new_id(),
+            &[field.visit(2, customer), field.visit(1, customer)],
+        )
         .await
         .unwrap_err();
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -399,7 +414,7 @@ async fn a_badly_ordered_or_oversized_batch_is_refused_whole() {
     assert_eq!(body["error"]["field"], "mutations");
 
     let too_many: Vec<_> = (1..=MAX_BATCH as u64 + 1)
-        .map(|seq| mutation(seq, "visit.record", json!({})))
+        .map(|seq| field.mutation(seq, "visit.record", json!({})))
         .collect();
     let (status, _) = field.push(new_id(), &too_many).await.unwrap_err();
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -663,14 +678,14 @@ fn script_titled<'a>(scripts: &'a [Script], title: &str) -> &'a Script {
 }
 
 /// A reached on-site visit with the customer's signature and a position fix.
-fn on_site_data(customer: uuid::Uuid) -> Value {
-    let mut data = visit_data(customer);
+fn on_site_data(session: &Session, customer: uuid::Uuid) -> Value {
+    let mut data = session.visit_data(customer);
     data["channel"] = json!("on_site");
     data["signature"] = json!({"width": 600, "height": 200,
         "strokes": [[[10, 100], [30, 90], [50, 80], [70, 95], [90, 110]],
                     [[200, 50], [220, 60], [240, 70], [260, 80], [280, 90], [300, 100]]]});
     data["place"] = json!({"status": "fix", "lat_e6": 31_230_416, "lon_e6": 121_473_701,
-        "accuracy_m": 12, "at": chrono::Utc::now() - chrono::Duration::minutes(6)});
+        "accuracy_m": 12, "at": session.now() - chrono::Duration::minutes(6)});
     data
 }
 
@@ -786,7 +801,7 @@ async fn a_visit_with_survey_answers_signature_and_place_is_stored_whole() {
     let survey = survey_titled(&pulled.surveys, "满意度调查");
     let script = script_titled(&pulled.scripts, "满意度回访");
     let customer = pulled.customers[0].id;
-    let mut data = on_site_data(customer);
+    let mut data = on_site_data(&field, customer);
     data["visit_type"] = json!("satisfaction");
     data["duration_secs"] = json!(388);
     data["script"] = json!({"script_id": script.id, "version": script.version,
@@ -795,7 +810,7 @@ async fn a_visit_with_survey_answers_signature_and_place_is_stored_whole() {
         "overall": 2, "what_went_wrong": ["响应速度", "收费"], "resolved": false, "nps": 3,
         "mood": 1, "contact_by": ["电话"], "advice": "预约后等了三天才有人上门"}});
     let sent: VisitRecord = serde_json::from_value(data.clone()).unwrap();
-    let m = mutation(1, "visit.record", data);
+    let m = field.mutation(1, "visit.record", data);
     let answer = field
         .push(new_id(), std::slice::from_ref(&m))
         .await
@@ -815,11 +830,11 @@ async fn invalid_survey_answers_are_rejected_naming_the_question_and_nothing_is_
     let agent = server.login("agent").await;
     let pulled = agent.pull(0).await;
     let survey = survey_titled(&pulled.surveys, "满意度调查");
-    let mut data = visit_data(pulled.customers[0].id);
+    let mut data = agent.visit_data(pulled.customers[0].id);
     data["survey"] = json!({"survey_id": survey.id, "version": survey.version, "answers": {
         "overall": 1, "resolved": true, "nps": 5, "contact_by": ["短信"]}});
     let answer = agent
-        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .push(new_id(), &[agent.mutation(1, "visit.record", data)])
         .await
         .unwrap();
     let r = &answer.rejected[0];
@@ -835,11 +850,11 @@ async fn an_unknown_script_version_is_a_conflict() {
     let agent = server.login("agent").await;
     let pulled = agent.pull(0).await;
     let script = &pulled.scripts[0];
-    let mut data = visit_data(pulled.customers[0].id);
+    let mut data = agent.visit_data(pulled.customers[0].id);
     data["script"] = json!({"script_id": script.id, "version": script.version + 98,
         "audience": "standard", "steps_done": []});
     let answer = agent
-        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .push(new_id(), &[agent.mutation(1, "visit.record", data)])
         .await
         .unwrap();
     let r = &answer.rejected[0];
@@ -855,10 +870,10 @@ async fn a_visit_naming_another_users_task_is_a_conflict() {
     let server = TestServer::start();
     let agent_task = server.login("agent").await.pull(0).await.tasks[0].clone();
     let field = server.login("field").await;
-    let mut data = visit_data(agent_task.customer_id);
+    let mut data = field.visit_data(agent_task.customer_id);
     data["task_id"] = json!(agent_task.id);
     let answer = field
-        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .push(new_id(), &[field.mutation(1, "visit.record", data)])
         .await
         .unwrap();
     let r = &answer.rejected[0];
@@ -876,11 +891,11 @@ async fn a_visit_completing_a_task_marks_it_done_in_the_next_pull() {
     let field = server.login("field").await;
     let first = field.pull(0).await;
     let task = first.tasks[0].clone();
-    let mut data = on_site_data(task.customer_id);
+    let mut data = on_site_data(&field, task.customer_id);
     data["visit_type"] = json!(task.visit_type);
     data["task_id"] = json!(task.id);
     let answer = field
-        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .push(new_id(), &[field.mutation(1, "visit.record", data)])
         .await
         .unwrap();
     assert!(answer.rejected.is_empty(), "{:?}", answer.rejected);
@@ -897,7 +912,7 @@ async fn a_visit_completing_a_task_marks_it_done_in_the_next_pull() {
         "reached: no retry"
     );
 
-    let again = data_again(&task);
+    let again = data_again(&field, &task);
     let answer = field.push(new_id(), &[again]).await.unwrap();
     assert_eq!(
         answer.rejected[0].code, "conflict",
@@ -905,64 +920,77 @@ async fn a_visit_completing_a_task_marks_it_done_in_the_next_pull() {
     );
 }
 
-fn data_again(task: &VisitTask) -> huifang_domain::Mutation {
-    let mut data = on_site_data(task.customer_id);
+fn data_again(session: &Session, task: &VisitTask) -> huifang_domain::Mutation {
+    let mut data = on_site_data(session, task.customer_id);
     data["task_id"] = json!(task.id);
-    mutation(1, "visit.record", data)
+    session.mutation(1, "visit.record", data)
+}
+
+/// A Beijing wall-clock instant in November/December 2026 (23 November is a Monday).
+fn beijing(month: u32, day: u32, h: u32, m: u32, s: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, month, day, h, m, s)
+        .unwrap()
+        .to_utc()
 }
 
 #[tokio::test]
 async fn a_no_answer_visit_schedules_a_phone_retry_outside_quiet_hours() {
-    let server = TestServer::start();
-    let agent = server.login("agent").await;
-    let first = agent.pull(0).await;
-    let mut data = visit_data(first.customers[3].id);
-    for field in ["satisfaction", "emotion", "demand"] {
-        data[field] = Value::Null;
-    }
-    data["verbatim"] = json!("");
-    data["outcome"] = json!("no_answer");
-    let contacted: chrono::DateTime<chrono::Utc> =
-        serde_json::from_value(data["contacted_at"].clone()).unwrap();
-    let m = mutation(1, "visit.record", data);
-    let answer = agent
-        .push(new_id(), std::slice::from_ref(&m))
-        .await
-        .unwrap();
-    assert!(answer.rejected.is_empty(), "{:?}", answer.rejected);
-
-    let next = agent.pull(first.cursor).await;
-    let [retry] = next.tasks.as_slice() else {
-        panic!("one retry task expected: {:?}", next.tasks);
-    };
-    assert_eq!(retry.attempt, 2);
-    assert_eq!(
-        retry.source,
-        TaskSource::Retry {
-            previous_visit: m.id
+    // (the call, when the retry may start): two hours later, or the end of the quiet window
+    // that moment falls in, to the second.
+    let cases = [
+        (beijing(11, 23, 10, 10, 30), beijing(11, 23, 14, 0, 0)),
+        (beijing(11, 23, 19, 30, 0), beijing(11, 24, 9, 0, 0)),
+        (beijing(11, 24, 8, 4, 30), beijing(11, 24, 10, 4, 30)),
+    ];
+    for (called, due) in cases {
+        let server = TestServer::start_at(called);
+        let agent = server.login("agent").await;
+        let first = agent.pull(0).await;
+        let mut data = agent.visit_data(first.customers[3].id);
+        for field in ["satisfaction", "emotion", "demand"] {
+            data[field] = Value::Null;
         }
-    );
-    assert_eq!(retry.assignee, agent.user.id);
-    assert_eq!(retry.customer_id, first.customers[3].id);
-    assert_eq!(retry.planned_channel, huifang_domain::Channel::Phone);
-    assert_eq!(retry.status, TaskStatus::Open);
-    assert!(retry.due_from >= contacted + chrono::Duration::hours(2));
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
-    assert!(
-        !QuietHours::default().is_quiet(retry.due_from, beijing),
-        "{}",
-        retry.due_from
-    );
+        data["verbatim"] = json!("");
+        data["outcome"] = json!("no_answer");
+        data["contacted_at"] = json!(called);
+        let m = agent.mutation(1, "visit.record", data);
+        let answer = agent
+            .push(new_id(), std::slice::from_ref(&m))
+            .await
+            .unwrap();
+        assert!(answer.rejected.is_empty(), "{:?}", answer.rejected);
+
+        let next = agent.pull(first.cursor).await;
+        let [retry] = next.tasks.as_slice() else {
+            panic!("one retry task expected: {:?}", next.tasks);
+        };
+        assert_eq!(retry.attempt, 2);
+        assert_eq!(
+            retry.source,
+            TaskSource::Retry {
+                previous_visit: m.id
+            }
+        );
+        assert_eq!(retry.assignee, agent.user.id);
+        assert_eq!(retry.customer_id, first.customers[3].id);
+        assert_eq!(retry.planned_channel, huifang_domain::Channel::Phone);
+        assert_eq!(retry.status, TaskStatus::Open);
+        assert_eq!(retry.due_from, due, "a no-answer at {called}");
+        assert_eq!(retry.due_until, due + chrono::Duration::hours(24));
+    }
 }
 
 #[tokio::test]
 async fn an_on_site_visit_without_a_signature_is_rejected() {
     let server = TestServer::start();
     let field = server.login("field").await;
-    let mut data = on_site_data(a_customer(&server).await);
+    let mut data = on_site_data(&field, a_customer(&server).await);
     data.as_object_mut().unwrap().remove("signature");
     let answer = field
-        .push(new_id(), &[mutation(1, "visit.record", data)])
+        .push(new_id(), &[field.mutation(1, "visit.record", data)])
         .await
         .unwrap();
     let r = &answer.rejected[0];
@@ -977,11 +1005,11 @@ async fn an_on_site_visit_without_a_signature_is_rejected() {
 async fn escalated_visits_are_listed_for_a_supervisor_and_forbidden_to_field_staff() {
     let server = TestServer::start();
     let agent = server.login("agent").await;
-    let mut data = visit_data(a_customer(&server).await);
+    let mut data = agent.visit_data(a_customer(&server).await);
     data["escalate"] = json!(true);
     data["emotion"] = json!("angry");
-    let urgent = mutation(1, "visit.record", data);
-    let calm = visit(2, a_customer(&server).await);
+    let urgent = agent.mutation(1, "visit.record", data);
+    let calm = agent.visit(2, a_customer(&server).await);
     agent
         .push(new_id(), &[urgent.clone(), calm.clone()])
         .await
@@ -1022,7 +1050,7 @@ async fn a_supervisor_plans_a_task_for_field_staff_idempotently() {
     assert_eq!(users[0], field.user);
     let before = field.pull(0).await;
 
-    let now = chrono::Utc::now();
+    let now = server.now();
     let new = json!({"id": new_id(), "customer_id": before.customers[2].id,
         "assignee": field.user.id, "visit_type": "repair", "planned_channel": "on_site",
         "priority": "high", "due_from": now, "due_until": now + chrono::Duration::hours(8),
@@ -1191,7 +1219,7 @@ async fn a_customer_file_lists_past_visits_newest_first() {
         .collect();
     assert!(times.is_sorted_by(|a, b| a >= b), "newest first: {times:?}");
 
-    let m = visit(1, liu.id);
+    let m = agent.visit(1, liu.id);
     agent
         .push(new_id(), std::slice::from_ref(&m))
         .await
@@ -1250,15 +1278,16 @@ async fn applied(session: &Session, m: &huifang_domain::Mutation) {
 
 /// A `ticket.create` with a fresh ticket id, applied.
 async fn create(session: &Session, data: Value) -> uuid::Uuid {
-    let m = mutation(1, "ticket.create", data);
+    let m = session.mutation(1, "ticket.create", data);
     applied(session, &m).await;
     m.id
 }
 
-fn update(ticket: uuid::Uuid, data: Value) -> huifang_domain::Mutation {
+/// A `ticket.update` of `ticket` made on `session`'s device.
+fn update(session: &Session, ticket: uuid::Uuid, data: Value) -> huifang_domain::Mutation {
     huifang_domain::Mutation {
         id: ticket,
-        ..mutation(1, "ticket.update", data)
+        ..session.mutation(1, "ticket.update", data)
     }
 }
 
@@ -1295,16 +1324,18 @@ async fn assign_and_start(server: &TestServer, ticket: uuid::Uuid, to: &Session)
     applied(
         &supervisor,
         &update(
+            &supervisor,
             ticket,
             json!({"action": "assign", "set": {"assignee": to.user.id}}),
         ),
     )
     .await;
-    applied(to, &update(ticket, json!({"action": "start"}))).await;
+    applied(to, &update(to, ticket, json!({"action": "start"}))).await;
 }
 
-fn resolve(ticket: uuid::Uuid) -> huifang_domain::Mutation {
+fn resolve(session: &Session, ticket: uuid::Uuid) -> huifang_domain::Mutation {
     update(
+        session,
         ticket,
         json!({"action": "resolve", "set": {"resolution": "已上门更换配件并向客户致歉"}}),
     )
@@ -1321,7 +1352,7 @@ async fn revisit_tasks(session: &Session, ticket: uuid::Uuid) -> Vec<VisitTask> 
 
 /// Answers a revisit task with `satisfaction` (reached, on the phone).
 async fn answer_revisit(session: &Session, task: &VisitTask, satisfaction: u8) -> uuid::Uuid {
-    let mut data = visit_data(task.customer_id);
+    let mut data = session.visit_data(task.customer_id);
     data["task_id"] = json!(task.id);
     data["visit_type"] = json!(task.visit_type);
     data["satisfaction"] = json!(satisfaction);
@@ -1330,7 +1361,7 @@ async fn answer_revisit(session: &Session, task: &VisitTask, satisfaction: u8) -
     } else {
         "unsatisfied"
     });
-    let m = mutation(1, "visit.record", data);
+    let m = session.mutation(1, "visit.record", data);
     applied(session, &m).await;
     m.id
 }
@@ -1419,6 +1450,37 @@ async fn an_injury_makes_a_ticket_urgent_and_high_with_a_respond_clock() {
 }
 
 #[tokio::test]
+async fn a_business_hours_clock_started_on_a_saturday_counts_from_monday_morning() {
+    let server = TestServer::start_at(beijing(11, 28, 10, 0, 0));
+    let agent = server.login("agent").await;
+    let id = create(
+        &agent,
+        intake(
+            Some(a_customer(&server).await),
+            "hotline",
+            "product",
+            "function",
+        ),
+    )
+    .await;
+    let v = view(&agent, id).await;
+    assert_eq!(v.ticket.grade.impact, Impact::General);
+    let resolve = v
+        .clocks
+        .iter()
+        .find(|c| c.kind == ClockKind::Resolve)
+        .expect("a general case has a resolve clock");
+    assert_eq!(resolve.budget_minutes, 24 * 60);
+    assert_eq!(resolve.used_minutes, 0, "no working time on a weekend");
+    assert_eq!(
+        resolve.due_at,
+        beijing(12, 2, 15, 0, 0),
+        "Monday 9 h, Tuesday 9 h, Wednesday 9:00-15:00"
+    );
+    assert_eq!(resolve.state, ClockState::Running);
+}
+
+#[tokio::test]
 async fn the_fifth_report_of_a_sub_problem_in_seven_days_makes_it_important() {
     let server = TestServer::start();
     let (agent, field) = (server.login("agent").await, server.login("field").await);
@@ -1474,7 +1536,7 @@ async fn a_report_linked_as_a_duplicate_is_counted_on_the_open_ticket_not_opened
 
     let mut data = intake(Some(customer), "shop", "product", "function");
     data["duplicate_of"] = json!(original);
-    let report = mutation(1, "ticket.create", data);
+    let report = agent.mutation(1, "ticket.create", data);
     applied(&agent, &report).await;
     applied(&agent, &report).await; // the same report from another device's outbox
     let t = view(&agent, original).await.ticket;
@@ -1517,7 +1579,7 @@ async fn invalid_transitions_are_rejected_as_conflicts_and_write_nothing() {
         json!({"action": "assign"}),
     ];
     for data in attempts {
-        let r = push_one(&supervisor, &update(id, data.clone()))
+        let r = push_one(&supervisor, &update(&supervisor, id, data.clone()))
             .await
             .unwrap_or_else(|| panic!("{data} must be rejected"));
         assert_eq!(r.code, "conflict", "{data}: {r:?}");
@@ -1525,9 +1587,12 @@ async fn invalid_transitions_are_rejected_as_conflicts_and_write_nothing() {
     }
     let after = view(&supervisor, id).await.ticket;
     assert_eq!(after, before, "nothing written");
-    let r = push_one(&supervisor, &update(new_id(), json!({"note": "?"})))
-        .await
-        .unwrap();
+    let r = push_one(
+        &supervisor,
+        &update(&supervisor, new_id(), json!({"note": "?"})),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.code, "conflict", "unknown ticket");
 }
 
@@ -1548,22 +1613,22 @@ async fn wrong_roles_are_refused() {
     .await;
     assign_and_start(&server, id, &agent).await;
 
-    let r = push_one(&field, &update(id, json!({"note": "我来处理"})))
+    let r = push_one(&field, &update(&field, id, json!({"note": "我来处理"})))
         .await
         .unwrap();
     assert_eq!(r.code, "forbidden", "field updating someone else's ticket");
     let r = push_one(
         &agent,
-        &update(id, json!({"set": {"department": "quality"}})),
+        &update(&agent, id, json!({"set": {"department": "quality"}})),
     )
     .await
     .unwrap();
     assert_eq!(r.code, "forbidden", "only supervisors reroute");
-    let r = push_one(&agent, &update(id, json!({"action": "close"})))
+    let r = push_one(&agent, &update(&agent, id, json!({"action": "close"})))
         .await
         .unwrap();
     assert_eq!(r.code, "forbidden");
-    let decide = mutation(
+    let decide = agent.mutation(
         1,
         "review.decide",
         json!({"target": {"type": "ticket", "id": id},
@@ -1572,7 +1637,7 @@ async fn wrong_roles_are_refused() {
     assert_eq!(push_one(&agent, &decide).await.unwrap().code, "forbidden");
     let r = push_one(
         &admin,
-        &mutation(
+        &admin.mutation(
             1,
             "ticket.create",
             intake(None, "app", "service", "attitude"),
@@ -1622,12 +1687,14 @@ async fn two_devices_editing_one_ticket_offline_merge_field_by_field() {
     .await;
     // Both edited the same version offline (priority was low), then synced one after the other.
     let first = update(
+        &supervisor,
         id,
         json!({"set": {"priority": "high", "department": "quality"},
         "base": {"priority": "low", "department": "operations"},
         "note": "平板 A:客户情绪激动,优先处理"}),
     );
     let second = update(
+        &admin,
         id,
         json!({"set": {"priority": "medium"}, "base": {"priority": "low"},
         "note": "平板 B:已约客户明天回电"}),
@@ -1683,15 +1750,19 @@ async fn resolving_schedules_a_revisit_that_reopens_when_unsatisfied_and_closes_
     let key = key_customer(&customers);
     // Coverage is asked from a whole second on; start after the second in which the demo
     // seed resolved its own tickets, so they are not counted here.
-    let started = next_whole_second().await;
+    let started = next_whole_second(&server).await;
     let id = create(
         &field,
         intake(Some(key.id), "visit", "service", "slow_response"),
     )
     .await;
     assign_and_start(&server, id, &field).await;
-    applied(&field, &update(id, json!({"note": "已联系安装队核实原因"}))).await;
-    applied(&field, &resolve(id)).await;
+    applied(
+        &field,
+        &update(&field, id, json!({"note": "已联系安装队核实原因"})),
+    )
+    .await;
+    applied(&field, &resolve(&field, id)).await;
 
     let t = view(&field, id).await.ticket;
     assert_eq!(
@@ -1735,7 +1806,7 @@ async fn resolving_schedules_a_revisit_that_reopens_when_unsatisfied_and_closes_
     assert_eq!(resolve_clocks.len(), 2, "a new Resolve clock");
     assert_ne!(resolve_clocks[1].state, ClockState::Met);
 
-    applied(&field, &resolve(id)).await;
+    applied(&field, &resolve(&field, id)).await;
     let tasks = revisit_tasks(&field, id).await;
     let second = tasks
         .iter()
@@ -1779,14 +1850,14 @@ async fn coverage_counts_resolved_cases_without_a_revisit_against_the_target() {
         .unwrap();
     // Coverage is asked from a whole second on; start after the second in which the demo
     // seed resolved its own tickets, so they are not counted here.
-    let started = next_whole_second().await;
+    let started = next_whole_second(&server).await;
     // The revisit targets pick cases by id; this id falls outside the 30 % of repairs.
     let id = std::iter::repeat_with(new_id)
         .find(|id| id.as_u128() as u64 % 100 >= 30)
         .unwrap();
     let m = huifang_domain::Mutation {
         id,
-        ..mutation(
+        ..agent.mutation(
             1,
             "ticket.create",
             intake(Some(ordinary.id), "hotline", "product", "function"),
@@ -1794,7 +1865,7 @@ async fn coverage_counts_resolved_cases_without_a_revisit_against_the_target() {
     };
     applied(&agent, &m).await;
     assign_and_start(&server, id, &agent).await;
-    applied(&agent, &resolve(id)).await;
+    applied(&agent, &resolve(&agent, id)).await;
     assert_eq!(view(&agent, id).await.ticket.state, TicketState::Closed);
     assert!(revisit_tasks(&agent, id).await.is_empty());
 
@@ -1830,7 +1901,7 @@ async fn an_anonymous_complaint_is_closed_with_its_written_reply_and_no_revisit(
     )
     .await;
     assign_and_start(&server, id, &agent).await;
-    applied(&agent, &resolve(id)).await;
+    applied(&agent, &resolve(&agent, id)).await;
     let t = view(&agent, id).await.ticket;
     assert!(t.intake.customer_id.is_none() && t.intake.reporter.is_empty());
     assert_eq!(t.state, TicketState::Closed);
@@ -1854,6 +1925,7 @@ async fn waiting_on_the_customer_pauses_every_running_clock() {
     applied(
         &agent,
         &update(
+            &agent,
             id,
             json!({"waiting_on_customer": true, "note": "等客户提供照片"}),
         ),
@@ -1871,7 +1943,11 @@ async fn waiting_on_the_customer_pauses_every_running_clock() {
         "Respond met on assignment"
     );
 
-    applied(&agent, &update(id, json!({"waiting_on_customer": false}))).await;
+    applied(
+        &agent,
+        &update(&agent, id, json!({"waiting_on_customer": false})),
+    )
+    .await;
     let v = view(&agent, id).await;
     assert!(v.clocks.iter().all(|c| c.state != ClockState::Paused));
     assert!(
@@ -2020,12 +2096,12 @@ async fn a_supervisor_signs_off_or_returns_visits_and_ticket_resolutions() {
 
     let id = create(&agent, intake(None, "app", "service", "attitude")).await;
     assign_and_start(&server, id, &agent).await;
-    applied(&agent, &resolve(id)).await;
+    applied(&agent, &resolve(&agent, id)).await;
     let queue = tickets(&supervisor, "queue=review").await;
     assert!(queue.tickets.iter().any(|t| t.ticket.id == id));
 
     let decide = |target: Value, decision: &str, comment: &str| {
-        mutation(
+        supervisor.mutation(
             1,
             "review.decide",
             json!({"target": target, "decision": decision, "comment": comment}),
@@ -2114,6 +2190,7 @@ async fn a_supervisor_signs_off_or_returns_visits_and_ticket_resolutions() {
     applied(
         &agent,
         &update(
+            &agent,
             id,
             json!({"set": {"resolution": "书面回复:已对当班客服培训并致歉"}}),
         ),
@@ -2132,11 +2209,13 @@ async fn a_supervisor_signs_off_or_returns_visits_and_ticket_resolutions() {
     assert_eq!(audit_rows(&server, "review.decide").await, 4);
 }
 
-/// Waits for the next whole second and returns it.
-async fn next_whole_second() -> chrono::DateTime<chrono::Utc> {
-    use chrono::{SubsecRound, Utc};
-    let next = Utc::now().trunc_subsecs(0) + chrono::Duration::seconds(1);
-    let wait = (next - Utc::now()).to_std().unwrap_or_default();
+/// Waits until the server's clock is past the next whole second, and returns that second.
+async fn next_whole_second(server: &TestServer) -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    let next = server.now().trunc_subsecs(0) + chrono::Duration::seconds(1);
+    // The test's reading of the server's clock runs ahead of it by the process start-up.
+    let margin = chrono::Duration::milliseconds(300);
+    let wait = (next + margin - server.now()).to_std().unwrap_or_default();
     tokio::time::sleep(wait).await;
     next
 }
