@@ -21,20 +21,48 @@ export const SIZES = {
 
 export const DEMO_PASSWORD = 'huifang-demo';
 
+/// The instant servers and browsers start at unless a test file picks another: Monday
+/// 2026-11-23, a working-day morning in Beijing outside quiet hours, with seconds so that a rule
+/// rounding to whole minutes shows. `HUIFANG_TEST_CLOCK_START` runs the suite at another instant.
+export const DEFAULT_CLOCK_START = '2026-11-23T10:10:30+08:00';
+
+export function clockStart() {
+  const at = process.env.HUIFANG_TEST_CLOCK_START ?? DEFAULT_CLOCK_START;
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) throw new Error(`HUIFANG_TEST_CLOCK_START=${at} is not an instant`);
+  return date;
+}
+
 /// A huifang server on a temporary database. It can be stopped and started again on the same
 /// port and database, which is how the tests take the network away from the app.
+///
+/// Its clock starts at `clockStart` (a Date or an RFC 3339 string; `clockStart()` by default)
+/// and runs on with real time, across restarts too: `now()` is what it reads.
 export class TestServer {
-  constructor() {
+  constructor({ clockStart: at = clockStart() } = {}) {
     for (const [what, p] of [['server binary', BIN], ['built app', path.join(DIST, 'index.html')]]) {
       if (!existsSync(p)) throw new Error(`${what} missing at ${p}: run scripts/test.sh`);
     }
     this.db = path.join(mkdtempSync(path.join(tmpdir(), 'huifang-e2e-')), 'e2e.db');
     this.addr = '127.0.0.1:0';
     this.child = null;
+    this.clockStart = new Date(at);
+    this.spawnedAt = null;
+  }
+
+  /// The server's time: it runs ahead of the server's own reading by the process start-up
+  /// (milliseconds), never behind. Before the first start, the start instant.
+  now() {
+    const elapsed = this.spawnedAt === null ? 0 : performance.now() - this.spawnedAt;
+    return new Date(this.clockStart.getTime() + elapsed);
   }
 
   async start() {
-    const child = spawn(BIN, ['serve', '--addr', this.addr, '--db', this.db, '--demo', '--static-dir', DIST], {
+    // A restart carries on from where the clock is, so time never runs backwards for the app.
+    const at = this.now().toISOString();
+    this.spawnedAt ??= performance.now();
+    const args = ['serve', '--addr', this.addr, '--db', this.db, '--demo', '--static-dir', DIST, '--clock-start', at];
+    const child = spawn(BIN, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
     });
@@ -89,8 +117,16 @@ export class TestServer {
   }
 }
 
-export async function launchBrowser() {
-  return chromium.launch({
+/// The organisation's time zone (the demo settings' UTC+8), for the browser's local time.
+export const TIMEZONE = 'Asia/Shanghai';
+
+/// Headless Chromium. With a `server`, every context it opens has its clock pinned to the
+/// server's (`context.clock.install`): it starts at the server's `now()` and runs on with real
+/// time, so the app's timers still fire, and the app and the server agree on the time of day.
+/// Such contexts are in `TIMEZONE` unless told otherwise, so date and time inputs read as they
+/// would on a tablet in China whatever the machine's time zone.
+export async function launchBrowser(server) {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [
       '--no-sandbox',
@@ -101,6 +137,17 @@ export async function launchBrowser() {
       '--no-first-run',
     ],
   });
+  if (server) pinClocks(browser, server);
+  return browser;
+}
+
+function pinClocks(browser, server) {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options = {}) => {
+    const context = await newContext({ timezoneId: TIMEZONE, ...options });
+    await context.clock.install({ time: server.now() });
+    return context;
+  };
 }
 
 /// Saves a screenshot under tests/e2e/artifacts/<test>/ and prints its path, so a person can
@@ -115,14 +162,15 @@ export async function snap(page, test, step) {
 }
 
 /// Starts one server and one browser for the calling test file (before its tests, stopped
-/// after them) and hands both to `ready`.
-export function useServerAndBrowser(ready) {
+/// after them) and hands both to `ready`. The browser's clock follows the server's, which
+/// starts at `clockStart` (see `TestServer`).
+export function useServerAndBrowser(ready, { clockStart: at } = {}) {
   let server;
   let browser;
   before(async () => {
-    server = new TestServer();
+    server = new TestServer(at === undefined ? {} : { clockStart: at });
     await server.start();
-    browser = await launchBrowser();
+    browser = await launchBrowser(server);
     ready(server, browser);
   });
   after(async () => {

@@ -42,7 +42,7 @@ async function reportTicket(token, deviceId, seq, subProblem) {
           seq,
           id,
           kind: 'ticket.create',
-          at: new Date().toISOString(),
+          at: server.now().toISOString(),
           data: {
             reporter: '李先生',
             contact: '13800001111',
