@@ -113,8 +113,15 @@ test('survey widgets, the conditional question, the audience switch and draft re
   await app.id('visit-verbatim').fill('师傅很耐心,就是来之前没打电话');
   await snap(page, 'field-visit', '02-survey-filled');
 
-  // The draft survives a reload, answers and script ticks included.
-  await page.waitForTimeout(800);
+  // The draft survives a reload, answers and script ticks included. It is saved a moment after
+  // the last change (a timer on the browser's pinned clock): wait for it, not for a set time.
+  const draftSaved = () =>
+    page.evaluate(() =>
+      Object.keys(localStorage).some(
+        (k) => k.startsWith('huifang/v1/draft/') && localStorage.getItem(k).includes('师傅很耐心,就是来之前没打电话'),
+      ),
+    );
+  await expect(draftSaved, 10_000, 'draft saved');
   await page.reload();
   await app.id('visit-form').waitFor();
   assert.equal(await app.id('visit-verbatim').inputValue(), '师傅很耐心,就是来之前没打电话');
