@@ -74,6 +74,8 @@ texts! {
     NavAttention => "待处理", "Needs attention";
     NavAdmin => "回访记录", "All visits";
     NavLogout => "退出登录", "Log out";
+    NavMore => "更多", "More";
+    NavLabel => "主导航", "Main navigation";
     LangSwitchTo => "English", "中文";
     SyncOnline => "在线", "Online";
     SyncOffline => "离线", "Offline";
