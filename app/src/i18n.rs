@@ -249,7 +249,7 @@ texts! {
     NoCustomer => "未选客户", "No customer";
     NavTickets => "工单", "Tickets";
     NavNewTicket => "新建工单", "New ticket";
-    NavSupervise => "主管", "Supervise";
+    NavSupervise => "工作台", "Workbench";
     Anonymous => "匿名反映", "Anonymous";
     SomeoneElse => "已指派他人", "Someone else";
     TicketsTitle => "工单", "Tickets";
