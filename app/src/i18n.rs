@@ -74,6 +74,8 @@ texts! {
     NavAttention => "待处理", "Needs attention";
     NavAdmin => "回访记录", "All visits";
     NavLogout => "退出登录", "Log out";
+    NavMore => "更多", "More";
+    NavLabel => "主导航", "Main navigation";
     LangSwitchTo => "English", "中文";
     SyncOnline => "在线", "Online";
     SyncOffline => "离线", "Offline";
@@ -247,7 +249,7 @@ texts! {
     NoCustomer => "未选客户", "No customer";
     NavTickets => "工单", "Tickets";
     NavNewTicket => "新建工单", "New ticket";
-    NavSupervise => "主管", "Supervise";
+    NavSupervise => "工作台", "Workbench";
     Anonymous => "匿名反映", "Anonymous";
     SomeoneElse => "已指派他人", "Someone else";
     TicketsTitle => "工单", "Tickets";

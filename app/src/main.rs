@@ -6,6 +6,7 @@ mod components;
 mod field;
 mod form;
 mod i18n;
+mod nav;
 mod state;
 mod store;
 mod sw;

@@ -305,6 +305,17 @@ impl Filter {
             Filter::AwaitingReview => "review",
         }
     }
+
+    /// The list a role opens on: the queue it acts on. Front-line staff work their own
+    /// tickets; supervisors own escalations (DOMAIN.md: urgent tickets and breached clocks
+    /// go to them); admins analyse and stand in, so they start from everything.
+    pub fn default_for(role: Role) -> Filter {
+        match role {
+            Role::Agent | Role::Field => Filter::Mine,
+            Role::Supervisor => Filter::Escalated,
+            Role::Admin => Filter::All,
+        }
+    }
 }
 
 pub fn is_supervisor(role: Role) -> bool {
@@ -918,6 +929,18 @@ mod tests {
         let views = rules.clocks(&t, later);
         assert!(views.iter().all(|v| v.state == ClockState::Met));
         assert!(!is_escalated(&t, &views));
+    }
+
+    #[test]
+    fn each_role_opens_the_ticket_list_on_the_queue_it_acts_on() {
+        for (role, want) in [
+            (Role::Agent, Filter::Mine),
+            (Role::Field, Filter::Mine),
+            (Role::Supervisor, Filter::Escalated),
+            (Role::Admin, Filter::All),
+        ] {
+            assert_eq!(Filter::default_for(role), want, "{role:?}");
+        }
     }
 
     #[test]

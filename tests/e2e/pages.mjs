@@ -37,8 +37,18 @@ export class App {
     await expect(async () => (await this.syncState()) === state, timeout, `sync state ${state}`);
   }
 
+  /// Goes to a place in the navigation (`nav-<place>`), through the phone's "more" menu
+  /// when the place is behind it.
+  async go(place) {
+    const link = this.id(`nav-${place}`);
+    if (!(await link.isVisible()) && (await this.id('nav-more').isVisible())) {
+      await this.id('nav-more').click();
+    }
+    await link.click();
+  }
+
   async waitForCustomers() {
-    await this.id('nav-customers').click();
+    await this.go('customers');
     await this.id('customer-row').first().waitFor({ timeout: 30_000 });
   }
 
@@ -53,7 +63,7 @@ export class App {
   }
 
   async recordReachedVisit({ customerId, verbatim }) {
-    await this.id('nav-new-visit').click();
+    await this.go('new-visit');
     await this.id('visit-form').waitFor();
     await this.id('visit-customer').selectOption(customerId);
     await this.id('visit-channel').selectOption('phone');
@@ -89,7 +99,7 @@ export class App {
   }
 
   async openTasks() {
-    await this.id('nav-tasks').click();
+    await this.go('tasks');
     await this.id('task-tab-today').waitFor();
   }
 
@@ -141,7 +151,7 @@ export class App {
   }
 
   async openMyVisits() {
-    await this.id('nav-my-visits').click();
+    await this.go('my-visits');
   }
 
   async logout() {
@@ -162,7 +172,7 @@ export class Tickets {
   }
 
   async openList(filter = 'mine') {
-    await this.id('nav-tickets').click();
+    await this.app.go('tickets');
     await this.id(`ticket-filter-${filter}`).click();
   }
 
@@ -234,7 +244,7 @@ export class Rules {
   }
 
   async open() {
-    await this.id('nav-rules').click();
+    await this.app.go('rules');
     await this.id('rules-page').waitFor();
     await this.card('grading').getByTestId('rules-save').waitFor({ timeout: 30_000 });
   }

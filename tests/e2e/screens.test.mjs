@@ -37,7 +37,7 @@ for (const [sizeName, viewport] of Object.entries(SIZES)) {
     await assertNoHorizontalOverflow(page, 'customers');
     await snap(page, name, '02-customers');
 
-    await app.id('nav-new-visit').click();
+    await app.go('new-visit');
     await app.id('visit-form').waitFor();
     await app.id('visit-outcome').selectOption('reached');
     await app.id('visit-save').click();
@@ -45,14 +45,14 @@ for (const [sizeName, viewport] of Object.entries(SIZES)) {
     await assertNoHorizontalOverflow(page, 'visit form');
     await snap(page, name, '03-visit-form-with-error');
 
-    await app.id('nav-my-visits').click();
+    await app.go('my-visits');
     await snap(page, name, '04-my-visits');
-    await app.id('nav-admin').click();
+    await app.go('admin');
     await assertNoHorizontalOverflow(page, 'admin');
     await snap(page, name, '05-admin');
 
     await app.id('lang-switch').click();
-    await app.id('nav-new-visit').click();
+    await app.go('new-visit');
     await app.id('visit-form').waitFor();
     await assertNoHorizontalOverflow(page, 'visit form (en)');
     await snap(page, name, '06-visit-form-en');

@@ -10,6 +10,7 @@ mod lang_switch;
 mod login_page;
 mod logout_dialog;
 mod my_visits;
+mod nav;
 mod needs_attention;
 mod other_users_notice;
 mod place_status;

@@ -1,10 +1,9 @@
-//! The frame around every screen: top bar, navigation by role, banners, toast, routes.
+//! The frame around every screen: top bar, navigation, banners, toast, routes.
 
 use gloo_timers::callback::Interval;
 use huifang_domain::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use super::admin_visits::AdminVisits;
@@ -14,6 +13,7 @@ use super::lang_switch::LanguageSwitch;
 use super::login_page::LoginPage;
 use super::logout_dialog::LogoutDialog;
 use super::my_visits::MyVisits;
+use super::nav::Nav;
 use super::needs_attention::NeedsAttention;
 use super::other_users_notice::OtherUsersNotice;
 use super::plan_visit::PlanVisit;
@@ -112,10 +112,6 @@ fn TopBar() -> impl IntoView {
     let app = use_app();
     let logout_open = RwSignal::new(false);
     let user = move || app.session.get().map(|s| s.user);
-    let can_record = move || user().is_some_and(|u| u.role.can_record_visits());
-    let can_read_all = move || user().is_some_and(|u| u.role.can_read_all_visits());
-    let can_plan = move || user().is_some_and(|u| u.role.can_plan_tasks());
-    let is_admin = move || user().is_some_and(|u| u.role == Role::Admin);
     let on_logout = move |_| {
         let stats = app.sync.status.with_untracked(|s| s.stats);
         if stats.queued + stats.rejected > 0 {
@@ -143,56 +139,11 @@ fn TopBar() -> impl IntoView {
                     {move || app.t(Key::NavLogout)}
                 </button>
             </div>
-            <nav class="tabs" aria-label=move || app.t(Key::AppName)>
-                <Show when=can_record>
-                    <NavLink href="/tasks" testid="nav-tasks" key=Key::NavTasks />
-                    <NavLink href="/customers" testid="nav-customers" key=Key::NavCustomers />
-                    <NavLink href="/visit/new" testid="nav-new-visit" key=Key::NavNewVisit />
-                    <NavLink href="/visits" testid="nav-my-visits" key=Key::NavMyVisits />
-                    <NavLink href="/drafts" testid="nav-drafts" key=Key::NavDrafts />
-                    <NavLink href="/attention" testid="nav-attention" key=Key::NavAttention />
-                </Show>
-                <Show when=move || user().is_some()>
-                    <NavLink href="/tickets" testid="nav-tickets" key=Key::NavTickets />
-                </Show>
-                <Show when=can_plan>
-                    <NavLink href="/plan" testid="nav-plan" key=Key::NavPlan />
-                    <NavLink href="/supervise" testid="nav-supervise" key=Key::NavSupervise />
-                </Show>
-                <Show when=can_read_all>
-                    <NavLink href="/admin" testid="nav-admin" key=Key::NavAdmin />
-                </Show>
-                <Show when=is_admin>
-                    <NavLink href="/rules" testid="nav-rules" key=Key::NavRules />
-                </Show>
-            </nav>
+            <Nav />
         </header>
         <Show when=move || logout_open.get()>
             <LogoutDialog open=logout_open />
         </Show>
-    }
-}
-
-#[component]
-fn NavLink(href: &'static str, testid: &'static str, key: Key) -> impl IntoView {
-    let app = use_app();
-    let location = use_location();
-    let current = move || (location.pathname.get() == href).then_some("page");
-    let count = move || match key {
-        Key::NavAttention => app.sync.status.with(|s| s.stats.rejected),
-        Key::NavDrafts => {
-            app.data_rev.track();
-            crate::store::LocalStore::browser().drafts().len()
-        }
-        _ => 0,
-    };
-    view! {
-        <a class="tab" href=href data-testid=testid aria-current=current>
-            {move || app.t(key)}
-            <Show when=move || { count() > 0 }>
-                <span class="count">{count}</span>
-            </Show>
-        </a>
     }
 }
 

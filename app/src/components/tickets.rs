@@ -148,7 +148,7 @@ pub fn TicketList() -> impl IntoView {
     let app = use_app();
     let list = shown(app);
     let supervisor = move || me(app).is_some_and(|u| tickets::is_supervisor(u.role));
-    let filter = RwSignal::new(Filter::Mine);
+    let filter = RwSignal::new(me(app).map_or(Filter::Mine, |u| Filter::default_for(u.role)));
     let users = RwSignal::new(cached_users());
     if supervisor() {
         refresh_users(app, users);
@@ -1256,7 +1256,7 @@ pub fn Supervise() -> impl IntoView {
                         let href = format!("/tickets/{}", t.id);
                         view! {
                             <ReviewRow target=ReviewTarget::Ticket(t.id) done>
-                                <a class="row-title" href=href>
+                                <a class="row-title review-open" href=href data-testid="review-open">
                                     {move || app.t(Key::ReviewTickets)} " · "
                                     {move || who.clone().unwrap_or_else(|| app.t(Key::Anonymous).to_owned())}
                                 </a>
