@@ -361,7 +361,7 @@ texts! {
     RulesUnchanged => "不变", "Unchanged";
     RulesSla => "处理时限", "Deadlines (SLA)";
     RulesSlaHint => "每类时限按工单等级取第一条适用的规则。0 表示立即。", "Per ticket the first rule of each kind that fits its grade applies. 0 means immediately.";
-    RulesAppliesTo => "适用", "Applies to";
+    RulesAppliesTo => "适用:", "Applies to: ";
     RulesAnyGrade => "所有等级", "Any grade";
     RulesHours => "小时", "Hours";
     RulesMinutes => "分钟", "Minutes";

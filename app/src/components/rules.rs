@@ -519,7 +519,7 @@ fn sla_editor(d: RwSignal<SlaPolicy>) -> impl IntoView {
                     <div class="rset-rule-head">
                         <strong>{move || i18n::clock_kind_label(app.lang.get(), kind)}</strong>
                         <span class="muted">
-                            {move || format!("{}:{}", app.t(Key::RulesAppliesTo), applies())}
+                            {move || format!("{}{}", app.t(Key::RulesAppliesTo), applies())}
                         </span>
                         <span class="rset-total" data-testid="sla-total">
                             {move || i18n::minutes_text(app.lang.get(), i64::from(minutes()))}
