@@ -331,6 +331,7 @@ texts! {
     CoverageTarget => "目标", "Target";
     CoverageMet => "达标", "On target";
     CoverageBelow => "未达标", "Below target";
+    CoverageNoCases => "暂无案例", "No cases";
     CoverageEmpty => "还没有已解决的工单。", "No resolved cases yet.";
     ReviewTitle => "待审核", "Awaiting review";
     ReviewEmpty => "没有待审核的记录。", "Nothing awaits review.";
@@ -362,7 +363,7 @@ texts! {
     RulesUnchanged => "不变", "Unchanged";
     RulesSla => "处理时限", "Deadlines (SLA)";
     RulesSlaHint => "每类时限按工单等级取第一条适用的规则。0 表示立即。", "Per ticket the first rule of each kind that fits its grade applies. 0 means immediately.";
-    RulesAppliesTo => "适用", "Applies to";
+    RulesAppliesTo => "适用:", "Applies to: ";
     RulesAnyGrade => "所有等级", "Any grade";
     RulesHours => "小时", "Hours";
     RulesMinutes => "分钟", "Minutes";
@@ -924,30 +925,25 @@ pub fn demand_kind_label(lang: Lang, d: DemandKind) -> &'static str {
     })
 }
 
-/// Grading rule keys of the default rules; an admin's own rule shows under its key.
+/// Names of the default grading rules' keys; any other key (an admin's own rule, a newer
+/// server's) shows as itself. The names leave out the thresholds and grades, which admins
+/// change on the rules screen.
 pub fn rule_label(lang: Lang, key: &str) -> String {
     let pair = match key {
-        "injury_or_loss" => (
-            "人身伤害或财产损失 → 紧急 / 高",
-            "Injury or property loss → urgent / high",
-        ),
-        "repeated_5_in_7_days" => (
-            "7 天内同一问题 5 次以上 → 至少重要",
-            "Same problem 5+ times in 7 days → at least important",
-        ),
-        "strong_complaint" => (
-            "强烈投诉(愤怒)→ 高优先级",
-            "Strong complaint (angry) → high priority",
-        ),
-        "affects_use" => (
-            "产品问题影响使用 → 中优先级",
-            "Product problem affects use → medium priority",
-        ),
+        "injury_or_loss" => ("人身伤害或财产损失", "Injury or property loss"),
+        "repeated_5_in_7_days" => ("同一问题多次反映", "Same problem reported repeatedly"),
+        "strong_complaint" => ("强烈投诉", "Strong complaint"),
+        "affects_use" => ("产品问题影响使用", "Product problem affects use"),
         other => return other.to_owned(),
     };
     lang.pick(pair).to_owned()
 }
 
+/// The departments tickets are routed to (DOMAIN.md "Routing"), in the order the routing
+/// pickers offer them.
+pub const DEPARTMENTS: [&str; 3] = ["quality", "operations", "supply_chain"];
+
+/// Names of [`DEPARTMENTS`]; any other department shows as itself.
 pub fn department_label(lang: Lang, d: &str) -> String {
     let pair = match d {
         "quality" => ("质量/产品部", "Quality / product"),
@@ -1134,15 +1130,6 @@ mod tests {
             for i in [Impact::General, Impact::Important, Impact::Urgent] {
                 assert!(!impact_label(lang, i).is_empty());
             }
-            for r in &huifang_domain::ticket::GradingRules::default().rules {
-                assert_ne!(rule_label(lang, &r.key), r.key);
-            }
-            for d in huifang_domain::ticket::RoutingMap::default()
-                .by_nature
-                .values()
-            {
-                assert_ne!(&department_label(lang, d), d);
-            }
         }
         assert_eq!(sub_problem_label(Lang::Zh, "attitude"), "服务态度");
         assert_eq!(sub_problem_label(Lang::En, "new_kind"), "new_kind");
@@ -1158,6 +1145,51 @@ mod tests {
             ),
             "已解决 → 处理中"
         );
+    }
+
+    #[test]
+    fn every_rule_and_department_has_a_name_in_both_languages_and_others_show_their_key() {
+        use huifang_domain::ticket::{GradingRules, RoutingMap};
+        let routing = RoutingMap::default();
+        let routed = routing
+            .by_nature
+            .values()
+            .chain(routing.by_sub_problem.values());
+        for d in routed {
+            assert!(DEPARTMENTS.contains(&d.as_str()), "{d} is not offered");
+        }
+        for (key, zh, en) in GradingRules::default()
+            .rules
+            .iter()
+            .map(|r| {
+                (
+                    r.key.as_str(),
+                    rule_label(Lang::Zh, &r.key),
+                    rule_label(Lang::En, &r.key),
+                )
+            })
+            .chain(DEPARTMENTS.iter().map(|&d| {
+                (
+                    d,
+                    department_label(Lang::Zh, d),
+                    department_label(Lang::En, d),
+                )
+            }))
+        {
+            assert_ne!(zh, key);
+            assert_ne!(en, key);
+            assert_ne!(zh, en, "{key}");
+            assert!(!zh.is_ascii(), "{key}: {zh}");
+        }
+        assert_eq!(department_label(Lang::Zh, "operations"), "运营部");
+        assert_eq!(
+            rule_label(Lang::En, "injury_or_loss"),
+            "Injury or property loss"
+        );
+        for lang in [Lang::Zh, Lang::En] {
+            assert_eq!(rule_label(lang, "night_calls"), "night_calls");
+            assert_eq!(department_label(lang, "legal"), "legal");
+        }
     }
 
     #[test]

@@ -417,16 +417,32 @@ pub struct Coverage {
     pub target_percent: u8,
 }
 
+/// Where one kind of case stands against its revisit target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoverageStanding {
+    /// Nothing was resolved in the period: there is no rate, and no target is met or missed.
+    NoCases,
+    Met,
+    Below,
+}
+
 impl Coverage {
-    pub fn percent(&self) -> u8 {
-        if self.resolved == 0 {
-            return 100;
+    /// `None` when nothing was resolved: 0 of 0 is no rate at all.
+    pub fn percent(&self) -> Option<u8> {
+        (self.resolved > 0)
+            .then(|| ((self.revisited as u64 * 100) / self.resolved as u64).min(100) as u8)
+    }
+
+    pub fn standing(&self) -> CoverageStanding {
+        match self.percent() {
+            None => CoverageStanding::NoCases,
+            Some(p) if p >= self.target_percent => CoverageStanding::Met,
+            Some(_) => CoverageStanding::Below,
         }
-        ((self.revisited as u64 * 100) / self.resolved as u64).min(100) as u8
     }
 
     pub fn meets_target(&self) -> bool {
-        self.percent() >= self.target_percent
+        self.standing() == CoverageStanding::Met
     }
 }
 
@@ -879,6 +895,8 @@ pub struct DuplicateQuery {
 pub const DUPLICATE_WINDOW_DAYS: i64 = 7;
 
 /// One line of `GET /api/coverage`: revisits of one kind of case against its target.
+/// With no resolved cases `percent` is 0 and `meets_target` false; [`CoverageRow::standing`]
+/// tells that apart from a missed target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageRow {
     pub visit_type: VisitType,
@@ -896,9 +914,18 @@ impl CoverageRow {
             resolved: c.resolved,
             revisited: c.revisited,
             target_percent: c.target_percent,
-            percent: c.percent(),
+            percent: c.percent().unwrap_or(0),
             meets_target: c.meets_target(),
         }
+    }
+
+    pub fn standing(&self) -> CoverageStanding {
+        Coverage {
+            resolved: self.resolved,
+            revisited: self.revisited,
+            target_percent: self.target_percent,
+        }
+        .standing()
     }
 }
 
@@ -1131,11 +1158,28 @@ mod tests {
             revisited,
             target_percent: target,
         };
-        assert_eq!(c(10, 5, 50).percent(), 50);
-        assert!(c(10, 5, 50).meets_target());
-        assert!(!c(10, 2, 30).meets_target());
-        assert_eq!(c(0, 0, 100).percent(), 100);
-        assert_eq!(c(3, 1, 30).percent(), 33);
+        use CoverageStanding::*;
+        // (resolved, revisited, target) → rate, standing
+        let table = [
+            ((10, 5, 50), Some(50), Met),
+            ((10, 2, 30), Some(20), Below),
+            ((3, 1, 30), Some(33), Met),
+            ((3, 3, 100), Some(100), Met),
+            ((4, 0, 0), Some(0), Met),
+            // No cases: no rate, and not "met" even with a target of 0.
+            ((0, 0, 50), None, NoCases),
+            ((0, 0, 0), None, NoCases),
+        ];
+        for ((resolved, revisited, target), percent, standing) in table {
+            let cov = c(resolved, revisited, target);
+            assert_eq!(cov.percent(), percent, "{cov:?}");
+            assert_eq!(cov.standing(), standing, "{cov:?}");
+            assert_eq!(cov.meets_target(), standing == Met, "{cov:?}");
+            let row = CoverageRow::new(VisitType::Complaint, cov);
+            assert_eq!(row.standing(), standing, "{row:?}");
+            assert_eq!(row.meets_target, standing == Met, "{row:?}");
+            assert_eq!(row.percent, percent.unwrap_or(0), "{row:?}");
+        }
     }
 
     #[test]

@@ -267,6 +267,30 @@ export class Rules {
   error(name) {
     return this.card(name).getByTestId('rules-error');
   }
+
+  /// The department picker of a nature (`product`…) or a sub-problem (`logistics_delay`…).
+  routing(kind, key) {
+    return this.page.locator(`[data-testid="routing-${kind}"][data-key="${key}"]`);
+  }
+
+  async waitForAllCards() {
+    for (const name of ['grading', 'sla', 'calendar', 'routing', 'revisit']) {
+      await this.card(name).getByTestId('rules-save').waitFor({ timeout: 30_000 });
+    }
+  }
+
+  /// Everything a person can read on the screen: the text, what the fields hold, and every
+  /// choice of every picker.
+  async readableText() {
+    return this.page.evaluate(() => {
+      const parts = [document.body.innerText];
+      for (const el of document.querySelectorAll('input:not([type="hidden"]), textarea')) {
+        parts.push(el.value, el.placeholder ?? '');
+      }
+      for (const o of document.querySelectorAll('option')) parts.push(o.textContent);
+      return parts.join('\n');
+    });
+  }
 }
 
 /// A user's own tablet: a fresh browser context (its own storage) with the app open and

@@ -166,6 +166,114 @@ test('the other rule sets load and save; the calendar takes holidays', async () 
   await admin.context.close();
 });
 
+/// The codes the server stores for the demo rule set: none may be shown to the admin.
+async function storedCodes() {
+  const token = await server.login('admin');
+  const get = async (name) => (await server.api('GET', `/api/settings/${name}`, { token })).json;
+  const grading = await get('grading');
+  const routing = await get('routing');
+  const sla = await get('sla');
+  const revisit = await get('revisit');
+  const codes = new Set([
+    ...grading.rules.map((r) => r.key),
+    ...Object.keys(routing.by_nature),
+    ...Object.values(routing.by_nature),
+    ...Object.keys(routing.by_sub_problem),
+    ...Object.values(routing.by_sub_problem),
+    ...sla.rules.flatMap((r) => [r.kind, r.timing, r.impact, r.priority]).filter(Boolean),
+    ...Object.keys(revisit.percent_by_type),
+    'complicated_process',
+  ]);
+  for (const known of ['injury_or_loss', 'repeated_5_in_7_days', 'quality', 'operations', 'supply_chain']) {
+    assert.ok(codes.has(known), `the demo rules use ${known}`);
+  }
+  return [...codes];
+}
+
+/// Codes found as whole words (case-sensitive: "Quality / product" is a name, "quality" a code).
+function codesIn(text, codes) {
+  return codes.filter((c) => new RegExp(`(^|[^A-Za-z0-9_])${c}($|[^A-Za-z0-9_])`).test(text));
+}
+
+test('the rules screen names every rule, department and choice; no code is shown or typed', async () => {
+  const admin = await device('admin');
+  const { page, rules } = admin;
+  await rules.open();
+  await rules.waitForAllCards();
+  const codes = await storedCodes();
+
+  const zh = await rules.readableText();
+  assert.deepEqual(codesIn(zh, codes), [], 'codes on the Chinese screen');
+  for (const name of ['人身伤害或财产损失', '同一问题多次反映', '质量/产品部', '运营部', '供应链']) {
+    assert.ok(zh.includes(name), `${name} is shown`);
+  }
+  // Nothing on the screen is a free-text department: every routing row is a picker.
+  const routingCard = rules.card('routing');
+  assert.equal(await routingCard.locator('input').count(), 0, 'no typed departments');
+  assert.equal(await routingCard.locator('select').count(), 3 + 9);
+  assert.equal(
+    await rules.routing('nature', 'service').locator('option:checked').textContent(),
+    '运营部',
+  );
+  assert.equal(
+    await rules.routing('sub', 'logistics_delay').locator('option:checked').textContent(),
+    '供应链',
+  );
+
+  // English: the same screen, with names only. English prose may use a plain word such as
+  // "service", so only the multi-word codes and the departments are looked for.
+  await admin.app.id('lang-switch').click();
+  await page.getByTestId('grading-name').filter({ hasText: 'Injury or property loss' }).waitFor();
+  const en = await rules.readableText();
+  const enCodes = codes.filter((c) => c.includes('_') || ['quality', 'operations'].includes(c));
+  assert.deepEqual(codesIn(en, enCodes), [], 'codes on the English screen');
+  assert.ok(en.includes('Operations'));
+  assert.deepEqual(admin.errors, []);
+  await admin.context.close();
+});
+
+test('an admin reroutes through the pickers; new tickets go to the picked departments', async () => {
+  const admin = await device('admin');
+  const { page, rules } = admin;
+  await rules.open();
+  await rules.waitForAllCards();
+
+  // Experience problems to quality; damaged packaging keeps supply chain; logistics delays
+  // follow their nature; complicated processes to supply chain.
+  await rules.routing('nature', 'experience').selectOption({ label: '质量/产品部' });
+  await rules.routing('sub', 'logistics_delay').selectOption({ label: '按性质分派' });
+  await rules.routing('sub', 'complicated_process').selectOption({ label: '供应链' });
+  await rules.save('routing');
+  await admin.app.id('toast').waitFor();
+  assert.equal(await rules.error('routing').count(), 0);
+
+  const token = await server.login('admin');
+  await expect(async () => {
+    const { json } = await server.api('GET', '/api/settings/routing', { token });
+    return json.by_nature.experience === 'quality' && json.by_sub_problem.complicated_process === 'supply_chain';
+  }, 10_000, 'routing stored');
+  const { json: stored } = await server.api('GET', '/api/settings/routing', { token });
+  assert.equal(stored.by_sub_problem.logistics_delay, undefined, 'the sub-problem follows its nature');
+
+  const agent = await server.login('agent');
+  const deviceId = randomUUID();
+  const delayed = await reportTicket(agent, deviceId, 1, 'logistics_delay');
+  const complicated = await reportTicket(agent, deviceId, 2, 'complicated_process');
+  assert.equal((await serverTicket(delayed)).department, 'quality');
+  assert.equal((await serverTicket(complicated)).department, 'supply_chain');
+
+  // After a reload the pickers show what the server stored, by name.
+  await page.reload();
+  await rules.waitForAllCards();
+  assert.equal(
+    await rules.routing('nature', 'experience').locator('option:checked').textContent(),
+    '质量/产品部',
+  );
+  assert.equal(await rules.routing('sub', 'logistics_delay').inputValue(), '');
+  assert.deepEqual(admin.errors, []);
+  await admin.context.close();
+});
+
 test('a supervisor has no rules screen', async () => {
   const sup = await device('supervisor');
   await sup.app.id('nav-tickets').waitFor();

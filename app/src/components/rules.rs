@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::{self, ApiFailure};
-use crate::i18n::{self, Key};
+use crate::i18n::{self, Key, Lang};
 use crate::state::use_app;
 
 const NATURES: [Nature; 3] = [Nature::Product, Nature::Service, Nature::Experience];
@@ -27,6 +27,7 @@ const PRIORITIES: [TicketPriority; 3] = [
     TicketPriority::Medium,
     TicketPriority::High,
 ];
+const TIMINGS: [Timing; 2] = [Timing::Business, Timing::Continuous];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Load {
@@ -63,6 +64,95 @@ fn parse_time(text: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(text, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
         .ok()
+}
+
+/// `(wire name, label)` pairs of a closed set of values, for a [`Choice`].
+fn options<T: Serialize + Copy>(
+    values: &[T],
+    lang: Lang,
+    label: fn(Lang, T) -> &'static str,
+) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|&v| (wire(&v), label(lang, v).to_owned()))
+        .collect()
+}
+
+fn timing_label(lang: Lang, t: Timing) -> &'static str {
+    i18n::t(
+        lang,
+        match t {
+            Timing::Business => Key::RulesTimingBusiness,
+            Timing::Continuous => Key::RulesTimingContinuous,
+        },
+    )
+}
+
+/// The departments a routing entry can pick: the known ones, then any other the stored map
+/// already uses (a newer server's, or one set through the API), shown under its own name.
+fn department_options<'a>(
+    lang: Lang,
+    in_use: impl IntoIterator<Item = &'a String>,
+) -> Vec<(String, String)> {
+    let mut others: Vec<&str> = in_use
+        .into_iter()
+        .map(String::as_str)
+        .filter(|d| !i18n::DEPARTMENTS.contains(d))
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    i18n::DEPARTMENTS
+        .iter()
+        .copied()
+        .chain(others)
+        .map(|d| (d.to_owned(), i18n::department_label(lang, d)))
+        .collect()
+}
+
+fn text(key: Key) -> Signal<String> {
+    let app = use_app();
+    Signal::derive(move || app.t(key).to_owned())
+}
+
+/// A labelled `<select>` over `(value, label)` pairs. `empty` names the choice that leaves
+/// the value unset (""), where there is one.
+#[component]
+fn Choice(
+    #[prop(into)] label: Signal<String>,
+    testid: &'static str,
+    /// What the choice is for (a rule key, a nature, a sub-problem, a row), as `data-key`.
+    #[prop(into)]
+    item: String,
+    options: Signal<Vec<(String, String)>>,
+    value: Signal<String>,
+    on_change: Callback<String>,
+    #[prop(optional)] empty: Option<Key>,
+) -> impl IntoView {
+    let app = use_app();
+    view! {
+        <label class="field">
+            <span class="label">{move || label.get()}</span>
+            <select
+                data-testid=testid
+                data-key=item
+                prop:value=move || value.get()
+                on:change=move |ev| on_change.run(event_target_value(&ev))
+            >
+                {empty.map(|k| view! { <option value="">{move || app.t(k)}</option> })}
+                {move || {
+                    let current = value.get();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, label)| {
+                            let selected = v == current;
+                            view! { <option value=v selected=selected>{label}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    }
 }
 
 #[component]
@@ -327,40 +417,29 @@ fn grading_editor(d: RwSignal<GradingRules>) -> impl IntoView {
                 })
                 .unwrap_or_default()
             };
-            let impact_options = move || {
-                let current = impact();
-                IMPACTS
-                    .iter()
-                    .map(|v| {
-                        let code = wire(v);
-                        let selected = code == current;
-                        view! {
-                            <option value=code selected=selected>
-                                {i18n::impact_label(app.lang.get(), *v)}
-                            </option>
-                        }
-                    })
-                    .collect_view()
+            let set_impact = move |v: String| {
+                let v = from_wire::<Impact>(&v);
+                d.update(|g| {
+                    if let Some(r) = g.rules.get_mut(i) {
+                        r.impact_at_least = v;
+                    }
+                });
             };
-            let priority_options = move || {
-                let current = priority();
-                PRIORITIES
-                    .iter()
-                    .map(|v| {
-                        let code = wire(v);
-                        let selected = code == current;
-                        view! {
-                            <option value=code selected=selected>
-                                {i18n::ticket_priority_label(app.lang.get(), *v)}
-                            </option>
-                        }
-                    })
-                    .collect_view()
+            let set_priority = move |v: String| {
+                let v = from_wire::<TicketPriority>(&v);
+                d.update(|g| {
+                    if let Some(r) = g.rules.get_mut(i) {
+                        r.priority_at_least = v;
+                    }
+                });
             };
+            let name = key.clone();
             view! {
                 <li class="rset-rule" data-testid="grading-rule" data-key=key.clone()>
                     <div class="rset-rule-head">
-                        <code class="rset-key">{key.clone()}</code>
+                        <strong data-testid="grading-name">
+                            {move || i18n::rule_label(app.lang.get(), &name)}
+                        </strong>
                     </div>
                     <p class="rset-condition" data-testid="grading-condition">
                         <span class="muted">{move || app.t(Key::RulesCondition)}</span>
@@ -369,44 +448,26 @@ fn grading_editor(d: RwSignal<GradingRules>) -> impl IntoView {
                     </p>
                     {repeated}
                     <div class="rset-inline">
-                        <label class="field">
-                            <span class="label">{move || app.t(Key::RulesImpactAtLeast)}</span>
-                            <select
-                                data-testid="grading-impact"
-                                data-key=key.clone()
-                                prop:value=impact
-                                on:change=move |ev| {
-                                    let v = from_wire::<Impact>(&event_target_value(&ev));
-                                    d.update(|g| {
-                                        if let Some(r) = g.rules.get_mut(i) {
-                                            r.impact_at_least = v;
-                                        }
-                                    });
-                                }
-                            >
-                                <option value="">{move || app.t(Key::RulesUnchanged)}</option>
-                                {impact_options}
-                            </select>
-                        </label>
-                        <label class="field">
-                            <span class="label">{move || app.t(Key::RulesPriorityAtLeast)}</span>
-                            <select
-                                data-testid="grading-priority"
-                                data-key=key.clone()
-                                prop:value=priority
-                                on:change=move |ev| {
-                                    let v = from_wire::<TicketPriority>(&event_target_value(&ev));
-                                    d.update(|g| {
-                                        if let Some(r) = g.rules.get_mut(i) {
-                                            r.priority_at_least = v;
-                                        }
-                                    });
-                                }
-                            >
-                                <option value="">{move || app.t(Key::RulesUnchanged)}</option>
-                                {priority_options}
-                            </select>
-                        </label>
+                        <Choice
+                            label=text(Key::RulesImpactAtLeast)
+                            testid="grading-impact"
+                            item=key.clone()
+                            options=Signal::derive(move || options(&IMPACTS, app.lang.get(), i18n::impact_label))
+                            value=Signal::derive(impact)
+                            on_change=Callback::new(set_impact)
+                            empty=Key::RulesUnchanged
+                        />
+                        <Choice
+                            label=text(Key::RulesPriorityAtLeast)
+                            testid="grading-priority"
+                            item=key.clone()
+                            options=Signal::derive(move || {
+                                options(&PRIORITIES, app.lang.get(), i18n::ticket_priority_label)
+                            })
+                            value=Signal::derive(priority)
+                            on_change=Callback::new(set_priority)
+                            empty=Key::RulesUnchanged
+                        />
                     </div>
                 </li>
             }
@@ -458,7 +519,7 @@ fn sla_editor(d: RwSignal<SlaPolicy>) -> impl IntoView {
                     <div class="rset-rule-head">
                         <strong>{move || i18n::clock_kind_label(app.lang.get(), kind)}</strong>
                         <span class="muted">
-                            {move || format!("{}:{}", app.t(Key::RulesAppliesTo), applies())}
+                            {move || format!("{}{}", app.t(Key::RulesAppliesTo), applies())}
                         </span>
                         <span class="rset-total" data-testid="sla-total">
                             {move || i18n::minutes_text(app.lang.get(), i64::from(minutes()))}
@@ -502,30 +563,22 @@ fn sla_editor(d: RwSignal<SlaPolicy>) -> impl IntoView {
                                 }
                             />
                         </label>
-                        <label class="field">
-                            <span class="label">{move || app.t(Key::RulesTiming)}</span>
-                            <select
-                                data-testid="sla-timing"
-                                data-index=i
-                                prop:value=timing
-                                on:change=move |ev| {
-                                    if let Some(t) = from_wire::<Timing>(&event_target_value(&ev)) {
-                                        d.update(|p| {
-                                            if let Some(r) = p.rules.get_mut(i) {
-                                                r.timing = t;
-                                            }
-                                        });
-                                    }
+                        <Choice
+                            label=text(Key::RulesTiming)
+                            testid="sla-timing"
+                            item=i.to_string()
+                            options=Signal::derive(move || options(&TIMINGS, app.lang.get(), timing_label))
+                            value=Signal::derive(timing)
+                            on_change=Callback::new(move |v: String| {
+                                if let Some(t) = from_wire::<Timing>(&v) {
+                                    d.update(|p| {
+                                        if let Some(r) = p.rules.get_mut(i) {
+                                            r.timing = t;
+                                        }
+                                    });
                                 }
-                            >
-                                <option value="business" selected=move || timing() == "business">
-                                    {move || app.t(Key::RulesTimingBusiness)}
-                                </option>
-                                <option value="continuous" selected=move || timing() == "continuous">
-                                    {move || app.t(Key::RulesTimingContinuous)}
-                                </option>
-                            </select>
-                        </label>
+                            })
+                        />
                         <label class="field rset-num">
                             <span class="label">{move || app.t(Key::RulesWarnPercent)}</span>
                             <input
@@ -711,25 +764,31 @@ fn calendar_editor(d: RwSignal<BusinessCalendar>) -> impl IntoView {
 
 fn routing_editor(d: RwSignal<RoutingMap>) -> impl IntoView {
     let app = use_app();
+    let departments = Signal::derive(move || {
+        let lang = app.lang.get();
+        d.with(|r| department_options(lang, r.by_nature.values().chain(r.by_sub_problem.values())))
+    });
     let by_nature = NATURES
         .iter()
         .map(|&n| {
             view! {
-                <label class="field">
-                    <span class="label">{move || i18n::nature_label(app.lang.get(), n)}</span>
-                    <input
-                        type="text"
-                        data-testid="routing-nature"
-                        data-nature=wire(&n)
-                        prop:value=move || d.with(|r| r.by_nature.get(&n).cloned().unwrap_or_default())
-                        on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            d.update(|r| {
+                <Choice
+                    label=Signal::derive(move || i18n::nature_label(app.lang.get(), n).to_owned())
+                    testid="routing-nature"
+                    item=wire(&n)
+                    options=departments
+                    value=Signal::derive(move || d.with(|r| r.by_nature.get(&n).cloned().unwrap_or_default()))
+                    on_change=Callback::new(move |v: String| {
+                        d.update(|r| {
+                            if v.is_empty() {
+                                r.by_nature.remove(&n);
+                            } else {
                                 r.by_nature.insert(n, v);
-                            });
-                        }
-                    />
-                </label>
+                            }
+                        });
+                    })
+                    empty=Key::TicketNoDept
+                />
             }
         })
         .collect_view();
@@ -738,26 +797,23 @@ fn routing_editor(d: RwSignal<RoutingMap>) -> impl IntoView {
         .flat_map(|n| n.sub_problems().iter().copied())
         .map(|sub| {
             view! {
-                <label class="field">
-                    <span class="label">{move || i18n::sub_problem_label(app.lang.get(), sub)}</span>
-                    <input
-                        type="text"
-                        data-testid="routing-sub"
-                        data-sub=sub
-                        placeholder=move || app.t(Key::RulesByNatureFallback)
-                        prop:value=move || d.with(|r| r.by_sub_problem.get(sub).cloned().unwrap_or_default())
-                        on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            d.update(|r| {
-                                if v.trim().is_empty() {
-                                    r.by_sub_problem.remove(sub);
-                                } else {
-                                    r.by_sub_problem.insert(sub.to_owned(), v);
-                                }
-                            });
-                        }
-                    />
-                </label>
+                <Choice
+                    label=Signal::derive(move || i18n::sub_problem_label(app.lang.get(), sub))
+                    testid="routing-sub"
+                    item=sub
+                    options=departments
+                    value=Signal::derive(move || d.with(|r| r.by_sub_problem.get(sub).cloned().unwrap_or_default()))
+                    on_change=Callback::new(move |v: String| {
+                        d.update(|r| {
+                            if v.is_empty() {
+                                r.by_sub_problem.remove(sub);
+                            } else {
+                                r.by_sub_problem.insert(sub.to_owned(), v);
+                            }
+                        });
+                    })
+                    empty=Key::RulesByNatureFallback
+                />
             }
         })
         .collect_view();
@@ -838,6 +894,63 @@ mod tests {
         );
         assert_eq!(from_wire::<Impact>(""), None);
         assert_eq!(wire(&Timing::Continuous), "continuous");
+    }
+
+    #[test]
+    fn every_choice_has_a_name_in_both_languages() {
+        for lang in [Lang::Zh, Lang::En] {
+            let choices = [
+                options(&IMPACTS, lang, i18n::impact_label),
+                options(&PRIORITIES, lang, i18n::ticket_priority_label),
+                options(&TIMINGS, lang, timing_label),
+                department_options(lang, []),
+            ];
+            for list in choices {
+                for (code, label) in &list {
+                    assert!(!code.is_empty());
+                    assert!(!label.trim().is_empty(), "{code} {lang:?}");
+                    assert_ne!(label, code, "{code} {lang:?}");
+                }
+                let mut labels: Vec<_> = list.iter().map(|(_, l)| l).collect();
+                labels.sort();
+                labels.dedup();
+                assert_eq!(labels.len(), list.len(), "two choices look alike: {list:?}");
+            }
+        }
+        assert_eq!(
+            options(&IMPACTS, Lang::Zh, i18n::impact_label)[1],
+            ("important".to_owned(), "重要".to_owned())
+        );
+        assert_eq!(
+            options(&TIMINGS, Lang::En, timing_label)[1],
+            ("continuous".to_owned(), "Around the clock".to_owned())
+        );
+    }
+
+    #[test]
+    fn routing_offers_the_known_departments_then_the_others_in_use_under_their_key() {
+        let codes =
+            |list: Vec<(String, String)>| list.into_iter().map(|(c, _)| c).collect::<Vec<_>>();
+        let map = RoutingMap::default();
+        let in_use = map.by_nature.values().chain(map.by_sub_problem.values());
+        assert_eq!(
+            codes(department_options(Lang::Zh, in_use)),
+            ["quality", "operations", "supply_chain"]
+        );
+        let stored = ["legal", "operations", "after_sales", "legal"].map(str::to_owned);
+        let list = department_options(Lang::Zh, &stored);
+        assert_eq!(
+            list,
+            [
+                ("quality", "质量/产品部"),
+                ("operations", "运营部"),
+                ("supply_chain", "供应链"),
+                ("after_sales", "after_sales"),
+                ("legal", "legal"),
+            ]
+            .map(|(c, l)| (c.to_owned(), l.to_owned()))
+        );
+        assert_eq!(department_options(Lang::En, [])[1].1, "Operations");
     }
 
     #[test]

@@ -1224,15 +1224,27 @@ pub fn Supervise() -> impl IntoView {
                             </thead>
                             <tbody>
                                 {rows.into_iter().map(|r| {
+                                    use huifang_domain::ticket::CoverageStanding;
                                     let vt = r.visit_type;
+                                    let (standing, class, verdict, rate) = match r.standing() {
+                                        CoverageStanding::NoCases => ("no_cases", "badge", Key::CoverageNoCases, None),
+                                        CoverageStanding::Met => ("met", "badge badge-synced", Key::CoverageMet, Some(r.percent)),
+                                        CoverageStanding::Below => ("below", "badge badge-rejected", Key::CoverageBelow, Some(r.percent)),
+                                    };
+                                    let rate = rate.map(|p| format!("{p}% "));
                                     view! {
-                                        <tr data-testid="coverage-row" data-type=wire(vt) data-meets=r.meets_target.to_string()>
+                                        <tr
+                                            data-testid="coverage-row"
+                                            data-type=wire(vt)
+                                            data-standing=standing
+                                            data-meets=r.meets_target.to_string()
+                                        >
                                             <th scope="row">{move || i18n::visit_type_label(app.lang.get(), vt)}</th>
                                             <td>{r.resolved}</td>
                                             <td>{r.revisited}</td>
                                             <td>
-                                                <span class=if r.meets_target { "badge badge-synced" } else { "badge badge-rejected" }>
-                                                    {r.percent} "% " {move || app.t(if r.meets_target { Key::CoverageMet } else { Key::CoverageBelow })}
+                                                <span class=class data-testid="coverage-rate">
+                                                    {rate} {move || app.t(verdict)}
                                                 </span>
                                             </td>
                                             <td>{r.target_percent} "%"</td>
