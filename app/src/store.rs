@@ -355,10 +355,12 @@ fn watch_other_tabs() {
 impl LocalStore<BrowserBackend> {
     pub fn browser() -> Self {
         LocalStore {
-            backend: BrowserBackend,
-            new_id: crate::browser::new_uuid,
-            clock: crate::browser::now,
             index: BROWSER_INDEX.with(Rc::clone),
+            ..LocalStore::new(
+                BrowserBackend,
+                crate::browser::new_uuid,
+                crate::browser::now,
+            )
         }
     }
 }
@@ -751,6 +753,8 @@ impl<B: Backend> LocalStore<B> {
         self.get(&keys::ticket(id))
     }
 
+    /// Screens read a page at a time ([`Self::first_rejected`]); this is the whole list.
+    #[cfg(test)]
     pub fn rejected(&self, user: Uuid) -> Vec<RejectedEntry> {
         self.first_rejected(user, usize::MAX)
     }
@@ -782,7 +786,9 @@ impl<B: Backend> LocalStore<B> {
         self.remove(&keys::rejected(user, seq));
     }
 
-    /// `owner`'s visits, newest contact first.
+    /// `owner`'s visits, newest contact first. Screens read a page at a time
+    /// ([`Self::newest_visits`]).
+    #[cfg(test)]
     pub fn visits(&self, owner: Uuid) -> Vec<LocalVisit> {
         self.newest_visits(owner, usize::MAX)
     }

@@ -152,7 +152,7 @@ impl Index {
     }
 
     /// Every record the retention rule weighs, with its key name. Queued and refused visits
-    /// are listed too (as never to be pruned), so the rule sees the whole picture.
+    /// and drafts are listed too (as never to be pruned), so the rule sees the whole picture.
     pub fn held(&self) -> Vec<(String, Held)> {
         let size = |name: &str| self.sizes.get(name).copied().unwrap_or(0);
         let visits = self.visits.iter().map(|(id, v)| {
@@ -175,7 +175,17 @@ impl Index {
             };
             (name, held)
         });
-        let mut all: Vec<(String, Held)> = visits.chain(files).collect();
+        let drafts = self.drafts.iter().map(|(id, at)| {
+            let name = keys::draft(*id);
+            let held = Held {
+                kind: Kind::Draft,
+                hold: Hold::Draft,
+                at: *at,
+                units: size(&name),
+            };
+            (name, held)
+        });
+        let mut all: Vec<(String, Held)> = visits.chain(files).chain(drafts).collect();
         // Hash order differs between runs; the rule's tie-break should not.
         all.sort_by(|a, b| a.0.cmp(&b.0));
         all

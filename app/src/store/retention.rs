@@ -50,6 +50,7 @@ pub enum Kind {
     Visit,
     /// A customer file read ahead of a visit; the next sync reads it again when a task needs it.
     File,
+    Draft,
 }
 
 /// One stored record: what it is, since when the device holds it in that state, and its size.
@@ -121,8 +122,8 @@ mod tests {
         }
     }
 
-    use Hold::*;
-    use Kind::*;
+    use Hold::{Attention, Synced, Unsynced};
+    use Kind::{File, Visit};
 
     #[test]
     fn only_synced_copies_go_by_age_count_and_space() {
@@ -151,7 +152,7 @@ mod tests {
                 vec![
                     h(Visit, Unsynced, 90, 10),
                     h(Visit, Attention, 90, 10),
-                    h(Visit, Draft, 90, 10),
+                    h(Kind::Draft, Hold::Draft, 90, 10),
                 ],
                 30,
                 vec![],
@@ -221,7 +222,10 @@ mod tests {
                 "the low mark is not reached: every synced copy goes",
             ),
             (
-                vec![h(Visit, Unsynced, 9, 900), h(Visit, Draft, 9, 50)],
+                vec![
+                    h(Visit, Unsynced, 9, 900),
+                    h(Kind::Draft, Hold::Draft, 9, 50),
+                ],
                 950,
                 vec![],
                 "full of unsynced work: nothing can go",
