@@ -89,9 +89,11 @@ texts! {
     ReloginButton => "重新登录", "Log in again";
     UpdateBanner => "有新版本可用。", "A new version is available.";
     UpdateReload => "重新加载", "Reload";
-    StorageFull => "本机存储已满,这条记录没有保存(表单内容仍在)。请联网同步,或删除已同步的旧记录后再保存。", "Device storage is full: this record was NOT saved (the form keeps its content). Sync, or remove old synced records, then save again.";
-    DraftNotSaved => "本机存储已满,草稿无法自动保存。", "Device storage is full: the draft cannot be autosaved.";
+    StorageFull => "本机存储已满,这条记录没有保存(表单内容仍在)。已同步的记录已自动清理,剩下的都是还没上传的记录:请联网同步,然后再保存。", "Device storage is full: this record was NOT saved (the form keeps its content). Synced copies were already removed to make room; what is left has not reached the server yet. Connect to sync it, then save again.";
+    DraftNotSaved => "本机存储已满,草稿无法自动保存。请联网同步还没上传的记录。", "Device storage is full: the draft cannot be autosaved. Connect to sync the records not uploaded yet.";
     StorageUsed => "本机存储已用", "Local storage used";
+    StorageTitle => "本机存储", "On this device";
+    ShowMore => "显示更多", "Show more";
     PersistGranted => "本机存储已受保护", "Storage is protected";
     PersistDenied => "浏览器可能清理本机存储,请及时同步", "The browser may clear local storage: sync often";
     LoginSubtitle => "客户回访与反馈处理", "Customer follow-up visits";
@@ -657,10 +659,50 @@ pub fn other_users_notice(lang: Lang, users: &[(&str, usize)]) -> String {
     }
 }
 
+/// Shown once pruning synced copies could not keep usage down: what fills the device now
+/// is work that has not reached the server.
 pub fn storage_warning(lang: Lang, percent: u32) -> String {
     match lang {
-        Lang::Zh => format!("本机存储已用 {percent}%,请尽快联网同步。"),
-        Lang::En => format!("Device storage is {percent}% full: sync soon."),
+        Lang::Zh => format!(
+            "本机存储已用 {percent}%。已同步的记录会自动清理,占用空间的是还没上传的记录:请尽快联网同步。"
+        ),
+        Lang::En => format!(
+            "Device storage is {percent}% full. Synced copies are removed automatically; what fills it is records not uploaded yet: connect and sync soon."
+        ),
+    }
+}
+
+/// The retention rule in words, for the storage panel.
+pub fn storage_kept(lang: Lang, days: i64, visits: usize, high: u32) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已同步的记录在本机保留 {days} 天,最多保留最近 {visits} 条;存储用到 {high}% 时先清理最旧的已同步记录。未同步、待处理的记录和草稿不会被清理。"
+        ),
+        Lang::En => format!(
+            "Synced records stay on this device for {days} days, the newest {visits} at most; at {high}% usage the oldest synced ones go first. Unsynced records, those needing attention and drafts are never removed."
+        ),
+    }
+}
+
+/// What the device holds now, for the storage panel.
+pub fn storage_holdings(lang: Lang, percent: u32, h: &crate::store::Holdings) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已用 {percent}% · 已同步 {} 条 · 待同步 {} 条 · 待处理 {} 条 · 草稿 {} 份 · 客户档案 {} 份",
+            h.synced, h.queued, h.rejected, h.drafts, h.files
+        ),
+        Lang::En => format!(
+            "{percent}% used · {} synced · {} queued · {} needing attention · {} drafts · {} customer files",
+            h.synced, h.queued, h.rejected, h.drafts, h.files
+        ),
+    }
+}
+
+/// Under a long list: how many of how many are shown.
+pub fn shown_of(lang: Lang, shown: usize, total: usize) -> String {
+    match lang {
+        Lang::Zh => format!("显示 {shown} / 共 {total} 条"),
+        Lang::En => format!("Showing {shown} of {total}"),
     }
 }
 

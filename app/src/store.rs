@@ -8,6 +8,16 @@
 //! it and keeps one contiguous `seq` per device id. So each user gets their own device
 //! identity on this browser (`device/<user>`) with their own outbox and seq counter: one
 //! person's queue never blocks, or is sent under the login of, another.
+//!
+//! The store keeps an [`index`] of its keys (sizes, visit order and state) up to date with
+//! every write, so measuring usage and listing a page of visits never reads everything
+//! stored; and it removes synced copies by the [`retention`] rule, so storage stops growing.
+
+mod index;
+pub mod retention;
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use huifang_domain::script::Script;
@@ -25,8 +35,17 @@ pub const NAMESPACE: &str = "huifang/v1/";
 pub const SCHEMA_VERSION: u32 = 2;
 /// Browsers give an origin about 5 MB of local storage, counted in UTF-16 code units.
 pub const QUOTA_UNITS: usize = 5 * 1024 * 1024;
-/// Warn while there is still room to finish the day's visits.
+/// Warn while there is still room to finish the day's visits. Synced copies are pruned well
+/// before this, so the warning means unsynced records are filling the device.
 pub const WARN_PERCENT: u32 = 70;
+/// What the device keeps of the records the server already has.
+pub const RETENTION: retention::Retention = retention::Retention {
+    keep_days: 30,
+    keep_visits: 500,
+    high_percent: 60,
+    low_percent: 40,
+    quota: QUOTA_UNITS,
+};
 
 /// Key names below the namespace.
 pub mod keys {
@@ -131,6 +150,8 @@ pub trait Backend {
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError>;
     fn remove(&self, key: &str);
     fn keys(&self) -> Vec<String>;
+    /// How many keys there are in all, without listing them.
+    fn key_count(&self) -> usize;
 }
 
 /// The browser's `localStorage`.
@@ -172,6 +193,10 @@ impl Backend for BrowserBackend {
         let s = Self::storage();
         let n = s.length().unwrap_or(0);
         (0..n).filter_map(|i| s.key(i).ok().flatten()).collect()
+    }
+
+    fn key_count(&self) -> usize {
+        Self::storage().length().unwrap_or(0) as usize
     }
 }
 
@@ -240,6 +265,10 @@ pub struct LocalVisit {
     pub record: VisitRecord,
     pub saved_at: DateTime<Utc>,
     pub state: VisitState,
+    /// When the server acknowledged it; the retention time runs from here. Copies synced
+    /// before this field existed count from `saved_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced_at: Option<DateTime<Utc>>,
 }
 
 /// A mutation the server processed but refused, kept until the user resends or discards it.
@@ -277,6 +306,16 @@ pub struct CachedFile {
     pub at: DateTime<Utc>,
 }
 
+/// How many of each kind of record the device holds, for the storage panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Holdings {
+    pub synced: usize,
+    pub queued: usize,
+    pub rejected: usize,
+    pub drafts: usize,
+    pub files: usize,
+}
+
 /// Upgrades stored data from version `n` to `n + 1`; index 0 upgrades from 1.
 pub type Migration<B> = fn(&LocalStore<B>) -> Result<(), StoreError>;
 
@@ -284,21 +323,89 @@ pub struct LocalStore<B: Backend> {
     backend: B,
     /// Makes device ids; a parameter so native tests need no browser.
     new_id: fn() -> Uuid,
+    /// The time retention is measured against; a parameter for the same reason.
+    clock: fn() -> DateTime<Utc>,
+    /// `None` until first needed, and again when found out of step with the storage.
+    index: Rc<RefCell<Option<index::Index>>>,
+}
+
+thread_local! {
+    /// One index for every browser store of this page, since they share one local storage.
+    static BROWSER_INDEX: Rc<RefCell<Option<index::Index>>> = {
+        watch_other_tabs();
+        Rc::default()
+    };
+}
+
+/// Another tab of the app writes to the same local storage; the page hears of it only through
+/// `storage` events, and then reads the storage afresh.
+fn watch_other_tabs() {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+        BROWSER_INDEX.with(|ix| ix.borrow_mut().take());
+    });
+    let _ = window.add_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
+    // Listens for the life of the page.
+    cb.forget();
 }
 
 impl LocalStore<BrowserBackend> {
     pub fn browser() -> Self {
-        LocalStore::new(BrowserBackend, crate::browser::new_uuid)
+        LocalStore {
+            index: BROWSER_INDEX.with(Rc::clone),
+            ..LocalStore::new(
+                BrowserBackend,
+                crate::browser::new_uuid,
+                crate::browser::now,
+            )
+        }
     }
 }
 
 impl<B: Backend> LocalStore<B> {
-    pub fn new(backend: B, new_id: fn() -> Uuid) -> Self {
-        Self { backend, new_id }
+    pub fn new(backend: B, new_id: fn() -> Uuid, clock: fn() -> DateTime<Utc>) -> Self {
+        Self {
+            backend,
+            new_id,
+            clock,
+            index: Rc::default(),
+        }
     }
 
     fn full(name: &str) -> String {
         format!("{NAMESPACE}{name}")
+    }
+
+    /// Runs `f` on the index, reading every key once first if there is none yet or the
+    /// storage holds a different number of keys than the store last wrote.
+    fn with_index<R>(&self, f: impl FnOnce(&mut index::Index) -> R) -> R {
+        let mut slot = self.index.borrow_mut();
+        let count = self.backend.key_count();
+        if slot.as_ref().is_none_or(|ix| ix.backend_keys != count) {
+            let mut ix = index::Index::default();
+            let all = self.backend.keys();
+            for key in &all {
+                if let Some(name) = key.strip_prefix(NAMESPACE)
+                    && let Some(raw) = self.backend.get(key)
+                {
+                    ix.record(name, &raw);
+                }
+            }
+            ix.backend_keys = all.len();
+            *slot = Some(ix);
+        }
+        f(slot.as_mut().expect("built above"))
+    }
+
+    /// Applies the store's own write, just made, to the index. The index was checked against
+    /// the storage before the write, so it is not checked (and rebuilt) again now.
+    fn note_write(&self, f: impl FnOnce(&mut index::Index)) {
+        if let Some(ix) = self.index.borrow_mut().as_mut() {
+            f(ix);
+        }
     }
 
     pub fn get<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
@@ -308,35 +415,56 @@ impl<B: Backend> LocalStore<B> {
         serde_json::from_str(&raw).ok()
     }
 
+    /// Writes one key. When the browser says storage is full, synced copies make room (oldest
+    /// first) and the write is tried once more; when usage crosses the retention's high mark,
+    /// they are pruned before it fills up.
     pub fn put<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
         let raw =
             serde_json::to_string(value).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        self.backend.set(&Self::full(name), &raw)
+        let full = Self::full(name);
+        let before = self.usage();
+        let mut written = self.backend.set(&full, &raw);
+        if written == Err(StoreError::QuotaExceeded) && self.prune_as_if(RETENTION.quota) > 0 {
+            written = self.backend.set(&full, &raw);
+        }
+        written?;
+        self.note_write(|ix| ix.record(name, &raw));
+        let after = self.usage();
+        if before < RETENTION.high_units() && after >= RETENTION.high_units() {
+            self.prune();
+        }
+        Ok(())
     }
 
     pub fn remove(&self, name: &str) {
+        self.with_index(|_| ());
         self.backend.remove(&Self::full(name));
-    }
-
-    /// Names (below the namespace) of every key of this app.
-    fn names(&self) -> Vec<String> {
-        self.backend
-            .keys()
-            .into_iter()
-            .filter_map(|k| k.strip_prefix(NAMESPACE).map(str::to_owned))
-            .collect()
+        self.note_write(|ix| ix.forget(name));
     }
 
     fn names_under(&self, prefix: &str) -> Vec<String> {
-        self.names()
-            .into_iter()
-            .filter(|n| n.starts_with(prefix))
-            .collect()
+        self.with_index(|ix| ix.names_under(prefix).map(str::to_owned).collect())
     }
 
     fn seqs_under(&self, prefix: &str) -> Vec<u64> {
-        let names = self.names();
-        keys::seqs(names.iter().map(String::as_str), prefix)
+        self.with_index(|ix| keys::seqs(ix.names_under(prefix), prefix))
+    }
+
+    /// Removes the synced copies the [`RETENTION`] rule gives up now; returns how many.
+    pub fn prune(&self) -> usize {
+        self.prune_as_if(self.usage())
+    }
+
+    /// Prunes as if `used` units were in use: a browser that refuses a write is full,
+    /// whatever the store's own count says.
+    fn prune_as_if(&self, used: usize) -> usize {
+        let held = self.with_index(|ix| ix.held());
+        let weighed: Vec<retention::Held> = held.iter().map(|(_, h)| *h).collect();
+        let chosen = retention::to_prune(&weighed, &RETENTION, used, (self.clock)());
+        for &i in &chosen {
+            self.remove(&held[i].0);
+        }
+        chosen.len()
     }
 
     /// Brings stored data up to [`SCHEMA_VERSION`]. Runs on every start, before anything reads.
@@ -446,6 +574,7 @@ impl<B: Backend> LocalStore<B> {
             record,
             saved_at: now,
             state: VisitState::Queued,
+            synced_at: None,
         };
         let outbox_key = keys::outbox(owner.id, seq);
         self.put(&outbox_key, &entry)?;
@@ -476,10 +605,17 @@ impl<B: Backend> LocalStore<B> {
             .collect()
     }
 
+    /// The first `n` of `user`'s queued mutations: the next push reads no more than it sends.
+    pub fn outbox_head(&self, user: Uuid, n: usize) -> Vec<OutboxEntry> {
+        self.seqs_under(&keys::outbox_of(user))
+            .into_iter()
+            .take(n)
+            .filter_map(|seq| self.get(&keys::outbox(user, seq)))
+            .collect()
+    }
+
     pub fn queue_stats(&self, user: Uuid) -> QueueStats {
-        let names = self.names();
-        let names = || names.iter().map(String::as_str);
-        let queued = keys::seqs(names(), &keys::outbox_of(user));
+        let queued = self.seqs_under(&keys::outbox_of(user));
         // Seqs grow with time, so the oldest unsynced record is the head of the queue.
         let oldest = queued
             .first()
@@ -487,7 +623,7 @@ impl<B: Backend> LocalStore<B> {
             .map(|e| e.mutation.at);
         QueueStats {
             queued: queued.len(),
-            rejected: keys::seqs(names(), &keys::rejected_of(user)).len(),
+            rejected: self.seqs_under(&keys::rejected_of(user)).len(),
             oldest,
         }
     }
@@ -496,11 +632,11 @@ impl<B: Backend> LocalStore<B> {
     /// that have not reached the server, by name.
     pub fn others_backlog(&self, me: Option<Uuid>) -> Vec<UserBacklog> {
         let mut counts = std::collections::BTreeMap::<Uuid, usize>::new();
-        for name in self.names() {
-            let owner =
-                keys::owner(&name, keys::OUTBOX).or_else(|| keys::owner(&name, keys::REJECTED));
-            if let Some(owner) = owner.filter(|o| Some(*o) != me) {
-                *counts.entry(owner).or_default() += 1;
+        for prefix in [keys::OUTBOX, keys::REJECTED] {
+            for name in self.names_under(prefix) {
+                if let Some(owner) = keys::owner(&name, prefix).filter(|o| Some(*o) != me) {
+                    *counts.entry(owner).or_default() += 1;
+                }
             }
         }
         let mut backlog: Vec<UserBacklog> = counts
@@ -552,6 +688,7 @@ impl<B: Backend> LocalStore<B> {
                 && visit.owner == user
                 && visit.seq == seq
             {
+                visit.synced_at = (state == VisitState::Synced).then(&self.clock);
                 visit.state = state;
                 self.put(&key, &visit)?;
             }
@@ -616,9 +753,17 @@ impl<B: Backend> LocalStore<B> {
         self.get(&keys::ticket(id))
     }
 
+    /// Screens read a page at a time ([`Self::first_rejected`]); this is the whole list.
+    #[cfg(test)]
     pub fn rejected(&self, user: Uuid) -> Vec<RejectedEntry> {
+        self.first_rejected(user, usize::MAX)
+    }
+
+    /// The first `n` of `user`'s rejected entries, in seq order: only those are read.
+    pub fn first_rejected(&self, user: Uuid, n: usize) -> Vec<RejectedEntry> {
         self.seqs_under(&keys::rejected_of(user))
             .into_iter()
+            .take(n)
             .filter_map(|seq| self.get(&keys::rejected(user, seq)))
             .collect()
     }
@@ -641,18 +786,48 @@ impl<B: Backend> LocalStore<B> {
         self.remove(&keys::rejected(user, seq));
     }
 
-    /// `owner`'s visits, newest contact first.
+    /// `owner`'s visits, newest contact first. Screens read a page at a time
+    /// ([`Self::newest_visits`]).
+    #[cfg(test)]
     pub fn visits(&self, owner: Uuid) -> Vec<LocalVisit> {
-        let mut visits: Vec<LocalVisit> = self
-            .names_under(keys::VISIT)
-            .iter()
-            .filter_map(|n| self.get::<LocalVisit>(n))
-            .filter(|v| v.owner == owner)
-            .collect();
-        visits.sort_by(|a, b| {
-            (b.record.contacted_at, b.saved_at).cmp(&(a.record.contacted_at, a.saved_at))
+        self.newest_visits(owner, usize::MAX)
+    }
+
+    /// `owner`'s `n` newest visits, newest contact first: only those are read.
+    pub fn newest_visits(&self, owner: Uuid, n: usize) -> Vec<LocalVisit> {
+        let mut order: Vec<_> = self.with_index(|ix| {
+            ix.visits
+                .iter()
+                .filter(|(_, v)| v.owner == owner)
+                .map(|(id, v)| (std::cmp::Reverse(v.order), *id))
+                .collect()
         });
-        visits
+        order.sort_unstable();
+        order
+            .into_iter()
+            .take(n)
+            .filter_map(|(_, id)| self.visit(id))
+            .collect()
+    }
+
+    /// What the device holds for `owner` (their visits by state) and for whoever is logged
+    /// in (drafts, cached customer files).
+    pub fn holdings(&self, owner: Uuid) -> Holdings {
+        self.with_index(|ix| {
+            let mut h = Holdings {
+                drafts: ix.drafts.len(),
+                files: ix.files.len(),
+                ..Holdings::default()
+            };
+            for v in ix.visits.values().filter(|v| v.owner == owner) {
+                match v.hold {
+                    retention::Hold::Synced => h.synced += 1,
+                    retention::Hold::Attention => h.rejected += 1,
+                    retention::Hold::Unsynced | retention::Hold::Draft => h.queued += 1,
+                }
+            }
+            h
+        })
     }
 
     pub fn visit(&self, id: Uuid) -> Option<LocalVisit> {
@@ -804,22 +979,33 @@ impl<B: Backend> LocalStore<B> {
 
     /// Drafts, the most recently touched first.
     pub fn drafts(&self) -> Vec<crate::form::Draft> {
-        let mut drafts: Vec<crate::form::Draft> = self.all_under(keys::DRAFT);
-        drafts.sort_by_key(|d| std::cmp::Reverse(d.updated_at));
-        drafts
+        self.newest_drafts(usize::MAX)
     }
 
-    /// Space used by this app, in the unit browsers count the quota in (UTF-16 code units).
-    pub fn usage(&self) -> usize {
-        self.backend
-            .keys()
+    /// The `n` most recently touched drafts: only those are read.
+    pub fn newest_drafts(&self, n: usize) -> Vec<crate::form::Draft> {
+        let mut order: Vec<_> = self.with_index(|ix| {
+            ix.drafts
+                .iter()
+                .map(|(id, at)| (std::cmp::Reverse(*at), *id))
+                .collect()
+        });
+        order.sort_unstable();
+        order
             .into_iter()
-            .filter(|k| k.starts_with(NAMESPACE))
-            .map(|k| {
-                let v = self.backend.get(&k).unwrap_or_default();
-                k.encode_utf16().count() + v.encode_utf16().count()
-            })
-            .sum()
+            .take(n)
+            .filter_map(|(_, id)| self.draft(id))
+            .collect()
+    }
+
+    pub fn draft_count(&self) -> usize {
+        self.with_index(|ix| ix.drafts.len())
+    }
+
+    /// Space used by this app, in the unit browsers count the quota in (UTF-16 code units):
+    /// a running total, so asking costs nothing however much is stored.
+    pub fn usage(&self) -> usize {
+        self.with_index(|ix| ix.total)
     }
 }
 
@@ -835,12 +1021,13 @@ pub mod memory {
     use std::collections::BTreeMap;
 
     /// An in-memory backend that can be given a quota, to test the full-storage paths, and
-    /// counts writes, to test what a save costs.
+    /// counts reads and writes, to test what a save costs.
     #[derive(Default)]
     pub struct MemoryBackend {
         pub map: RefCell<BTreeMap<String, String>>,
         pub quota: Option<usize>,
         pub writes: Cell<usize>,
+        pub reads: Cell<usize>,
     }
 
     impl MemoryBackend {
@@ -856,6 +1043,7 @@ pub mod memory {
 
     impl Backend for MemoryBackend {
         fn get(&self, key: &str) -> Option<String> {
+            self.reads.set(self.reads.get() + 1);
             self.map.borrow().get(key).cloned()
         }
         fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
@@ -873,6 +1061,9 @@ pub mod memory {
         }
         fn keys(&self) -> Vec<String> {
             self.map.borrow().keys().cloned().collect()
+        }
+        fn key_count(&self) -> usize {
+            self.map.borrow().len()
         }
     }
 }
@@ -916,7 +1107,7 @@ mod tests {
     }
 
     fn store_with(backend: MemoryBackend) -> LocalStore<MemoryBackend> {
-        LocalStore::new(backend, new_device_id)
+        LocalStore::new(backend, new_device_id, now)
     }
 
     fn store() -> LocalStore<MemoryBackend> {
@@ -1472,6 +1663,263 @@ mod tests {
         assert!(s.get::<DeviceIdentity>(&keys::device(user(1).id)).is_some());
         assert_eq!(s.visits(user(1).id).len(), 1);
         assert!(s.visits(user(2).id).is_empty());
+    }
+
+    /// The usage a full read of the storage gives, as the store measured it before it kept a
+    /// running total.
+    fn recount(s: &LocalStore<MemoryBackend>) -> usize {
+        s.backend
+            .map
+            .borrow()
+            .iter()
+            .filter(|(k, _)| k.starts_with(NAMESPACE))
+            .map(|(k, v)| k.encode_utf16().count() + v.encode_utf16().count())
+            .sum()
+    }
+
+    fn synced_visit(n: u128, synced_days_ago: i64) -> LocalVisit {
+        LocalVisit {
+            id: Uuid::from_u128(n),
+            owner: user(1).id,
+            seq: n as u64,
+            customer_name: "王女士".into(),
+            record: record(),
+            saved_at: now() - chrono::Duration::days(synced_days_ago + 1),
+            state: VisitState::Synced,
+            synced_at: Some(now() - chrono::Duration::days(synced_days_ago)),
+        }
+    }
+
+    #[test]
+    fn the_running_total_matches_a_full_recount_through_every_kind_of_change() {
+        let s = store();
+        let me = user(1).id;
+        assert_eq!(s.usage(), 0);
+        for n in 1..=6 {
+            save(&s, n);
+            assert_eq!(s.usage(), recount(&s));
+        }
+        let sent = s.outbox(me);
+        s.apply_push(me, &sent[..4], &acked(4, vec![invalid(2)]))
+            .unwrap();
+        assert_eq!(s.usage(), recount(&s));
+        s.discard_rejected(me, 2);
+        let mut d = crate::form::Draft::new(Uuid::from_u128(80), None, now());
+        d.verbatim = "一半".into();
+        s.put_draft(&d).unwrap();
+        d.verbatim = "写了更多的字".into();
+        s.put_draft(&d).unwrap();
+        s.put(keys::LANG, &"en").unwrap();
+        assert_eq!(s.usage(), recount(&s));
+        s.remove_draft(d.id);
+        s.forget_user_data();
+        assert_eq!(s.usage(), recount(&s));
+        assert!(s.usage() > 0);
+    }
+
+    #[test]
+    fn a_save_reads_no_other_record_however_many_are_stored() {
+        let s = store();
+        for n in 1..=200 {
+            save(&s, n);
+        }
+        s.usage();
+        let reads = |s: &LocalStore<MemoryBackend>| s.backend.reads.get();
+        let before = reads(&s);
+        save(&s, 1_000);
+        s.usage();
+        s.queue_stats(user(1).id);
+        s.others_backlog(Some(user(1).id));
+        s.newest_visits(user(1).id, 50);
+        // The device record, the oldest queued entry and the page of 50: none of the rest.
+        assert!(reads(&s) - before <= 52, "{}", reads(&s) - before);
+    }
+
+    #[test]
+    fn a_write_behind_the_stores_back_is_noticed_and_everything_recounted() {
+        let s = store();
+        save(&s, 1);
+        assert_eq!(s.usage(), recount(&s));
+        s.backend
+            .set(&format!("{NAMESPACE}lang"), "\"zh-CN\"")
+            .unwrap();
+        assert_eq!(s.usage(), recount(&s));
+        // A visit copied in by hand (by a test, or another tab) is listed too.
+        let v = synced_visit(2, 0);
+        s.backend
+            .set(
+                &format!("{NAMESPACE}{}", keys::visit(v.id)),
+                &serde_json::to_string(&v).unwrap(),
+            )
+            .unwrap();
+        assert_eq!(s.visits(user(1).id).len(), 2);
+        assert_eq!(s.holdings(user(1).id).synced, 1);
+    }
+
+    #[test]
+    fn pages_of_visits_and_drafts_are_the_newest_in_order() {
+        let s = store();
+        for n in 1..=30u128 {
+            let mut r = record();
+            r.contacted_at = now() - chrono::Duration::minutes(n as i64);
+            s.save_visit(&user(1), Uuid::from_u128(n), r, "x".into(), now(), None)
+                .unwrap();
+        }
+        save_as(&s, &user(2), 99);
+        let page: Vec<u128> = s
+            .newest_visits(user(1).id, 5)
+            .iter()
+            .map(|v| v.id.as_u128())
+            .collect();
+        assert_eq!(page, vec![1, 2, 3, 4, 5]);
+        assert_eq!(s.visits(user(1).id).len(), 30);
+        assert_eq!(s.newest_visits(user(1).id, 100).len(), 30);
+        for n in 0..4i64 {
+            let d = crate::form::Draft::new(
+                Uuid::from_u128(200 + n as u128),
+                None,
+                now() + chrono::Duration::minutes(n),
+            );
+            s.put_draft(&d).unwrap();
+        }
+        let ids: Vec<u128> = s.newest_drafts(2).iter().map(|d| d.id.as_u128()).collect();
+        assert_eq!(ids, vec![203, 202]);
+        assert_eq!(s.draft_count(), 4);
+        let me = user(1).id;
+        let sent = s.outbox(me);
+        s.apply_push(me, &sent, &acked(30, vec![invalid(3), invalid(7)]))
+            .unwrap();
+        let seqs: Vec<u64> = s.first_rejected(me, 1).iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, vec![3]);
+        assert_eq!(s.outbox_head(user(2).id, 10).len(), 1);
+    }
+
+    #[test]
+    fn a_sync_prunes_synced_copies_beyond_the_budget_but_never_unsynced_work() {
+        let s = store();
+        let me = user(1).id;
+        let total = RETENTION.keep_visits as u128 + 20;
+        for n in 1..=total {
+            s.put(&keys::visit(Uuid::from_u128(n)), &synced_visit(n, 0))
+                .unwrap();
+        }
+        // Older than the retention time, but queued, refused or a draft: all stay.
+        let old = now() - chrono::Duration::days(90);
+        s.save_visit(
+            &user(1),
+            Uuid::from_u128(9001),
+            record(),
+            "x".into(),
+            old,
+            None,
+        )
+        .unwrap();
+        s.save_visit(
+            &user(1),
+            Uuid::from_u128(9002),
+            record(),
+            "x".into(),
+            old,
+            None,
+        )
+        .unwrap();
+        let sent = s.outbox(me);
+        s.apply_push(
+            me,
+            &sent[..1],
+            &acked(sent[0].mutation.seq, vec![invalid(sent[0].mutation.seq)]),
+        )
+        .unwrap();
+        let draft = crate::form::Draft::new(Uuid::from_u128(9003), None, old);
+        s.put_draft(&draft).unwrap();
+        // And one synced copy past the retention time.
+        s.put(&keys::visit(Uuid::from_u128(9004)), &synced_visit(9004, 31))
+            .unwrap();
+        let before = s.usage();
+
+        assert_eq!(s.prune(), 21);
+        let held = s.holdings(me);
+        assert_eq!(
+            (held.synced, held.queued, held.rejected, held.drafts),
+            (RETENTION.keep_visits, 1, 1, 1)
+        );
+        assert!(s.visit(Uuid::from_u128(9004)).is_none());
+        assert!(s.visit(Uuid::from_u128(9001)).is_some());
+        assert!(s.visit(Uuid::from_u128(9002)).is_some());
+        assert!(s.draft(draft.id).is_some());
+        assert_eq!(s.rejected(me).len(), 1);
+        assert_eq!(s.outbox(me).len(), 1);
+        assert!(s.usage() < before);
+        assert_eq!(s.usage(), recount(&s));
+        // Nothing more to do until something changes.
+        assert_eq!(s.prune(), 0);
+    }
+
+    #[test]
+    fn acknowledged_visits_remember_when_and_old_copies_without_it_still_load() {
+        let s = store();
+        let me = user(1).id;
+        save(&s, 1);
+        let sent = s.outbox(me);
+        s.apply_push(me, &sent, &acked(1, vec![])).unwrap();
+        assert_eq!(s.visit(Uuid::from_u128(1)).unwrap().synced_at, Some(now()));
+        // As stored by the app before retention: no synced_at.
+        let mut old = serde_json::to_value(synced_visit(2, 0)).unwrap();
+        old.as_object_mut().unwrap().remove("synced_at");
+        s.put(&keys::visit(Uuid::from_u128(2)), &old).unwrap();
+        let v = s.visit(Uuid::from_u128(2)).unwrap();
+        assert_eq!((v.state, v.synced_at), (VisitState::Synced, None));
+        assert_eq!(s.holdings(me).synced, 2);
+    }
+
+    #[test]
+    fn crossing_the_high_mark_prunes_synced_copies_at_once() {
+        let s = store();
+        for n in 1..=3 {
+            s.put(&keys::visit(Uuid::from_u128(n)), &synced_visit(n, 0))
+                .unwrap();
+        }
+        save(&s, 10);
+        s.put(keys::TICKET_RULES, &"x".repeat(RETENTION.high_units()))
+            .unwrap();
+        let held = s.holdings(user(1).id);
+        assert_eq!((held.synced, held.queued), (0, 1));
+    }
+
+    #[test]
+    fn a_full_storage_makes_room_from_synced_copies_before_it_refuses() {
+        let s = store_with(MemoryBackend {
+            quota: Some(6000),
+            ..Default::default()
+        });
+        let me = user(1).id;
+        for n in 1..=3 {
+            save(&s, n);
+        }
+        let sent = s.outbox(me);
+        s.apply_push(me, &sent, &acked(3, vec![])).unwrap();
+        assert_eq!(s.holdings(me).synced, 3);
+        let mut n = 100;
+        let err = loop {
+            match s.save_visit(
+                &user(1),
+                Uuid::from_u128(n),
+                record(),
+                "x".into(),
+                now(),
+                None,
+            ) {
+                Ok(_) => n += 1,
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(err, StoreError::QuotaExceeded);
+        let held = s.holdings(me);
+        // The synced copies made room for more saves; every queued one is still there.
+        assert_eq!(held.synced, 0);
+        assert_eq!(held.queued as u128, n - 100);
+        assert_eq!(s.outbox(me).len() as u128, n - 100);
+        assert!(n - 100 > 3);
     }
 
     #[test]

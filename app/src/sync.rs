@@ -377,7 +377,7 @@ async fn run_once(app: AppCtx) -> Result<(), Failure> {
     let token = session.token.as_str();
 
     for _ in 0..MAX_ROUNDS {
-        let queue = store.outbox(me);
+        let queue = store.outbox_head(me, PUSH_MAX_COUNT);
         if queue.is_empty() {
             break;
         }
@@ -426,6 +426,8 @@ async fn run_once(app: AppCtx) -> Result<(), Failure> {
     }
     refresh_rules(token, &store).await;
     prefetch_files(app, me, token, &store).await;
+    // The server now has everything acknowledged: copies beyond the retention budget go.
+    store.prune();
     Ok(())
 }
 

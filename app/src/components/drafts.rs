@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use super::my_visits::{MoreRows, PAGE};
 use crate::form::Draft;
 use crate::i18n::{self, Key};
 use crate::state::use_app;
@@ -10,9 +11,14 @@ use crate::store::LocalStore;
 #[component]
 pub fn Drafts() -> impl IntoView {
     let app = use_app();
+    let shown = RwSignal::new(PAGE);
     let drafts = Memo::new(move |_| {
         app.data_rev.track();
-        LocalStore::browser().drafts()
+        LocalStore::browser().newest_drafts(shown.get())
+    });
+    let total = Signal::derive(move || {
+        app.data_rev.track();
+        LocalStore::browser().draft_count()
     });
     view! {
         <section class="page">
@@ -23,6 +29,7 @@ pub fn Drafts() -> impl IntoView {
             <ul class="list">
                 <For each=move || drafts.get() key=|d| (d.id, d.updated_at) children=move |d| view! { <DraftRow draft=d /> } />
             </ul>
+            <MoreRows shown=shown total=total testid="drafts-more" />
         </section>
     }
 }

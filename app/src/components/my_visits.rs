@@ -4,22 +4,37 @@ use super::signature_pad::SignatureView;
 use crate::field;
 use crate::i18n::{self, Key};
 use crate::state::use_app;
-use crate::store::{LocalStore, VisitState};
+use crate::store::{Holdings, LocalStore, RETENTION, VisitState, usage_percent};
 
-/// The user's records on this device, newest first, each with its sync state.
+/// Rows drawn at a time: a device can hold thousands of records, and drawing them all made
+/// this screen take over a second to open.
+pub const PAGE: usize = 50;
+
+/// The user's records on this device, newest first, each with its sync state, a page at a
+/// time; and what the device keeps of them.
 #[component]
 pub fn MyVisits() -> impl IntoView {
     let app = use_app();
+    let shown = RwSignal::new(PAGE);
+    let owner = move || app.session.with(|s| s.as_ref().map(|s| s.user.id));
+    let holdings = Memo::new(move |_| {
+        app.data_rev.track();
+        owner()
+            .map(|id| LocalStore::browser().holdings(id))
+            .unwrap_or_default()
+    });
+    let total = move || holdings.with(|h| h.synced + h.queued + h.rejected);
     let visits = Memo::new(move |_| {
         app.data_rev.track();
-        let owner = app.session.with(|s| s.as_ref().map(|s| s.user.id));
-        owner
-            .map(|id| LocalStore::browser().visits(id))
+        let n = shown.get();
+        owner()
+            .map(|id| LocalStore::browser().newest_visits(id, n))
             .unwrap_or_default()
     });
     view! {
         <section class="page">
             <h1 class="page-title">{move || app.t(Key::MyVisitsTitle)}</h1>
+            <StoragePanel holdings=holdings />
             <Show when=move || visits.with(Vec::is_empty)>
                 <p class="empty">{move || app.t(Key::MyVisitsEmpty)}</p>
             </Show>
@@ -90,6 +105,59 @@ pub fn MyVisits() -> impl IntoView {
                     }
                 />
             </ul>
+            <MoreRows shown=shown total=Signal::derive(total) testid="my-visits-more" />
         </section>
+    }
+}
+
+/// "Show more" under a list drawn a page at a time, with how many of how many are shown.
+#[component]
+pub fn MoreRows(
+    shown: RwSignal<usize>,
+    total: Signal<usize>,
+    testid: &'static str,
+) -> impl IntoView {
+    let app = use_app();
+    view! {
+        <Show when=move || { total.get() > shown.get() }>
+            <div class="more-rows">
+                <span class="muted" data-testid="shown-of">
+                    {move || i18n::shown_of(app.lang.get(), shown.get(), total.get())}
+                </span>
+                <button class="btn btn-quiet" data-testid=testid on:click=move |_| shown.update(|n| *n += PAGE)>
+                    {move || app.t(Key::ShowMore)}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// What the device keeps and for how long, with the counts and usage now.
+#[component]
+fn StoragePanel(holdings: Memo<Holdings>) -> impl IntoView {
+    let app = use_app();
+    view! {
+        <div class="storage-panel" data-testid="storage-panel">
+            <p data-testid="storage-holdings">
+                {move || app.t(Key::StorageTitle)} ": "
+                {move || {
+                    i18n::storage_holdings(
+                        app.lang.get(),
+                        usage_percent(app.storage_used.get()),
+                        &holdings.get(),
+                    )
+                }}
+            </p>
+            <p class="muted" data-testid="storage-kept">
+                {move || {
+                    i18n::storage_kept(
+                        app.lang.get(),
+                        RETENTION.keep_days,
+                        RETENTION.keep_visits,
+                        RETENTION.high_percent,
+                    )
+                }}
+            </p>
+        </div>
     }
 }

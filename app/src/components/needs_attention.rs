@@ -2,6 +2,7 @@ use huifang_domain::VisitRecord;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use super::my_visits::{MoreRows, PAGE};
 use crate::i18n::{self, Key};
 use crate::state::use_app;
 use crate::store::{LocalStore, RejectedEntry};
@@ -10,13 +11,16 @@ use crate::store::{LocalStore, RejectedEntry};
 #[component]
 pub fn NeedsAttention() -> impl IntoView {
     let app = use_app();
+    let shown = RwSignal::new(PAGE);
     let entries = Memo::new(move |_| {
         app.data_rev.track();
+        let n = shown.get();
         app.session
             .with(|s| s.as_ref().map(|s| s.user.id))
-            .map(|owner| LocalStore::browser().rejected(owner))
+            .map(|owner| LocalStore::browser().first_rejected(owner, n))
             .unwrap_or_default()
     });
+    let total = Signal::derive(move || app.sync.status.with(|s| s.stats.rejected));
     view! {
         <section class="page">
             <h1 class="page-title">{move || app.t(Key::AttentionTitle)}</h1>
@@ -33,6 +37,7 @@ pub fn NeedsAttention() -> impl IntoView {
                     children=move |e| view! { <RejectedRow entry=e /> }
                 />
             </ul>
+            <MoreRows shown=shown total=total testid="attention-more" />
         </section>
     }
 }
