@@ -206,8 +206,10 @@ for (const [name, viewport, options] of [
       const box = await items.nth(i).boundingBox();
       assert.ok(box.height >= 44, `summary line ${i} is ${box.height}px high`);
     }
+    // The screen as the user sees it when they scroll back to the summary.
+    await page.evaluate(() => document.querySelector('[data-testid="error-summary"]').scrollIntoView());
     mkdirSync(SCREENS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENS, `visit-form-errors-${name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENS, `visit-form-errors-${name}.png`) });
     await snap(page, 'visit-form-errors', `02-screen-${name}`);
     await context.close();
   });
