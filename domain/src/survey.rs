@@ -665,8 +665,15 @@ mod tests {
         let five = answers(&[("overall", json!(5))]);
         let none = answers(&[]);
         let text = answers(&[("overall", json!("好"))]);
-        let table: Vec<(Option<&Survey>, &Answers, Option<u8>, bool, Option<u8>)> = vec![
-            // (survey, answers, scale, scale shown, satisfaction)
+        /// (survey, answers, scale, scale shown, satisfaction)
+        type Case<'a> = (
+            Option<&'a Survey>,
+            &'a Answers,
+            Option<u8>,
+            bool,
+            Option<u8>,
+        );
+        let table: Vec<Case> = vec![
             (None, &five, Some(2), true, Some(2)),
             (None, &none, None, true, None),
             (Some(&with_overall), &five, None, false, Some(5)),
