@@ -6,7 +6,7 @@
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use huifang_domain::proof::{Place, Signature};
 use huifang_domain::script::{Audience, Script, ScriptUse, Values};
-use huifang_domain::survey::{Answers, Survey, SurveyError, SurveyResponse};
+use huifang_domain::survey::{Answers, Survey, SurveyError, SurveyProblem, SurveyResponse};
 use huifang_domain::task::VisitTask;
 use huifang_domain::visit::MAX_DURATION_SECS;
 use huifang_domain::{
@@ -109,14 +109,6 @@ fn required(field: &'static str) -> ValidationError {
     )
 }
 
-fn pick<T>(
-    raw: &str,
-    parse: fn(&str) -> Option<T>,
-    field: &'static str,
-) -> Result<T, ValidationError> {
-    parse(raw).ok_or_else(|| required(field))
-}
-
 /// Why the form cannot be saved yet: a field of the record, or one survey question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormError {
@@ -127,6 +119,49 @@ pub enum FormError {
 impl From<ValidationError> for FormError {
     fn from(e: ValidationError) -> Self {
         FormError::Field(e)
+    }
+}
+
+/// The record's fields in the order the form shows them (the survey sits where `survey`
+/// is), so the problems read, and the first one is focused, top to bottom.
+const SCREEN_ORDER: [&str; 17] = [
+    "customer_id",
+    "contacted_at",
+    "channel",
+    "visit_type",
+    "outcome",
+    "attempt",
+    "call_back_at",
+    "place",
+    "satisfaction",
+    "emotion",
+    "demand",
+    "survey",
+    "escalate",
+    "verbatim",
+    "follow_up",
+    "signature",
+    "duration_secs",
+];
+
+impl FormError {
+    /// The `id` of the element where the problem is fixed.
+    pub fn target(&self) -> String {
+        match self {
+            FormError::Field(e) => format!("f-{}", e.field),
+            FormError::Survey(e) => format!("q-{}", e.question),
+        }
+    }
+
+    fn screen_position(&self) -> usize {
+        let field = match self {
+            FormError::Field(e) => e.field,
+            FormError::Survey(_) => "survey",
+        };
+        SCREEN_ORDER
+            .iter()
+            .position(|f| *f == field)
+            .unwrap_or(SCREEN_ORDER.len())
     }
 }
 
@@ -302,37 +337,57 @@ impl Draft {
         u32::try_from(secs).ok().filter(|s| *s <= MAX_DURATION_SECS)
     }
 
-    /// Builds the record and checks it with the domain's rules. Hidden fields are dropped,
-    /// so values typed before switching the outcome to "not reached" cannot break a rule
-    /// the user can no longer see. `script` and `survey` are the versions the form showed.
+    /// Builds the record and checks it with the domain's rules, returning every problem in
+    /// screen order. Hidden fields are dropped, so values typed before switching the outcome
+    /// to "not reached" cannot break a rule the user can no longer see. `script` and
+    /// `survey` are the versions the form showed.
     pub fn to_record(
         &self,
         now: DateTime<Utc>,
         script: Option<&Script>,
         survey: Option<&Survey>,
         audience: Audience,
-    ) -> Result<VisitRecord, FormError> {
-        let customer_id =
-            Uuid::parse_str(&self.customer_id).map_err(|_| required("customer_id"))?;
-        let channel = pick(&self.channel, Channel::parse, "channel")?;
-        let visit_type = pick(&self.visit_type, VisitType::parse, "visit_type")?;
-        let outcome = pick(&self.outcome, Outcome::parse, "outcome")?;
-        let attempt = self.attempt.trim().parse::<u8>().map_err(|_| {
-            ValidationError::new(
-                "attempt",
-                ValidationKind::OutOfRange,
-                "attempt is not a number",
-            )
-        })?;
-        let contacted_at =
-            from_local_input(&self.contacted_at).ok_or_else(|| required("contacted_at"))?;
-        let call_back_at = if outcome == Outcome::CallBack {
-            Some(from_local_input(&self.call_back_at).ok_or_else(|| required("call_back_at"))?)
-        } else {
-            None
-        };
-        let reached = outcome == Outcome::Reached;
-        let on_site = channel == Channel::OnSite;
+    ) -> Result<VisitRecord, Vec<FormError>> {
+        let customer_id = Uuid::parse_str(&self.customer_id).ok();
+        let channel = Channel::parse(&self.channel);
+        let visit_type = VisitType::parse(&self.visit_type);
+        let outcome = Outcome::parse(&self.outcome);
+        let attempt = self.attempt.trim().parse::<u8>().ok();
+        let contacted_at = from_local_input(&self.contacted_at);
+        let call_back_at = from_local_input(&self.call_back_at);
+        let mut errors: Vec<FormError> = Vec::new();
+        for (missing, field) in [
+            (customer_id.is_none(), "customer_id"),
+            (channel.is_none(), "channel"),
+            (visit_type.is_none(), "visit_type"),
+            (outcome.is_none(), "outcome"),
+            (contacted_at.is_none(), "contacted_at"),
+            (
+                outcome == Some(Outcome::CallBack) && call_back_at.is_none(),
+                "call_back_at",
+            ),
+        ] {
+            if missing {
+                errors.push(required(field).into());
+            }
+        }
+        if attempt.is_none() {
+            errors.push(
+                ValidationError::new(
+                    "attempt",
+                    ValidationKind::OutOfRange,
+                    "attempt is not a number",
+                )
+                .into(),
+            );
+        }
+        // A choice not made yet stands in as one that asks nothing of the other fields (a
+        // phone call that reached no one), as the form hides those fields until it is made;
+        // the rest is still checked, so one save names every problem.
+        let outcome_or = outcome.unwrap_or(Outcome::NoAnswer);
+        let channel_or = channel.unwrap_or(Channel::Phone);
+        let reached = outcome_or == Outcome::Reached;
+        let on_site = channel_or == Channel::OnSite;
         let script_use = script.map(|s| ScriptUse {
             script_id: s.id,
             version: s.version,
@@ -345,36 +400,72 @@ impl Draft {
                 .map(|st| st.key.clone())
                 .collect(),
         });
-        let survey_response = survey.filter(|_| reached).map(|s| SurveyResponse {
+        let survey = survey.filter(|_| reached);
+        let survey_response = survey.map(|s| SurveyResponse {
             survey_id: s.id,
             version: s.version,
             answers: prune_answers(s, &self.answers),
         });
+        let answers = survey_response
+            .as_ref()
+            .map(|r| r.answers.clone())
+            .unwrap_or_default();
         let record = VisitRecord {
-            attempt,
-            satisfaction: self.satisfaction.filter(|_| reached),
+            attempt: attempt.unwrap_or(1),
+            satisfaction: huifang_domain::survey::satisfaction(survey, &answers, self.satisfaction)
+                .filter(|_| reached),
             emotion: Emotion::parse(&self.emotion).filter(|_| reached),
             verbatim: self.verbatim.trim().to_owned(),
             demand: Demand::parse(&self.demand).filter(|_| reached),
             follow_up: self.follow_up.trim().to_owned(),
             task_id: self.task_id,
-            call_back_at,
+            call_back_at: call_back_at.filter(|_| outcome_or == Outcome::CallBack),
             script: script_use,
+            survey: survey_response,
             escalate: self.escalate && reached,
             duration_secs: self.duration_secs(now),
             signature: self.signature.clone().filter(|_| on_site),
             place: self.place.clone().filter(|_| on_site),
-            ..VisitRecord::new(customer_id, channel, visit_type, outcome, contacted_at)
+            ..VisitRecord::new(
+                customer_id.unwrap_or_default(),
+                channel_or,
+                visit_type.unwrap_or(VisitType::Complaint),
+                outcome_or,
+                contacted_at.unwrap_or(now),
+            )
         };
-        if let (Some(s), Some(r)) = (survey, &survey_response) {
-            s.check(&r.answers).map_err(FormError::Survey)?;
+        let mut survey_errors = survey.map(|s| s.check_all(&answers)).unwrap_or_default();
+        let overall = survey.and_then(Survey::overall_question);
+        for e in record.validate_all(now) {
+            match overall {
+                // The score is the overall question's answer: its problem is named there,
+                // once.
+                Some(q) if e.field == "satisfaction" => {
+                    if !survey_errors.iter().any(|s| s.question == q.key) {
+                        survey_errors.push(SurveyError {
+                            question: q.key.clone(),
+                            problem: match e.kind {
+                                ValidationKind::OutOfRange => {
+                                    SurveyProblem::OutOfRange { min: 1, max: 5 }
+                                }
+                                _ => SurveyProblem::Required,
+                            },
+                        });
+                    }
+                }
+                _ => errors.push(e.into()),
+            }
         }
-        let record = VisitRecord {
-            survey: survey_response,
-            ..record
-        };
-        record.validate(now)?;
-        Ok(record)
+        if let Some(s) = survey {
+            survey_errors.sort_by_key(|e| s.questions.iter().position(|q| q.key == e.question));
+        }
+        errors.extend(survey_errors.into_iter().map(FormError::Survey));
+        if errors.is_empty() {
+            Ok(record)
+        } else {
+            errors.sort_by_key(FormError::screen_position);
+            Err(errors)
+        }
     }
 }
 
@@ -490,13 +581,10 @@ mod tests {
             ),
         ];
         for (draft, field) in cases {
-            let err = draft
+            let errors = draft
                 .to_record(now(), None, None, Audience::Standard)
                 .unwrap_err();
-            assert!(
-                matches!(err, FormError::Field(e) if e.field == field),
-                "{field}"
-            );
+            assert_eq!(targets(&errors), [format!("f-{field}")]);
         }
     }
 
@@ -541,6 +629,146 @@ mod tests {
         let d = Draft::new(Uuid::from_u128(2), Some(Uuid::from_u128(1)), now());
         assert!(d.is_blank());
         assert!(!filled().is_blank());
+    }
+
+    fn targets(errors: &[FormError]) -> Vec<String> {
+        errors.iter().map(FormError::target).collect()
+    }
+
+    /// 维修回访问卷 as the demo has it: the overall stars come last.
+    fn repair_survey() -> Survey {
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(17), "version": 1, "title": "维修回访问卷", "visit_type": "repair",
+            "questions": [
+                {"key": "fixed", "text": "问题还有没有再出现?", "kind": {"type": "yes_no"}, "required": true},
+                {"key": "on_time", "text": "是否按约定时间上门?", "kind": {"type": "yes_no"}, "required": true},
+                {"key": "overall", "text": "您给这次维修服务打几颗星?", "kind": {"type": "stars"}, "required": true},
+                {"key": "advice", "text": "建议", "kind": {"type": "text"}}
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn one_save_names_every_problem_in_screen_order() {
+        let task: VisitTask = serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(5), "customer_id": Uuid::from_u128(6), "assignee": Uuid::from_u128(1),
+            "visit_type": "repair", "planned_channel": "on_site", "priority": "high",
+            "due_from": now(), "due_until": now(), "attempt": 1, "source": {"type": "plan"},
+            "status": "open", "version": 1
+        }))
+        .unwrap();
+        let survey = repair_survey();
+        let untouched = Draft::from_task(Uuid::from_u128(9), &task, now());
+        let reached = Draft {
+            outcome: "reached".into(),
+            ..untouched.clone()
+        };
+        let table: Vec<(Draft, Vec<&str>)> = vec![
+            (
+                Draft::new(Uuid::from_u128(3), None, now()),
+                vec!["f-customer_id", "f-channel", "f-visit_type", "f-outcome"],
+            ),
+            (
+                Draft {
+                    attempt: "x".into(),
+                    contacted_at: String::new(),
+                    ..Draft::new(Uuid::from_u128(3), None, now())
+                },
+                vec![
+                    "f-customer_id",
+                    "f-contacted_at",
+                    "f-channel",
+                    "f-visit_type",
+                    "f-outcome",
+                    "f-attempt",
+                ],
+            ),
+            // Until the outcome is chosen, what it would require stays unasked, like the
+            // fields the form hides.
+            (untouched.clone(), vec!["f-outcome", "f-place"]),
+            (
+                reached.clone(),
+                vec![
+                    "f-place",
+                    "f-emotion",
+                    "q-fixed",
+                    "q-on_time",
+                    "q-overall",
+                    "f-verbatim",
+                    "f-signature",
+                ],
+            ),
+            (
+                Draft {
+                    emotion: "calm".into(),
+                    verbatim: "修好了".into(),
+                    place: Some(Place::Denied),
+                    answers: Answers::from([(
+                        "on_time".to_owned(),
+                        huifang_domain::survey::Answer::YesNo(true),
+                    )]),
+                    ..reached.clone()
+                },
+                vec!["q-fixed", "q-overall", "f-signature"],
+            ),
+            (
+                Draft {
+                    outcome: "call_back".into(),
+                    verbatim: "好".repeat(huifang_domain::visit::MAX_VERBATIM + 1),
+                    place: Some(Place::Denied),
+                    ..untouched
+                },
+                vec!["f-call_back_at", "f-verbatim"],
+            ),
+        ];
+        for (i, (draft, want)) in table.into_iter().enumerate() {
+            let errors = draft
+                .to_record(now(), None, Some(&survey), Audience::Standard)
+                .unwrap_err();
+            assert_eq!(targets(&errors), want, "case {i}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn the_overall_stars_give_the_score_and_name_its_problem_at_the_question() {
+        use huifang_domain::survey::{Answer, SurveyProblem};
+        let phone_repair = Draft {
+            visit_type: "repair".into(),
+            satisfaction: Some(1),
+            answers: Answers::from([
+                ("fixed".to_owned(), Answer::YesNo(true)),
+                ("on_time".to_owned(), Answer::YesNo(true)),
+                ("overall".to_owned(), Answer::Number(5)),
+            ]),
+            ..filled()
+        };
+        let survey = repair_survey();
+        let r = phone_repair
+            .to_record(now(), None, Some(&survey), Audience::Standard)
+            .unwrap();
+        assert_eq!(r.satisfaction, Some(5), "the hidden scale does not count");
+
+        // An optional overall question left empty: one problem, at the question.
+        let mut optional = survey.clone();
+        optional.questions[2].required = false;
+        let mut unanswered = phone_repair.clone();
+        unanswered.answers.remove("overall");
+        let errors = unanswered
+            .to_record(now(), None, Some(&optional), Audience::Standard)
+            .unwrap_err();
+        assert!(
+            matches!(errors.as_slice(), [FormError::Survey(e)] if e.question == "overall" && e.problem == SurveyProblem::Required),
+            "{errors:?}"
+        );
+
+        // Without an overall question the scale is the score.
+        let mut no_overall = survey;
+        no_overall.questions.remove(2);
+        let r = phone_repair
+            .to_record(now(), None, Some(&no_overall), Audience::Standard)
+            .unwrap();
+        assert_eq!(r.satisfaction, Some(1));
     }
 
     fn survey() -> Survey {
@@ -620,7 +848,7 @@ mod tests {
             .to_record(now(), Some(&sc), Some(&sv), Audience::Vip)
             .unwrap_err();
         assert!(
-            matches!(&err, FormError::Survey(e) if e.question == "why" && e.problem == SurveyProblem::Required),
+            matches!(err.as_slice(), [FormError::Survey(e)] if e.question == "why" && e.problem == SurveyProblem::Required),
             "{err:?}"
         );
         d.answers
@@ -662,7 +890,7 @@ mod tests {
         let err = d
             .to_record(now(), None, None, Audience::Standard)
             .unwrap_err();
-        assert!(matches!(err, FormError::Field(e) if e.field == "call_back_at"));
+        assert_eq!(targets(&err), ["f-call_back_at"]);
         let later = Draft {
             call_back_at: to_local_input(now() + Duration::hours(3)),
             ..d

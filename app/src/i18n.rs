@@ -574,6 +574,15 @@ pub fn validation_message(lang: Lang, field: &str, kind: ValidationKind) -> Stri
     format!("{}{sep}{what}", field_label(lang, field))
 }
 
+/// The heading of the visit form's error summary.
+pub fn error_summary_title(lang: Lang, count: usize) -> String {
+    match (lang, count) {
+        (Lang::Zh, _) => format!("还有 {count} 项需要填写或修改,才能保存:"),
+        (Lang::En, 1) => "1 thing to fix before saving:".to_owned(),
+        (Lang::En, _) => format!("{count} things to fix before saving:"),
+    }
+}
+
 /// The server's machine code of a rejected mutation, for people.
 pub fn reject_code_label(lang: Lang, code: &str) -> &'static str {
     t(
@@ -1250,6 +1259,22 @@ mod tests {
         );
         assert_eq!(weekday_label(Lang::Zh, 6), "周日");
         assert_eq!(weekday_label(Lang::En, 0), "Mon");
+    }
+
+    #[test]
+    fn the_error_summary_counts_its_problems() {
+        assert_eq!(
+            error_summary_title(Lang::Zh, 6),
+            "还有 6 项需要填写或修改,才能保存:"
+        );
+        assert_eq!(
+            error_summary_title(Lang::En, 1),
+            "1 thing to fix before saving:"
+        );
+        assert_eq!(
+            error_summary_title(Lang::En, 2),
+            "2 things to fix before saving:"
+        );
     }
 
     #[test]

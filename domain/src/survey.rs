@@ -195,37 +195,67 @@ impl Survey {
             .filter(move |q| q.show_if.as_ref().is_none_or(|c| c.holds(answers)))
     }
 
-    /// Checks a complete set of answers: every required visible question answered, every
-    /// answer fits its question, and nothing answered that was not asked.
+    /// Checks a complete set of answers and returns the first problem (what the server
+    /// answers with), in the order of [`Survey::check_all`].
     pub fn check(&self, answers: &Answers) -> Result<(), SurveyError> {
-        for key in answers.keys() {
-            if !self.questions.iter().any(|q| &q.key == key) {
-                return Err(SurveyError {
-                    question: key.clone(),
-                    problem: SurveyProblem::UnknownQuestion,
+        match self.check_all(answers).into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem of a set of answers, at most one per question: unknown keys first, then
+    /// the questions in order (every required visible question answered, every answer fits
+    /// its question, nothing answered that was not asked).
+    pub fn check_all(&self, answers: &Answers) -> Vec<SurveyError> {
+        let mut errors: Vec<SurveyError> = answers
+            .keys()
+            .filter(|key| !self.questions.iter().any(|q| &q.key == *key))
+            .map(|key| SurveyError {
+                question: key.clone(),
+                problem: SurveyProblem::UnknownQuestion,
+            })
+            .collect();
+        for q in &self.questions {
+            let asked = q.show_if.as_ref().is_none_or(|c| c.holds(answers));
+            let problem = match (asked, answers.get(&q.key)) {
+                (false, Some(_)) => Some(SurveyProblem::NotAsked),
+                (true, None) if q.required => Some(SurveyProblem::Required),
+                (true, Some(answer)) => q.kind.check(answer).err(),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                errors.push(SurveyError {
+                    question: q.key.clone(),
+                    problem,
                 });
             }
         }
-        for q in &self.questions {
-            let asked = q.show_if.as_ref().is_none_or(|c| c.holds(answers));
-            let fail = |problem| {
-                Err(SurveyError {
-                    question: q.key.clone(),
-                    problem,
-                })
-            };
-            match (asked, answers.get(&q.key)) {
-                (false, Some(_)) => return fail(SurveyProblem::NotAsked),
-                (true, None) if q.required => return fail(SurveyProblem::Required),
-                (true, Some(answer)) => {
-                    if let Err(p) = q.kind.check(answer) {
-                        return fail(p);
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(())
+        errors
+    }
+
+    /// The question whose stars are the visit's 满意度 (1–5), if this survey asks for one:
+    /// the star question keyed [`OVERALL_KEY`], asked unconditionally. A form that shows it
+    /// does not ask for the separate 1–5 scale too.
+    pub fn overall_question(&self) -> Option<&Question> {
+        self.questions
+            .iter()
+            .find(|q| q.key == OVERALL_KEY && q.kind == QuestionKind::Stars && q.show_if.is_none())
+    }
+}
+
+/// The key that marks a survey's overall-score question (see [`Survey::overall_question`]).
+pub const OVERALL_KEY: &str = "overall";
+
+/// A reached visit's 满意度: the overall question's stars when the survey has one (whatever
+/// the separate scale says, since the form does not show it then), else the scale.
+pub fn satisfaction(survey: Option<&Survey>, answers: &Answers, scale: Option<u8>) -> Option<u8> {
+    match survey.and_then(Survey::overall_question) {
+        Some(q) => match answers.get(&q.key) {
+            Some(Answer::Number(n)) => Some(*n),
+            _ => None,
+        },
+        None => scale,
     }
 }
 
@@ -561,11 +591,111 @@ mod tests {
         for (i, (a, question, problem)) in table.into_iter().enumerate() {
             let err = survey().check(&a).expect_err(&format!("case {i}"));
             assert_eq!(
-                (err.question.as_str(), err.problem),
+                (err.question.as_str(), err.problem.clone()),
                 (question, problem),
                 "case {i}"
             );
+            assert_eq!(survey().check_all(&a).first(), Some(&err), "case {i}");
         }
+    }
+
+    #[test]
+    fn check_all_names_every_question_to_fix_once_in_order() {
+        use SurveyProblem::*;
+        let table: Vec<(Answers, Vec<(&str, SurveyProblem)>)> = vec![
+            (
+                answers(&[("overall", json!(5)), ("on_time", json!(true))]),
+                vec![],
+            ),
+            (
+                answers(&[]),
+                vec![("overall", Required), ("on_time", Required)],
+            ),
+            (
+                answers(&[("overall", json!(1)), ("on_time", json!(false))]),
+                vec![("what_went_wrong", Required), ("late_by", Required)],
+            ),
+            (
+                answers(&[
+                    ("color", json!("red")),
+                    ("overall", json!(4)),
+                    ("what_went_wrong", json!(["态度"])),
+                    ("nps", json!(11)),
+                    ("mood", json!("好")),
+                    ("advice", json!("这是一个超过十个字的很长的建议")),
+                ]),
+                vec![
+                    ("color", UnknownQuestion),
+                    ("what_went_wrong", NotAsked),
+                    ("nps", OutOfRange { min: 0, max: 10 }),
+                    ("mood", WrongShape),
+                    ("on_time", Required),
+                    ("advice", TooLong(10)),
+                ],
+            ),
+        ];
+        for (i, (a, want)) in table.into_iter().enumerate() {
+            let all = survey().check_all(&a);
+            let got: Vec<_> = all
+                .iter()
+                .map(|e| (e.question.as_str(), e.problem.clone()))
+                .collect();
+            assert_eq!(got, want, "case {i}");
+            assert_eq!(survey().check(&a).err(), all.first().cloned(), "case {i}");
+        }
+    }
+
+    #[test]
+    fn the_overall_stars_are_the_satisfaction_score_when_the_survey_asks_for_them() {
+        let with_overall = survey();
+        let edited = |edit: fn(&mut Survey)| {
+            let mut s = survey();
+            edit(&mut s);
+            s
+        };
+        // Not the overall score: another key, another kind, or only asked sometimes.
+        let renamed = edited(|s| s.questions[0].key = "service".into());
+        let not_stars = edited(|s| s.questions[0].kind = QuestionKind::Nps);
+        let conditional = edited(|s| {
+            s.questions[0].show_if = Some(Condition {
+                question: "on_time".into(),
+                test: ConditionTest::Is(true),
+            })
+        });
+        let five = answers(&[("overall", json!(5))]);
+        let none = answers(&[]);
+        let text = answers(&[("overall", json!("好"))]);
+        /// (survey, answers, scale, scale shown, satisfaction)
+        type Case<'a> = (
+            Option<&'a Survey>,
+            &'a Answers,
+            Option<u8>,
+            bool,
+            Option<u8>,
+        );
+        let table: Vec<Case> = vec![
+            (None, &five, Some(2), true, Some(2)),
+            (None, &none, None, true, None),
+            (Some(&with_overall), &five, None, false, Some(5)),
+            (Some(&with_overall), &five, Some(2), false, Some(5)),
+            (Some(&with_overall), &none, Some(2), false, None),
+            (Some(&with_overall), &text, Some(2), false, None),
+            (Some(&renamed), &five, Some(2), true, Some(2)),
+            (Some(&not_stars), &five, Some(2), true, Some(2)),
+            (Some(&conditional), &five, Some(3), true, Some(3)),
+        ];
+        for (i, (s, a, scale, shown, want)) in table.into_iter().enumerate() {
+            assert_eq!(
+                s.and_then(Survey::overall_question).is_none(),
+                shown,
+                "case {i}"
+            );
+            assert_eq!(satisfaction(s, a, scale), want, "case {i}");
+        }
+        assert_eq!(
+            with_overall.overall_question().map(|q| q.key.as_str()),
+            Some(OVERALL_KEY)
+        );
     }
 
     #[test]

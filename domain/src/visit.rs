@@ -206,178 +206,199 @@ impl VisitRecord {
         }
     }
 
-    /// Checks every rule and returns the first broken one, in form order, so the user fixes
-    /// the form top to bottom.
+    /// Checks every rule and returns the first broken one (what the server answers with),
+    /// in the order of [`VisitRecord::validate_all`].
     pub fn validate(&self, now: DateTime<Utc>) -> Result<(), ValidationError> {
+        match self.validate_all(now).into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every rule the record breaks, at most one per field, in a fixed order, so a form can
+    /// show all of them after one save instead of one per save.
+    pub fn validate_all(&self, now: DateTime<Utc>) -> Vec<ValidationError> {
         use ValidationKind::*;
         let reached = self.outcome == Outcome::Reached;
+        let mut errors = Vec::new();
+        let mut fail = |field, kind, message: String| {
+            errors.push(ValidationError::new(field, kind, message));
+        };
 
         if self.outcome == Outcome::WrongNumber && self.channel == Channel::OnSite {
-            return Err(ValidationError::new(
+            fail(
                 "outcome",
                 NotAllowed,
-                "an on-site visit cannot have a wrong number",
-            ));
+                "an on-site visit cannot have a wrong number".into(),
+            );
         }
         if !(1..=MAX_ATTEMPT).contains(&self.attempt) {
-            return Err(ValidationError::new(
+            fail(
                 "attempt",
                 OutOfRange,
                 format!("attempt must be between 1 and {MAX_ATTEMPT}"),
-            ));
+            );
         }
         match (reached, self.satisfaction) {
             (true, None) => {
-                return Err(ValidationError::new(
+                fail(
                     "satisfaction",
                     Required,
-                    "satisfaction is required when the customer was reached",
-                ));
+                    "satisfaction is required when the customer was reached".into(),
+                );
             }
             (true, Some(s)) if !(1..=5).contains(&s) => {
-                return Err(ValidationError::new(
+                fail(
                     "satisfaction",
                     OutOfRange,
-                    "satisfaction must be between 1 and 5",
-                ));
+                    "satisfaction must be between 1 and 5".into(),
+                );
             }
             (false, Some(_)) => {
-                return Err(ValidationError::new(
+                fail(
                     "satisfaction",
                     NotAllowed,
-                    "no satisfaction score without reaching the customer",
-                ));
+                    "no satisfaction score without reaching the customer".into(),
+                );
             }
             _ => {}
         }
         match (reached, self.emotion) {
             (true, None) => {
-                return Err(ValidationError::new(
+                fail(
                     "emotion",
                     Required,
-                    "emotion is required when the customer was reached",
-                ));
+                    "emotion is required when the customer was reached".into(),
+                );
             }
             (false, Some(_)) => {
-                return Err(ValidationError::new(
+                fail(
                     "emotion",
                     NotAllowed,
-                    "no emotion without reaching the customer",
-                ));
+                    "no emotion without reaching the customer".into(),
+                );
             }
             _ => {}
         }
         if reached && self.verbatim.trim().is_empty() {
-            return Err(ValidationError::new(
+            fail(
                 "verbatim",
                 Required,
-                "record the customer's own words when they were reached",
-            ));
+                "record the customer's own words when they were reached".into(),
+            );
         }
         if char_len(&self.verbatim) > MAX_VERBATIM {
-            return Err(ValidationError::new(
+            fail(
                 "verbatim",
                 TooLong,
                 format!("verbatim is limited to {MAX_VERBATIM} characters"),
-            ));
+            );
         }
         if !reached && self.demand.is_some() {
-            return Err(ValidationError::new(
+            fail(
                 "demand",
                 NotAllowed,
-                "no demand without reaching the customer",
-            ));
+                "no demand without reaching the customer".into(),
+            );
         }
         if char_len(&self.follow_up) > MAX_FOLLOW_UP {
-            return Err(ValidationError::new(
+            fail(
                 "follow_up",
                 TooLong,
                 format!("follow-up is limited to {MAX_FOLLOW_UP} characters"),
-            ));
+            );
         }
         match (self.outcome, self.call_back_at) {
             (Outcome::CallBack, Some(at)) if at <= self.contacted_at => {
-                return Err(ValidationError::new(
+                fail(
                     "call_back_at",
                     OutOfRange,
-                    "the call-back time must be after the contact",
-                ));
+                    "the call-back time must be after the contact".into(),
+                );
             }
             (outcome, Some(_)) if outcome != Outcome::CallBack => {
-                return Err(ValidationError::new(
+                fail(
                     "call_back_at",
                     NotAllowed,
-                    "a call-back time goes only with the outcome call back",
-                ));
+                    "a call-back time goes only with the outcome call back".into(),
+                );
             }
             _ => {}
         }
         if !reached && self.survey.is_some() {
-            return Err(ValidationError::new(
+            fail(
                 "survey",
                 NotAllowed,
-                "no survey answers without reaching the customer",
-            ));
+                "no survey answers without reaching the customer".into(),
+            );
         }
         if !reached && self.escalate {
-            return Err(ValidationError::new(
+            fail(
                 "escalate",
                 NotAllowed,
-                "only a reached customer's problem can be escalated",
-            ));
+                "only a reached customer's problem can be escalated".into(),
+            );
         }
         if self.duration_secs.is_some_and(|d| d > MAX_DURATION_SECS) {
-            return Err(ValidationError::new(
+            fail(
                 "duration_secs",
                 OutOfRange,
-                "the visit timer ran for more than a day",
-            ));
+                "the visit timer ran for more than a day".into(),
+            );
         }
         let on_site = self.channel == Channel::OnSite;
         match (&self.signature, on_site, reached) {
             (None, true, true) => {
-                return Err(ValidationError::new(
+                fail(
                     "signature",
                     Required,
-                    "an on-site visit needs the customer's signature",
-                ));
+                    "an on-site visit needs the customer's signature".into(),
+                );
             }
             (Some(_), false, _) => {
-                return Err(ValidationError::new(
+                fail(
                     "signature",
                     NotAllowed,
-                    "only on-site visits carry a signature",
-                ));
+                    "only on-site visits carry a signature".into(),
+                );
             }
-            (Some(sig), true, _) => sig.check()?,
+            (Some(sig), true, _) => {
+                if let Err(e) = sig.check() {
+                    fail(e.field, e.kind, e.message);
+                }
+            }
             _ => {}
         }
         match (&self.place, on_site) {
             (None, true) => {
-                return Err(ValidationError::new(
+                fail(
                     "place",
                     Required,
-                    "an on-site visit records where it happened, or why it cannot",
-                ));
+                    "an on-site visit records where it happened, or why it cannot".into(),
+                );
             }
             (Some(_), false) => {
-                return Err(ValidationError::new(
+                fail(
                     "place",
                     NotAllowed,
-                    "only on-site visits record a place",
-                ));
+                    "only on-site visits record a place".into(),
+                );
             }
-            (Some(place), true) => place.check()?,
+            (Some(place), true) => {
+                if let Err(e) = place.check() {
+                    fail(e.field, e.kind, e.message);
+                }
+            }
             _ => {}
         }
         if self.contacted_at > now + Duration::minutes(CLOCK_SKEW_MINUTES) {
-            return Err(ValidationError::new(
+            fail(
                 "contacted_at",
                 InFuture,
-                "the contact time is in the future",
-            ));
+                "the contact time is in the future".into(),
+            );
         }
-        Ok(())
+        errors
     }
 }
 
@@ -726,6 +747,108 @@ mod tests {
             let err = record.validate(now()).expect_err(&format!("case {i}"));
             assert_eq!((err.field, err.kind), (field, kind), "case {i}: {err}");
             assert!(!err.message.is_empty());
+            assert_eq!(record.validate_all(now()).first(), Some(&err), "case {i}");
+        }
+    }
+
+    #[test]
+    fn validate_all_reports_every_broken_rule_once_in_order() {
+        use ValidationKind::*;
+        let empty_on_site = VisitRecord {
+            channel: Channel::OnSite,
+            satisfaction: None,
+            emotion: None,
+            verbatim: String::new(),
+            demand: None,
+            ..reached()
+        };
+        let table: Vec<(VisitRecord, Vec<(&str, ValidationKind)>)> = vec![
+            (reached(), vec![]),
+            (on_site(), vec![]),
+            (
+                empty_on_site.clone(),
+                vec![
+                    ("satisfaction", Required),
+                    ("emotion", Required),
+                    ("verbatim", Required),
+                    ("signature", Required),
+                    ("place", Required),
+                ],
+            ),
+            (
+                VisitRecord {
+                    signature: Some(Signature {
+                        width: 0,
+                        ..signature()
+                    }),
+                    place: Some(Place::Fix {
+                        lat_e6: 91_000_000,
+                        lon_e6: 0,
+                        accuracy_m: 5,
+                        at: now(),
+                    }),
+                    contacted_at: now() + Duration::hours(1),
+                    ..empty_on_site
+                },
+                vec![
+                    ("satisfaction", Required),
+                    ("emotion", Required),
+                    ("verbatim", Required),
+                    ("signature", OutOfRange),
+                    ("place", OutOfRange),
+                    ("contacted_at", InFuture),
+                ],
+            ),
+            (
+                VisitRecord {
+                    attempt: 0,
+                    satisfaction: Some(3),
+                    emotion: Some(Emotion::Angry),
+                    demand: Some(Demand::Apology),
+                    follow_up: "x".repeat(MAX_FOLLOW_UP + 1),
+                    call_back_at: Some(now()),
+                    escalate: true,
+                    duration_secs: Some(MAX_DURATION_SECS + 1),
+                    signature: Some(signature()),
+                    place: Some(Place::Denied),
+                    ..unreached(Outcome::NoAnswer)
+                },
+                vec![
+                    ("attempt", OutOfRange),
+                    ("satisfaction", NotAllowed),
+                    ("emotion", NotAllowed),
+                    ("demand", NotAllowed),
+                    ("follow_up", TooLong),
+                    ("call_back_at", NotAllowed),
+                    ("escalate", NotAllowed),
+                    ("duration_secs", OutOfRange),
+                    ("signature", NotAllowed),
+                    ("place", NotAllowed),
+                ],
+            ),
+            (
+                VisitRecord {
+                    channel: Channel::OnSite,
+                    verbatim: "好".repeat(MAX_VERBATIM + 1),
+                    ..unreached(Outcome::WrongNumber)
+                },
+                vec![
+                    ("outcome", NotAllowed),
+                    ("verbatim", TooLong),
+                    ("place", Required),
+                ],
+            ),
+        ];
+        for (i, (record, want)) in table.into_iter().enumerate() {
+            let all = record.validate_all(now());
+            let got: Vec<_> = all.iter().map(|e| (e.field, e.kind)).collect();
+            assert_eq!(got, want, "case {i}");
+            assert!(all.iter().all(|e| !e.message.is_empty()), "case {i}");
+            assert_eq!(
+                record.validate(now()).err(),
+                all.first().cloned(),
+                "case {i}"
+            );
         }
     }
 

@@ -47,7 +47,7 @@ async function answerRevisit(field, ticketId, score, verbatim) {
   const app = field.app;
   await app.id('visit-outcome').selectOption('reached');
   await app.answerSurvey();
-  await app.id(`visit-satisfaction-${score}`).click();
+  await app.rate(score);
   await app.id('visit-emotion').selectOption(score >= 4 ? 'satisfied' : 'unsatisfied');
   await app.id('visit-verbatim').fill(verbatim);
   await app.id('visit-demand').selectOption(score >= 4 ? 'none' : 'apology');
@@ -71,7 +71,7 @@ test('the loop: a visit reports a complaint; handled, revisited, reopened, revis
   await app.id('visit-type').selectOption('complaint');
   await app.id('visit-outcome').selectOption('reached');
   await app.answerSurvey();
-  await app.id('visit-satisfaction-1').click();
+  await app.rate(1);
   await app.id('visit-emotion').selectOption('angry');
   const verbatim = '客服没等我说完就挂断电话,态度太差';
   await app.id('visit-verbatim').fill(verbatim);

@@ -70,11 +70,22 @@ export class App {
     await this.id('visit-type').selectOption('repair');
     await this.id('visit-outcome').selectOption('reached');
     await this.answerSurvey();
-    await this.id('visit-satisfaction-4').click();
+    await this.rate(4);
     await this.id('visit-emotion').selectOption('satisfied');
     await this.id('visit-verbatim').fill(verbatim);
     await this.id('visit-demand').selectOption('none');
     await this.id('visit-follow-up').fill('一周后电话确认空调制冷效果');
+  }
+
+  /// Gives the visit's 满意度 (1–5): on the separate scale, or on the survey's overall stars
+  /// when the survey asks for them (the form then shows no scale).
+  async rate(score) {
+    const scale = this.id(`visit-satisfaction-${score}`);
+    if ((await scale.count()) > 0) {
+      await scale.click();
+    } else {
+      await this.page.locator('[data-testid="survey-question"][data-key="overall"]').getByTestId(`stars-${score}`).click();
+    }
   }
 
   /// Answers every visible question of the visit's survey, if it has one, with the first

@@ -34,7 +34,8 @@ pub fn CustomerFilePanel(customer: Signal<Option<Uuid>>) -> impl IntoView {
                 let now = browser::now();
                 // A full storage still shows the file; it just will not open offline.
                 let _ = LocalStore::browser().put_file(f.clone(), now);
-                if customer.get_untracked() == Some(id) {
+                // The visit form may be gone (saved, or left) when the answer arrives.
+                if customer.try_get_untracked() == Some(Some(id)) {
                     file.set(Some(CachedFile { file: f, at: now }));
                     fresh.set(true);
                 }

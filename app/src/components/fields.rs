@@ -16,14 +16,17 @@ pub fn Pick(
     #[prop(into)] value: Signal<String>,
     on_change: Callback<String>,
     /// The form's current validation error; the field shows it when it names this field.
-    #[prop(optional)]
-    error: Option<RwSignal<Option<(String, ValidationKind)>>>,
+    #[prop(optional, into)]
+    error: Option<Signal<Option<(String, ValidationKind)>>>,
     /// The empty choice's label (default 请选择 / choose).
     #[prop(optional)]
     placeholder: Option<Key>,
     /// `data-testid` of the error line, for forms whose tests look errors up by field.
     #[prop(optional)]
     error_testid: Option<&'static str>,
+    /// The form announces all its errors in one summary, so this line stays silent.
+    #[prop(optional)]
+    summarized: bool,
 ) -> impl IntoView {
     let app = use_app();
     let message = move || {
@@ -41,6 +44,7 @@ pub fn Pick(
                 id=format!("f-{field}")
                 data-testid=testid
                 aria-invalid=move || message().is_some().to_string()
+                aria-describedby=move || message().map(|_| format!("err-{field}"))
                 prop:value=move || value.get()
                 on:change=move |ev| on_change.run(event_target_value(&ev))
             >
@@ -61,7 +65,13 @@ pub fn Pick(
                 message()
                     .map(|m| {
                         view! {
-                            <p class="field-error" role="alert" data-testid=error_testid data-field=field>
+                            <p
+                                class="field-error"
+                                id=format!("err-{field}")
+                                role=(!summarized).then_some("alert")
+                                data-testid=error_testid
+                                data-field=field
+                            >
                                 {m}
                             </p>
                         }

@@ -14,7 +14,11 @@ use crate::state::use_app;
 /// 客户签名: the customer signs with a finger, pen or mouse. The canvas works in signature
 /// units (its pixel size is the signature box), so what is drawn is what is stored.
 #[component]
-pub fn SignaturePad(draft: RwSignal<Draft>, invalid: Signal<bool>) -> impl IntoView {
+pub fn SignaturePad(
+    draft: RwSignal<Draft>,
+    /// True while the form names a problem with the signature (its line is `err-signature`).
+    invalid: Signal<bool>,
+) -> impl IntoView {
     let app = use_app();
     let canvas = NodeRef::<Canvas>::new();
     let stroke: Rc<RefCell<Option<Vec<[u16; 2]>>>> = Rc::default();
@@ -108,7 +112,13 @@ pub fn SignaturePad(draft: RwSignal<Draft>, invalid: Signal<bool>) -> impl IntoV
     };
 
     view! {
-        <fieldset class="field signature" id="f-signature" tabindex="-1" aria-invalid=move || invalid.get().to_string()>
+        <fieldset
+            class="field signature"
+            id="f-signature"
+            tabindex="-1"
+            aria-invalid=move || invalid.get().to_string()
+            aria-describedby=move || invalid.get().then_some("err-signature")
+        >
             <legend class="label">{move || app.t(Key::SignatureTitle)}</legend>
             <span class="hint">{move || app.t(Key::SignatureHint)}</span>
             <canvas

@@ -11,7 +11,8 @@ use crate::state::use_app;
 pub fn SurveyForm(
     draft: RwSignal<Draft>,
     survey: Survey,
-    error: RwSignal<Option<SurveyError>>,
+    /// The form's problems with the answers, at most one per question.
+    errors: Signal<Vec<SurveyError>>,
 ) -> impl IntoView {
     let survey = StoredValue::new(survey);
     let visible = move || {
@@ -24,7 +25,7 @@ pub fn SurveyForm(
             <For
                 each=visible
                 key=|q| q.key.clone()
-                children=move |q| view! { <SurveyQuestion draft survey question=q error /> }
+                children=move |q| view! { <SurveyQuestion draft survey question=q errors /> }
             />
         </fieldset>
     }
@@ -35,7 +36,7 @@ fn SurveyQuestion(
     draft: RwSignal<Draft>,
     survey: StoredValue<Survey>,
     question: Question,
-    error: RwSignal<Option<SurveyError>>,
+    errors: Signal<Vec<SurveyError>>,
 ) -> impl IntoView {
     let app = use_app();
     let key = question.key.clone();
@@ -44,40 +45,26 @@ fn SurveyQuestion(
         let key = key.clone();
         Signal::derive(move || draft.with(|d| d.answers.get(&key).cloned()))
     };
-    let is_first_stars = survey.with_value(|s| {
-        s.questions
-            .iter()
-            .find(|q| q.kind == QuestionKind::Stars)
-            .is_some_and(|q| q.key == key)
-    });
     let set: Callback<Option<Answer>> = {
         let key = key.clone();
         Callback::new(move |a: Option<Answer>| {
             let s = survey.get_value();
             draft.update(|d| {
-                // The overall stars are the record's satisfaction score too: one tap, not two.
-                if let (true, Some(Answer::Number(n)), None) = (is_first_stars, &a, d.satisfaction)
-                {
-                    d.satisfaction = Some(*n);
-                }
                 match a {
                     Some(a) => d.answers.insert(key.clone(), a),
                     None => d.answers.remove(&key),
                 };
                 d.answers = prune_answers(&s, &d.answers);
             });
-            if error.with_untracked(|e| e.as_ref().is_some_and(|e| e.question == key)) {
-                error.set(None);
-            }
         })
     };
     let message = {
         let key = key.clone();
         let text = text.clone();
         move || {
-            error.with(|e| {
-                e.as_ref()
-                    .filter(|e| e.question == key)
+            errors.with(|list| {
+                list.iter()
+                    .find(|e| e.question == key)
                     .map(|e| i18n::survey_problem(app.lang.get(), &text, &e.problem))
             })
         }
@@ -108,16 +95,35 @@ fn SurveyQuestion(
     };
     let required = question.required;
     let error_key = key.clone();
+    let error_id = format!("err-q-{key}");
+    let described_by = error_id.clone();
+    let invalid = {
+        let message = message.clone();
+        move || message().is_some()
+    };
     view! {
-        <div class="survey-question field" data-testid="survey-question" data-key=key.clone() id=format!("q-{key}") tabindex="-1">
-            <p class="label">
+        <div
+            class="survey-question field"
+            data-testid="survey-question"
+            data-key=key.clone()
+            id=format!("q-{key}")
+            tabindex="-1"
+            role="group"
+            aria-labelledby=format!("label-q-{key}")
+            aria-invalid={
+                let invalid = invalid.clone();
+                move || invalid().to_string()
+            }
+            aria-describedby=move || invalid().then(|| described_by.clone())
+        >
+            <p class="label" id=format!("label-q-{key}")>
                 {text.clone()}
                 {required.then(|| view! { <span class="required" title=move || app.t(Key::SurveyRequired)>" *"</span> })}
                 {hint.map(|n| view! { <span class="hint">" (" {move || i18n::choose_up_to(app.lang.get(), n)} ")"</span> })}
             </p>
             {widget}
             {move || message().map(|m| view! {
-                <p class="field-error" role="alert" data-testid="survey-error" data-key=error_key.clone()>{m}</p>
+                <p class="field-error" id=error_id.clone() data-testid="survey-error" data-key=error_key.clone()>{m}</p>
             })}
         </div>
     }

@@ -1,5 +1,5 @@
 use gloo_timers::future::TimeoutFuture;
-use huifang_domain::survey::SurveyError;
+use huifang_domain::survey::{Survey, SurveyError};
 use huifang_domain::task::next_attempt;
 use huifang_domain::visit::{MAX_ATTEMPT, MAX_FOLLOW_UP, MAX_VERBATIM};
 use huifang_domain::{Channel, Demand, Emotion, Outcome, ValidationKind, VisitType};
@@ -121,8 +121,9 @@ fn VisitForm() -> impl IntoView {
         );
     }
     let draft = RwSignal::new(initial);
-    let error = RwSignal::new(None::<(String, ValidationKind)>);
-    let survey_error = RwSignal::new(None::<SurveyError>);
+    // After the first save attempt the form is checked on every change, so a fixed field
+    // loses its error (and its line in the summary) at once, not at the next save.
+    let attempted = RwSignal::new(false);
     let storage_error = RwSignal::new(false);
     let draft_unsaved = RwSignal::new(false);
     let saving = RwSignal::new(false);
@@ -165,6 +166,48 @@ fn VisitForm() -> impl IntoView {
         )
     });
 
+    let problems = Memo::new(move |_| {
+        if !attempted.get() {
+            return Vec::new();
+        }
+        let (script, survey) = (script.get(), survey.get());
+        draft.with(|d| {
+            d.to_record(
+                browser::now(),
+                script.as_ref(),
+                survey.as_ref(),
+                audience.get(),
+            )
+            .err()
+            .unwrap_or_default()
+        })
+    });
+    let field_problem = move |field: &'static str| {
+        problems.with(|list| {
+            list.iter().find_map(|p| match p {
+                FormError::Field(e) if e.field == field => Some(e.kind),
+                _ => None,
+            })
+        })
+    };
+    let field_signal = move |field: &'static str| {
+        Signal::derive(move || field_problem(field).map(|kind| (field.to_owned(), kind)))
+    };
+    let survey_problems = Signal::derive(move || {
+        problems.with(|list| {
+            list.iter()
+                .filter_map(|p| match p {
+                    FormError::Survey(e) => Some(e.clone()),
+                    FormError::Field(_) => None,
+                })
+                .collect::<Vec<SurveyError>>()
+        })
+    });
+    // A survey that asks for the overall stars gives the score; the scale would ask twice.
+    let scale_shown = Memo::new(move |_| {
+        survey.with(|s| s.as_ref().and_then(Survey::overall_question).is_none())
+    });
+
     // Autosave, debounced: only the last change in a burst of typing is written.
     let generation = StoredValue::new(0u64);
     Effect::new(move |first: Option<()>| {
@@ -196,7 +239,6 @@ fn VisitForm() -> impl IntoView {
         move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
             draft.update(|d| f(d, v));
-            error.set(None);
         }
     };
 
@@ -209,6 +251,7 @@ fn VisitForm() -> impl IntoView {
         let d = draft.get_untracked();
         let script = script.get_untracked();
         let survey = survey.get_untracked();
+        attempted.set(true);
         let record = match d.to_record(
             now,
             script.as_ref(),
@@ -216,14 +259,10 @@ fn VisitForm() -> impl IntoView {
             audience.get_untracked(),
         ) {
             Ok(r) => r,
-            Err(FormError::Field(e)) => {
-                error.set(Some((e.field.to_owned(), e.kind)));
-                focus_field(&format!("f-{}", e.field));
-                return;
-            }
-            Err(FormError::Survey(e)) => {
-                focus_field(&format!("q-{}", e.question));
-                survey_error.set(Some(e));
+            Err(list) => {
+                if let Some(first) = list.first() {
+                    focus_field(&first.target());
+                }
                 return;
             }
         };
@@ -301,35 +340,28 @@ fn VisitForm() -> impl IntoView {
                 ..fresh
             };
         });
-        error.set(None);
-        survey_error.set(None);
+        attempted.set(false);
     };
 
     let reached = move || draft.with(Draft::reached);
     let on_site = move || draft.with(Draft::on_site);
     let lang = move || app.lang.get();
+    // Field lines do not announce themselves: the summary does, once for all of them.
     let field_error = move |field: &'static str| {
         move || {
-            error.with(|e| match e {
-                Some((f, kind)) if f == field => {
-                    let text = i18n::validation_message(lang(), field, *kind);
-                    Some(view! {
-                        <p class="field-error" role="alert" data-testid="visit-error" data-field=field>
-                            {text}
-                        </p>
-                    })
+            field_problem(field).map(|kind| {
+                let text = i18n::validation_message(lang(), field, kind);
+                view! {
+                    <p class="field-error" id=format!("err-{field}") data-testid="visit-error" data-field=field>
+                        {text}
+                    </p>
                 }
-                _ => None,
             })
         }
     };
-    let invalid = move |field: &'static str| {
-        move || {
-            error
-                .with(|e| e.as_ref().is_some_and(|(f, _)| f == field))
-                .to_string()
-        }
-    };
+    let invalid = move |field: &'static str| move || field_problem(field).is_some().to_string();
+    let described =
+        move |field: &'static str| move || field_problem(field).map(|_| format!("err-{field}"));
     let quiet_now = move || {
         let s = settings(app);
         let off = offset();
@@ -354,6 +386,7 @@ fn VisitForm() -> impl IntoView {
                 <ScriptStepper draft script=script.into() values audience=audience.into() />
             </aside>
             <form class="card visit-form" data-testid="visit-form" novalidate on:submit=save>
+                <ErrorSummary problems=problems.into() survey=survey.into() />
                 <VisitTimer draft />
                 <div class="grid-2">
                     <label class="field">
@@ -362,6 +395,7 @@ fn VisitForm() -> impl IntoView {
                             id="f-customer_id"
                             data-testid="visit-customer"
                             aria-invalid=invalid("customer_id")
+                            aria-describedby=described("customer_id")
                             prop:value=move || draft.with(|d| d.customer_id.clone())
                             on:change=set(|d, v| d.customer_id = v)
                         >
@@ -399,6 +433,7 @@ fn VisitForm() -> impl IntoView {
                             type="datetime-local"
                             data-testid="visit-contacted-at"
                             aria-invalid=invalid("contacted_at")
+                            aria-describedby=described("contacted_at")
                             prop:value=move || draft.with(|d| d.contacted_at.clone())
                             on:change=set(|d, v| d.contacted_at = v)
                         />
@@ -410,8 +445,8 @@ fn VisitForm() -> impl IntoView {
                         label=Key::FieldChannel
                         options=Channel::ALL.iter().map(|v| (v.as_str(), i18n::channel_label(Lang::Zh, *v), i18n::channel_label(Lang::En, *v))).collect()
                         value=Signal::derive(move || draft.with(|d| d.channel.clone()))
-                        on_change=Callback::new(move |v: String| { draft.update(|d| d.channel = v); error.set(None); })
-                        error=error
+                        on_change=Callback::new(move |v: String| draft.update(|d| d.channel = v))
+                        error=field_signal("channel")
                     />
                     <EnumSelect
                         field="visit_type"
@@ -419,8 +454,8 @@ fn VisitForm() -> impl IntoView {
                         label=Key::FieldVisitType
                         options=VisitType::ALL.iter().map(|v| (v.as_str(), i18n::visit_type_label(Lang::Zh, *v), i18n::visit_type_label(Lang::En, *v))).collect()
                         value=Signal::derive(move || draft.with(|d| d.visit_type.clone()))
-                        on_change=Callback::new(move |v: String| { draft.update(|d| d.visit_type = v); error.set(None); })
-                        error=error
+                        on_change=Callback::new(move |v: String| draft.update(|d| d.visit_type = v))
+                        error=field_signal("visit_type")
                     />
                     <EnumSelect
                         field="outcome"
@@ -428,8 +463,8 @@ fn VisitForm() -> impl IntoView {
                         label=Key::FieldOutcome
                         options=Outcome::ALL.iter().map(|v| (v.as_str(), i18n::outcome_label(Lang::Zh, *v), i18n::outcome_label(Lang::En, *v))).collect()
                         value=Signal::derive(move || draft.with(|d| d.outcome.clone()))
-                        on_change=Callback::new(move |v: String| { draft.update(|d| d.outcome = v); error.set(None); })
-                        error=error
+                        on_change=Callback::new(move |v: String| draft.update(|d| d.outcome = v))
+                        error=field_signal("outcome")
                     />
                     <label class="field">
                         <span class="label">{move || app.t(Key::FieldAttempt)}</span>
@@ -441,6 +476,7 @@ fn VisitForm() -> impl IntoView {
                             max=MAX_ATTEMPT.to_string()
                             data-testid="visit-attempt"
                             aria-invalid=invalid("attempt")
+                            aria-describedby=described("attempt")
                             prop:value=move || draft.with(|d| d.attempt.clone())
                             on:input=set(|d, v| d.attempt = v)
                         />
@@ -454,6 +490,7 @@ fn VisitForm() -> impl IntoView {
                                 type="datetime-local"
                                 data-testid="visit-call-back-at"
                                 aria-invalid=invalid("call_back_at")
+                                aria-describedby=described("call_back_at")
                                 prop:value=move || draft.with(|d| d.call_back_at.clone())
                                 on:change=set(|d, v| d.call_back_at = v)
                             />
@@ -465,7 +502,8 @@ fn VisitForm() -> impl IntoView {
                 {field_error("place")}
 
                 <Show when=reached>
-                    <fieldset class="field" id="f-satisfaction" tabindex="-1" aria-invalid=invalid("satisfaction")>
+                    <Show when=move || scale_shown.get()>
+                    <fieldset class="field" id="f-satisfaction" tabindex="-1" aria-invalid=invalid("satisfaction") aria-describedby=described("satisfaction")>
                         <legend class="label">{move || app.t(Key::FieldSatisfaction)}</legend>
                         <div class="scale">
                             {(1u8..=5)
@@ -477,10 +515,7 @@ fn VisitForm() -> impl IntoView {
                                             class="scale-btn"
                                             data-testid=format!("visit-satisfaction-{n}")
                                             aria-pressed=move || pressed().to_string()
-                                            on:click=move |_| {
-                                                draft.update(|d| d.satisfaction = Some(n));
-                                                error.set(None);
-                                            }
+                                            on:click=move |_| draft.update(|d| d.satisfaction = Some(n))
                                         >
                                             {n}
                                         </button>
@@ -494,6 +529,7 @@ fn VisitForm() -> impl IntoView {
                         </div>
                         {field_error("satisfaction")}
                     </fieldset>
+                    </Show>
                     <div class="grid-2">
                         <EnumSelect
                             field="emotion"
@@ -501,8 +537,8 @@ fn VisitForm() -> impl IntoView {
                             label=Key::FieldEmotion
                             options=Emotion::ALL.iter().map(|v| (v.as_str(), i18n::emotion_label(Lang::Zh, *v), i18n::emotion_label(Lang::En, *v))).collect()
                             value=Signal::derive(move || draft.with(|d| d.emotion.clone()))
-                            on_change=Callback::new(move |v: String| { draft.update(|d| d.emotion = v); error.set(None); })
-                            error=error
+                            on_change=Callback::new(move |v: String| draft.update(|d| d.emotion = v))
+                            error=field_signal("emotion")
                         />
                         <EnumSelect
                             field="demand"
@@ -510,11 +546,11 @@ fn VisitForm() -> impl IntoView {
                             label=Key::FieldDemand
                             options=Demand::ALL.iter().map(|v| (v.as_str(), i18n::demand_label(Lang::Zh, *v), i18n::demand_label(Lang::En, *v))).collect()
                             value=Signal::derive(move || draft.with(|d| d.demand.clone()))
-                            on_change=Callback::new(move |v: String| { draft.update(|d| d.demand = v); error.set(None); })
-                            error=error
+                            on_change=Callback::new(move |v: String| draft.update(|d| d.demand = v))
+                            error=field_signal("demand")
                         />
                     </div>
-                    {move || survey.get().map(|s| view! { <SurveyForm draft survey=s error=survey_error /> })}
+                    {move || survey.get().map(|s| view! { <SurveyForm draft survey=s errors=survey_problems /> })}
                     <label class="toggle">
                         <input
                             type="checkbox"
@@ -540,7 +576,10 @@ fn VisitForm() -> impl IntoView {
                         rows="4"
                         maxlength=MAX_VERBATIM.to_string()
                         data-testid="visit-verbatim"
-                        aria-describedby="verbatim-hint"
+                        aria-describedby=move || match described("verbatim")() {
+                            Some(err) => format!("verbatim-hint {err}"),
+                            None => "verbatim-hint".to_owned(),
+                        }
                         aria-invalid=invalid("verbatim")
                         prop:value=move || draft.with(|d| d.verbatim.clone())
                         on:input=set(|d, v| d.verbatim = v)
@@ -555,6 +594,7 @@ fn VisitForm() -> impl IntoView {
                         maxlength=MAX_FOLLOW_UP.to_string()
                         data-testid="visit-follow-up"
                         aria-invalid=invalid("follow_up")
+                        aria-describedby=described("follow_up")
                         prop:value=move || draft.with(|d| d.follow_up.clone())
                         on:input=set(|d, v| d.follow_up = v)
                     ></textarea>
@@ -562,7 +602,7 @@ fn VisitForm() -> impl IntoView {
                 </label>
 
                 <Show when=on_site>
-                    <SignaturePad draft invalid=Signal::derive(move || error.with(|e| e.as_ref().is_some_and(|(f, _)| f == "signature"))) />
+                    <SignaturePad draft invalid=Signal::derive(move || field_problem("signature").is_some()) />
                     {field_error("signature")}
                 </Show>
 
@@ -575,7 +615,7 @@ fn VisitForm() -> impl IntoView {
                     <p class="banner banner-warn" role="status">{move || app.t(Key::DraftNotSaved)}</p>
                 </Show>
                 <div class="form-actions">
-                    <button type="button" class="btn btn-quiet" on:click=clear>
+                    <button type="button" class="btn btn-quiet" data-testid="visit-clear" on:click=clear>
                         {move || app.t(Key::ClearForm)}
                     </button>
                     <button type="submit" class="btn btn-primary btn-wide" data-testid="visit-save" disabled=move || saving.get()>
@@ -598,7 +638,7 @@ fn EnumSelect(
     options: Vec<(&'static str, &'static str, &'static str)>,
     value: Signal<String>,
     on_change: Callback<String>,
-    error: RwSignal<Option<(String, ValidationKind)>>,
+    error: Signal<Option<(String, ValidationKind)>>,
 ) -> impl IntoView {
     let app = use_app();
     let options = Signal::derive(move || {
@@ -618,17 +658,82 @@ fn EnumSelect(
             on_change=on_change
             error=error
             error_testid="visit-error"
+            summarized=true
         />
     }
 }
 
-/// Moves focus to the input the error names, so the user sees and fixes it.
+/// 请修改以下几项: every problem of the last save, each a link to its field. It is an
+/// alert, so it is announced when it appears and as lines come and go; fixing a field
+/// removes its line at once.
+#[component]
+fn ErrorSummary(problems: Signal<Vec<FormError>>, survey: Signal<Option<Survey>>) -> impl IntoView {
+    let app = use_app();
+    let lines = move || {
+        let lang = app.lang.get();
+        let survey = survey.get();
+        problems.with(|list| {
+            list.iter()
+                .map(|p| {
+                    let text = match p {
+                        FormError::Field(e) => i18n::validation_message(lang, e.field, e.kind),
+                        FormError::Survey(e) => {
+                            let question = survey
+                                .as_ref()
+                                .and_then(|s| s.questions.iter().find(|q| q.key == e.question))
+                                .map_or(e.question.as_str(), |q| q.text.as_str());
+                            i18n::survey_problem(lang, question, &e.problem)
+                        }
+                    };
+                    (p.target(), text)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || problems.with(|p| !p.is_empty())>
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" data-testid="error-summary">
+                <h2 class="error-summary-title" id="error-summary-title">
+                    {move || i18n::error_summary_title(app.lang.get(), problems.with(Vec::len))}
+                </h2>
+                <ul class="error-summary-list">
+                    <For
+                        each=lines
+                        key=|line| line.clone()
+                        children=move |(target, text)| {
+                            let href = format!("#{target}");
+                            view! {
+                                <li>
+                                    <a
+                                        href=href
+                                        data-testid="error-summary-item"
+                                        data-target=target.clone()
+                                        on:click=move |ev| {
+                                            ev.prevent_default();
+                                            focus_field(&target);
+                                        }
+                                    >
+                                        {text}
+                                    </a>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// Brings the element a problem names into view below the sticky bar and focuses it, so
+/// the user sees and fixes it.
 fn focus_field(element_id: &str) {
     use wasm_bindgen::JsCast;
     let el = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(element_id));
     if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        el.scroll_into_view();
         let _ = el.focus();
     }
 }
