@@ -6,11 +6,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source scripts/tools.sh
 
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium"
+# The CJK fonts make the Chinese screens render as text (not boxes) in screenshots, and keep
+# text measurements (tap-target sizes) the same on every machine.
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then
+  say "installing Debian's chromium and CJK fonts"
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
   $sudo_ apt-get update -qq
-  $sudo_ apt-get install -y -qq chromium
+  $sudo_ apt-get install -y -qq chromium fonts-noto-cjk
 fi
 if [ ! -d tests/e2e/node_modules/playwright-core ]; then
   say "installing the end-to-end test dependencies (npm ci)"

@@ -5,13 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { useServerAndBrowser, SIZES } from './harness.mjs';
+import { useServerAndBrowser, SIZES, ARTIFACTS } from './harness.mjs';
 import { openAs } from './pages.mjs';
 import { expect } from './expect.mjs';
 
 const TAP = 44;
-const SCREENS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screens');
+const SCREENS = path.join(ARTIFACTS, 'docs-screens');
 
 let server;
 let browser;

@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { useServerAndBrowser, snap, SIZES } from './harness.mjs';
+import { useServerAndBrowser, snap, SIZES, ARTIFACTS } from './harness.mjs';
 import { openAs } from './pages.mjs';
 import { expect } from './expect.mjs';
 
@@ -16,7 +15,7 @@ useServerAndBrowser((s, b) => {
   browser = b;
 });
 
-const SCREENS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screens');
+const SCREENS = path.join(ARTIFACTS, 'docs-screens');
 const HERE = { latitude: 31.230416, longitude: 121.473701, accuracy: 15 };
 
 /// A new visit for the first customer of the list, on the given channel and visit type,
