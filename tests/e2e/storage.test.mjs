@@ -137,13 +137,13 @@ test('after many synced visits the oldest copies go, and unsynced work and draft
   const kept = await app.id('storage-kept').textContent();
   for (const part of ['保留 30 天', '最近 500 条', '不会被清理']) assert.ok(kept.includes(part), `${part} in ${kept}`);
 
-  // The list draws a page of 50 and more on request, newest first.
-  assert.equal(await app.myVisitRows().count(), 50);
-  assert.match(await app.id('shown-of').textContent(), /显示 50 \/ 共 501 条/);
+  // The list draws a page of 20 and more on request, newest first.
+  assert.equal(await app.myVisitRows().count(), 20);
+  assert.match(await app.id('shown-of').textContent(), /显示 20 \/ 共 501 条/);
   assert.match(await app.myVisitRows().first().textContent(), /保留规则测试的原话/);
   await snap(page, name, '01-my-visits-after-pruning');
   await app.id('my-visits-more').click();
-  await expect(async () => (await app.myVisitRows().count()) === 100, 10_000, 'a second page');
+  await expect(async () => (await app.myVisitRows().count()) === 40, 10_000, 'a second page');
 
   // What survived is still usable where the user looks for it.
   await app.id('nav-attention').click();

@@ -8,7 +8,7 @@ use crate::store::{Holdings, LocalStore, RETENTION, VisitState, usage_percent};
 
 /// Rows drawn at a time: a device can hold thousands of records, and drawing them all made
 /// this screen take over a second to open.
-pub const PAGE: usize = 50;
+pub const PAGE: usize = 20;
 
 /// The user's records on this device, newest first, each with its sync state, a page at a
 /// time; and what the device keeps of them.
