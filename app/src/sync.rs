@@ -154,9 +154,6 @@ impl SyncStatus {
     }
 }
 
-/// How long a sync asked for by a save waits: long enough for the next screen to be drawn.
-const AFTER_SAVE_MS: u32 = 100;
-
 /// What asked for a sync; only the periodic timer respects a running backoff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trigger {
@@ -291,12 +288,6 @@ impl SyncEngine {
         // Set before the task starts, so whoever asked sees "syncing" at once.
         self.status.update(|s| s.syncing = true);
         leptos::task::spawn_local(async move {
-            if trigger == Trigger::Saved {
-                // A save is done once it is stored; reading and sending the queue waits until the
-                // screen after the save is drawn, so the save costs the same however long the
-                // queue is.
-                gloo_timers::future::TimeoutFuture::new(AFTER_SAVE_MS).await;
-            }
             let ctl = engine.ctl();
             loop {
                 ctl.again.set(false);
