@@ -635,6 +635,17 @@ mod tests {
         errors.iter().map(FormError::target).collect()
     }
 
+    /// An on-site repair visit planned for the field user, at the given attempt.
+    fn repair_task(attempt: u8) -> VisitTask {
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(5), "customer_id": Uuid::from_u128(6), "assignee": Uuid::from_u128(1),
+            "visit_type": "repair", "planned_channel": "on_site", "priority": "high",
+            "due_from": now(), "due_until": now(), "attempt": attempt, "source": {"type": "plan"},
+            "status": "open", "version": 1
+        }))
+        .unwrap()
+    }
+
     /// 维修回访问卷 as the demo has it: the overall stars come last.
     fn repair_survey() -> Survey {
         serde_json::from_value(serde_json::json!({
@@ -651,13 +662,7 @@ mod tests {
 
     #[test]
     fn one_save_names_every_problem_in_screen_order() {
-        let task: VisitTask = serde_json::from_value(serde_json::json!({
-            "id": Uuid::from_u128(5), "customer_id": Uuid::from_u128(6), "assignee": Uuid::from_u128(1),
-            "visit_type": "repair", "planned_channel": "on_site", "priority": "high",
-            "due_from": now(), "due_until": now(), "attempt": 1, "source": {"type": "plan"},
-            "status": "open", "version": 1
-        }))
-        .unwrap();
+        let task = repair_task(1);
         let survey = repair_survey();
         let untouched = Draft::from_task(Uuid::from_u128(9), &task, now());
         let reached = Draft {
@@ -900,13 +905,7 @@ mod tests {
             .unwrap();
         assert!(r.call_back_at.is_some());
 
-        let task: VisitTask = serde_json::from_value(serde_json::json!({
-            "id": Uuid::from_u128(5), "customer_id": Uuid::from_u128(6), "assignee": Uuid::from_u128(1),
-            "visit_type": "repair", "planned_channel": "on_site", "priority": "high",
-            "due_from": now(), "due_until": now(), "attempt": 2, "source": {"type": "plan"},
-            "status": "open", "version": 1
-        }))
-        .unwrap();
+        let task = repair_task(2);
         let d = Draft::from_task(Uuid::from_u128(9), &task, now());
         assert_eq!(
             (
