@@ -201,7 +201,7 @@ impl Mutation {
 
 impl VisitRecord {
     /// Checks what the record names against the script and survey versions the checker has
-    /// (`None`: it has no such version). Device and server run this after [`Mutation::check`].
+    /// (`None`: it has no such version). The server runs this after [`Mutation::check`].
     pub fn check_refs(
         &self,
         seq: u64,
