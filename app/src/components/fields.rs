@@ -1,10 +1,27 @@
-//! Form fields shared by the forms: a labelled `<select>` that shows its own validation error.
+//! Form fields shared by the forms: a labelled `<select>` that shows its own validation error,
+//! and the option list every select draws.
 
 use huifang_domain::ValidationKind;
 use leptos::prelude::*;
 
 use crate::i18n::{self, Key};
 use crate::state::use_app;
+
+/// The `<option>`s of a select over `(value, label)` pairs, the current value selected.
+#[component]
+pub fn Options(options: Signal<Vec<(String, String)>>, value: Signal<String>) -> impl IntoView {
+    move || {
+        let current = value.get();
+        options
+            .get()
+            .into_iter()
+            .map(|(v, text)| {
+                let selected = v == current;
+                view! { <option value=v selected=selected>{text}</option> }
+            })
+            .collect_view()
+    }
+}
 
 /// A `<select>` over `(value, label)` pairs computed in the current language.
 #[component]
@@ -49,17 +66,7 @@ pub fn Pick(
                 on:change=move |ev| on_change.run(event_target_value(&ev))
             >
                 <option value="">{move || app.t(placeholder.unwrap_or(Key::Choose))}</option>
-                {move || {
-                    let current = value.get();
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(v, text)| {
-                            let selected = v == current;
-                            view! { <option value=v selected=selected>{text}</option> }
-                        })
-                        .collect_view()
-                }}
+                <Options options value />
             </select>
             {move || {
                 message()

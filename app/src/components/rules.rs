@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::fields::Options;
 use crate::api::{self, ApiFailure};
 use crate::i18n::{self, Key, Lang};
 use crate::state::use_app;
@@ -139,17 +140,7 @@ fn Choice(
                 on:change=move |ev| on_change.run(event_target_value(&ev))
             >
                 {empty.map(|k| view! { <option value="">{move || app.t(k)}</option> })}
-                {move || {
-                    let current = value.get();
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(v, label)| {
-                            let selected = v == current;
-                            view! { <option value=v selected=selected>{label}</option> }
-                        })
-                        .collect_view()
-                }}
+                <Options options value />
             </select>
         </label>
     }
