@@ -500,7 +500,7 @@ mod tests {
                 seq,
                 id: Uuid::from_u128(seq as u128),
                 kind: "visit.record".into(),
-                at: Utc::now(),
+                at: DateTime::UNIX_EPOCH,
                 data: serde_json::json!({ "verbatim": "好".repeat(verbatim_len) }),
             },
         }
