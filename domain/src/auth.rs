@@ -33,24 +33,99 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// Everyone who talks to customers records visits; supervisors step in on escalations.
+    /// Whether this role holds `permission` (the one table of who may do what).
+    pub fn can(self, permission: Permission) -> bool {
+        permission.roles().contains(&self)
+    }
+
     pub fn can_record_visits(self) -> bool {
-        matches!(self, Role::Agent | Role::Field | Role::Supervisor)
+        self.can(Permission::RecordVisits)
     }
 
-    /// Planning and assigning visit tasks is a supervisor's job (admins stand in).
+    pub fn can_work_tickets(self) -> bool {
+        self.can(Permission::WorkTickets)
+    }
+
+    pub fn takes_escalations(self) -> bool {
+        self.can(Permission::TakeEscalations)
+    }
+
     pub fn can_plan_tasks(self) -> bool {
-        matches!(self, Role::Supervisor | Role::Admin)
+        self.can(Permission::PlanTasks)
     }
 
-    /// Seeing a customer's full phone number is for the people who call or visit them.
     pub fn can_reveal_contacts(self) -> bool {
-        matches!(self, Role::Agent | Role::Field | Role::Supervisor)
+        self.can(Permission::RevealContacts)
     }
 
-    /// Reading every stored visit is review work, not front-line work.
     pub fn can_read_all_visits(self) -> bool {
-        matches!(self, Role::Supervisor | Role::Admin)
+        self.can(Permission::ReadAllVisits)
+    }
+
+    pub fn can_manage_tickets(self) -> bool {
+        self.can(Permission::ManageTickets)
+    }
+
+    pub fn can_decide_reviews(self) -> bool {
+        self.can(Permission::DecideReviews)
+    }
+
+    pub fn can_edit_rules(self) -> bool {
+        self.can(Permission::EditRules)
+    }
+}
+
+/// What a role may do. Each permission is named for the work, even where two share their
+/// roles today, so a change to one job does not silently change another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Everyone who talks to customers records visits (and registers the feedback they hear).
+    RecordVisits,
+    /// Being assigned a ticket and working it is front-line work; supervisors step in.
+    WorkTickets,
+    /// An escalated ticket is the supervisor's to take (assigning one to them meets its
+    /// Escalate clock).
+    TakeEscalations,
+    /// Planning and assigning visit tasks is a supervisor's job (admins stand in).
+    PlanTasks,
+    /// Seeing a customer's full phone number is for the people who call or visit them.
+    RevealContacts,
+    /// Reading every stored visit is review work, not front-line work.
+    ReadAllVisits,
+    /// Seeing every ticket and changing any of it: assignee, grade, category, close, reopen.
+    ManageTickets,
+    /// Signing off or returning a visit record or a resolution, and the review desk's figures.
+    DecideReviews,
+    /// Changing the ticket rule sets (grading, deadlines, calendar, routing, revisit targets).
+    EditRules,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 9] = [
+        Permission::RecordVisits,
+        Permission::WorkTickets,
+        Permission::TakeEscalations,
+        Permission::PlanTasks,
+        Permission::RevealContacts,
+        Permission::ReadAllVisits,
+        Permission::ManageTickets,
+        Permission::DecideReviews,
+        Permission::EditRules,
+    ];
+
+    fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Permission::RecordVisits | Permission::WorkTickets | Permission::RevealContacts => {
+                &[Agent, Field, Supervisor]
+            }
+            Permission::TakeEscalations => &[Supervisor],
+            Permission::PlanTasks
+            | Permission::ReadAllVisits
+            | Permission::ManageTickets
+            | Permission::DecideReviews => &[Supervisor, Admin],
+            Permission::EditRules => &[Admin],
+        }
     }
 }
 
@@ -100,17 +175,44 @@ mod tests {
 
     #[test]
     fn permissions_follow_the_job() {
+        use Permission::*;
+        // Agent, Field, Supervisor, Admin.
         let table = [
-            (Role::Agent, true, false, false, true),
-            (Role::Field, true, false, false, true),
-            (Role::Supervisor, true, true, true, true),
-            (Role::Admin, false, true, true, false),
+            (RecordVisits, [true, true, true, false]),
+            (WorkTickets, [true, true, true, false]),
+            (TakeEscalations, [false, false, true, false]),
+            (PlanTasks, [false, false, true, true]),
+            (RevealContacts, [true, true, true, false]),
+            (ReadAllVisits, [false, false, true, true]),
+            (ManageTickets, [false, false, true, true]),
+            (DecideReviews, [false, false, true, true]),
+            (EditRules, [false, false, false, true]),
         ];
-        for (role, record, read_all, plan, reveal) in table {
-            assert_eq!(role.can_record_visits(), record, "{role:?} record");
-            assert_eq!(role.can_read_all_visits(), read_all, "{role:?} read all");
-            assert_eq!(role.can_plan_tasks(), plan, "{role:?} plan");
-            assert_eq!(role.can_reveal_contacts(), reveal, "{role:?} reveal");
+        assert_eq!(table.len(), Permission::ALL.len());
+        for (permission, want) in table {
+            for (role, want) in Role::ALL.into_iter().zip(want) {
+                assert_eq!(role.can(permission), want, "{role:?} {permission:?}");
+            }
+        }
+        let named: [(fn(Role) -> bool, Permission); 9] = [
+            (Role::can_record_visits, RecordVisits),
+            (Role::can_work_tickets, WorkTickets),
+            (Role::takes_escalations, TakeEscalations),
+            (Role::can_plan_tasks, PlanTasks),
+            (Role::can_reveal_contacts, RevealContacts),
+            (Role::can_read_all_visits, ReadAllVisits),
+            (Role::can_manage_tickets, ManageTickets),
+            (Role::can_decide_reviews, DecideReviews),
+            (Role::can_edit_rules, EditRules),
+        ];
+        for (method, permission) in named {
+            for role in Role::ALL {
+                assert_eq!(
+                    method(role),
+                    role.can(permission),
+                    "{role:?} {permission:?}"
+                );
+            }
         }
     }
 }

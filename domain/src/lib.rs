@@ -9,11 +9,14 @@
 //! is an error and never silently lost. Types the server *sends* accept unknown fields, so a
 //! tablet still running last month's app keeps syncing with a newer server.
 
+mod wire;
+
 pub mod auth;
 pub mod calendar;
 pub mod customer;
 pub mod error;
 pub mod proof;
+pub mod review;
 pub mod script;
 pub mod sla;
 pub mod survey;
@@ -23,8 +26,9 @@ pub mod task;
 mod testing;
 pub mod ticket;
 pub mod visit;
+pub mod vocabulary;
 
-pub use auth::{LoginRequest, LoginResponse, Role, User};
+pub use auth::{LoginRequest, LoginResponse, Permission, Role, User};
 pub use customer::{Customer, CustomerClass, CustomerFile, RevealedContact, mask_contact};
 pub use error::{ApiError, ErrorBody, ErrorCode, ValidationError, ValidationKind};
 pub use sync::{
@@ -34,6 +38,7 @@ pub use sync::{
 pub use visit::{
     Channel, Demand, Emotion, Outcome, VisitList, VisitRecord, VisitSummary, VisitType,
 };
+pub use wire::WireName;
 
 /// Counts characters, not bytes: limits are about what a person typed, and Chinese text is
 /// three bytes per character in UTF-8.

@@ -6,31 +6,33 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::BusinessCalendar;
-use crate::ticket::{Impact, TicketPriority};
+use crate::ticket::vocabulary::{Impact, TicketPriority};
+use crate::wire::wire_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClockKind {
-    /// Someone takes the ticket in hand (urgent: immediately).
-    Respond,
-    /// A plan is written (important: within 12 h).
-    Plan,
-    /// Progress is reported to the customer (medium priority: within 48 h).
-    Progress,
-    /// The supervisor has it (high priority: within 24 h).
-    Escalate,
-    /// It is resolved (general: within 24 h).
-    Resolve,
-}
+wire_enum!(
+    /// The deadlines a ticket runs against.
+    ClockKind {
+        /// Someone takes the ticket in hand (urgent: immediately).
+        Respond => "respond",
+        /// A plan is written (important: within 12 h).
+        Plan => "plan",
+        /// Progress is reported to the customer (medium priority: within 48 h).
+        Progress => "progress",
+        /// The supervisor has it (high priority: within 24 h).
+        Escalate => "escalate",
+        /// It is resolved (general: within 24 h).
+        Resolve => "resolve",
+    }
+);
 
-/// Whether a clock counts working time only or every minute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Timing {
-    Business,
-    /// Safety and big losses do not wait for Monday.
-    Continuous,
-}
+wire_enum!(
+    /// Whether a clock counts working time only or every minute.
+    Timing {
+        Business => "business",
+        /// Safety and big losses do not wait for Monday.
+        Continuous => "continuous",
+    }
+);
 
 /// One deadline rule: for tickets of this impact and/or priority (None: any), the clock of
 /// `kind` allows `minutes`.
@@ -111,6 +113,21 @@ impl Default for SlaPolicy {
 }
 
 impl SlaPolicy {
+    /// Refuses policies the evaluator cannot honour. A zero-minute clock is allowed:
+    /// "immediately" is a real deadline.
+    pub fn check(&self) -> Result<(), String> {
+        const YEAR_MINUTES: u32 = 366 * 24 * 60;
+        for r in &self.rules {
+            if r.minutes > YEAR_MINUTES {
+                return Err(format!("a {:?} clock allows at most a year", r.kind));
+            }
+            if !(1..=100).contains(&r.warn_percent) {
+                return Err(format!("the {:?} warning is at 1–100 %", r.kind));
+            }
+        }
+        Ok(())
+    }
+
     /// The rules that apply to a ticket of this grade, one per clock kind (the first rule of
     /// a kind wins, so admins order specific rules before general ones).
     pub fn clocks_for(&self, impact: Impact, priority: TicketPriority) -> Vec<&ClockRule> {
@@ -147,15 +164,16 @@ pub struct ClockRecord {
     pub pauses: Vec<Pause>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClockState {
-    Running,
-    Warning,
-    Paused,
-    Breached,
-    Met,
-}
+wire_enum!(
+    /// Where a clock stands.
+    ClockState {
+        Running => "running",
+        Warning => "warning",
+        Paused => "paused",
+        Breached => "breached",
+        Met => "met",
+    }
+);
 
 /// A clock as the user sees it at `now`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,7 +21,7 @@ pub struct Survey {
     pub title: String,
     /// The visit type this survey belongs to; the form offers it for visits of that type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visit_type: Option<crate::visit::VisitType>,
+    pub visit_type: Option<crate::vocabulary::VisitType>,
     pub questions: Vec<Question>,
 }
 

@@ -1,8 +1,9 @@
 //! The sync protocol: push mutations, pull changes (DESIGN.md "Sync protocol").
 //!
 //! The envelope is fixed; each `kind` has its own typed `data`. Checking a mutation is a pure
-//! function of the mutation, the pusher's role and `now`, so the device can run the very same
-//! check before queueing and the server decides with it before writing.
+//! function of the mutation, the pusher's role and `now`; the server decides with it before
+//! writing. The device does not run it: it queues only what its forms' own checks (the same
+//! domain validators) passed.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -144,7 +145,7 @@ fn may(kind: MutationKind, role: Role) -> bool {
     match kind {
         MutationKind::VisitRecord | MutationKind::TicketCreate => role.can_record_visits(),
         MutationKind::TicketUpdate => true,
-        MutationKind::ReviewDecide => matches!(role, Role::Supervisor | Role::Admin),
+        MutationKind::ReviewDecide => role.can_decide_reviews(),
     }
 }
 

@@ -10,104 +10,7 @@ use crate::proof::{Place, Signature};
 use crate::script::ScriptUse;
 use crate::survey::SurveyResponse;
 
-/// Declares a closed set of values with a stable snake_case wire name, so the form's `<select>`,
-/// the JSON and the database column all use one spelling.
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $wire)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-        }
-    };
-}
-
-wire_enum!(
-    /// How the customer was contacted (回访方式).
-    Channel {
-        /// 电话
-        Phone => "phone",
-        /// 上门
-        OnSite => "on_site",
-        /// 在线
-        Chat => "chat",
-        Email => "email",
-        Sms => "sms",
-    }
-);
-
-wire_enum!(
-    /// 回访类型 (DOMAIN.md "Visit types and their rules").
-    VisitType {
-        /// 投诉回访
-        Complaint => "complaint",
-        /// 维修回访
-        Repair => "repair",
-        /// 活动回访
-        Event => "event",
-        /// 售后回访
-        AfterSales => "after_sales",
-        /// 满意度回访
-        Satisfaction => "satisfaction",
-        /// 拜访回访
-        VisitCheck => "visit_check",
-        /// 新客户激活
-        Activation => "activation",
-        /// 节日关怀
-        Care => "care",
-    }
-);
-
-wire_enum!(
-    /// 结果: what came of the attempt.
-    Outcome {
-        /// 已接通
-        Reached => "reached",
-        /// 无人接听
-        NoAnswer => "no_answer",
-        /// 拒绝
-        Refused => "refused",
-        /// 号码错误
-        WrongNumber => "wrong_number",
-        /// 约定回拨
-        CallBack => "call_back",
-    }
-);
-
-wire_enum!(
-    /// 情绪
-    Emotion {
-        Calm => "calm",
-        Agitated => "agitated",
-        Angry => "angry",
-        Satisfied => "satisfied",
-        Neutral => "neutral",
-        Unsatisfied => "unsatisfied",
-    }
-);
-
-wire_enum!(
-    /// 期望诉求
-    Demand {
-        Exchange => "exchange",
-        Compensation => "compensation",
-        Apology => "apology",
-        Explanation => "explanation",
-        None => "none",
-    }
-);
+pub use crate::vocabulary::{Channel, Demand, Emotion, Outcome, VisitType};
 
 pub const MAX_VERBATIM: usize = 2000;
 pub const MAX_FOLLOW_UP: usize = 1000;
@@ -415,7 +318,7 @@ pub struct VisitSummary {
     pub received_at: DateTime<Utc>,
     /// 主管审核: `None` while pending review.
     #[serde(default)]
-    pub review: Option<crate::ticket::Review>,
+    pub review: Option<crate::review::Review>,
 }
 
 /// One page of stored visits, newest first.

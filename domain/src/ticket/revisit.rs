@@ -1,0 +1,293 @@
+//! 回访: which resolved cases are revisited, what a revisit found, and the coverage of the
+//! revisit targets.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::visit::VisitRecord;
+use crate::vocabulary::{Outcome, VisitType};
+
+use super::vocabulary::Nature;
+use crate::wire::wire_enum;
+
+/// The kind of case a ticket of this nature is revisited as: product faults are repairs, the
+/// rest complaints (the two kinds with a revisit target).
+pub fn revisit_kind(nature: Nature) -> VisitType {
+    match nature {
+        Nature::Product => VisitType::Repair,
+        Nature::Service | Nature::Experience => VisitType::Complaint,
+    }
+}
+
+/// 回访目标: the share of resolved cases of each kind that get a revisit (DOMAIN.md: complaints
+/// 50 %, repairs 30 %, events 10 %, key customers 100 %); admins change them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisitTargets {
+    pub percent_by_type: BTreeMap<VisitType, u8>,
+    /// Key customers (class A or VIP) are always revisited.
+    pub key_customers_percent: u8,
+}
+
+impl Default for RevisitTargets {
+    fn default() -> Self {
+        RevisitTargets {
+            percent_by_type: BTreeMap::from([
+                (VisitType::Complaint, 50),
+                (VisitType::Repair, 30),
+                (VisitType::Event, 10),
+            ]),
+            key_customers_percent: 100,
+        }
+    }
+}
+
+impl RevisitTargets {
+    /// Every target is a share of cases: 0–100 %.
+    pub fn check(&self) -> Result<(), String> {
+        let over = self
+            .percent_by_type
+            .values()
+            .chain([&self.key_customers_percent])
+            .any(|p| *p > 100);
+        if over {
+            return Err("a target is 0–100 %".into());
+        }
+        Ok(())
+    }
+
+    /// The target for a case of this kind.
+    pub fn target(&self, kind: VisitType, key_customer: bool) -> u8 {
+        let by_type = self.percent_by_type.get(&kind).copied().unwrap_or(0);
+        if key_customer {
+            by_type.max(self.key_customers_percent)
+        } else {
+            by_type
+        }
+    }
+
+    /// Whether a resolved case gets a revisit. Deterministic in the ticket id (the same
+    /// answer on every device and server), and spread evenly so the share of revisited cases
+    /// meets the target. Anonymous complaints cannot be revisited: they keep a written reply.
+    pub fn wants_revisit(
+        &self,
+        id: Uuid,
+        kind: VisitType,
+        key_customer: bool,
+        anonymous: bool,
+    ) -> bool {
+        if anonymous {
+            return false;
+        }
+        // The low 64 bits of a random v4 id are uniform enough for a percentage.
+        let bucket = (id.as_u128() as u64 % 100) as u8;
+        bucket < self.target(kind, key_customer)
+    }
+}
+
+/// Revisit coverage of one kind over a period, for the supervisor's view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub resolved: u32,
+    pub revisited: u32,
+    pub target_percent: u8,
+}
+
+/// Where one kind of case stands against its revisit target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoverageStanding {
+    /// Nothing was resolved in the period: there is no rate, and no target is met or missed.
+    NoCases,
+    Met,
+    Below,
+}
+
+impl Coverage {
+    /// `None` when nothing was resolved: 0 of 0 is no rate at all.
+    pub fn percent(&self) -> Option<u8> {
+        (self.resolved > 0)
+            .then(|| ((self.revisited as u64 * 100) / self.resolved as u64).min(100) as u8)
+    }
+
+    pub fn standing(&self) -> CoverageStanding {
+        match self.percent() {
+            None => CoverageStanding::NoCases,
+            Some(p) if p >= self.target_percent => CoverageStanding::Met,
+            Some(_) => CoverageStanding::Below,
+        }
+    }
+
+    pub fn meets_target(&self) -> bool {
+        self.standing() == CoverageStanding::Met
+    }
+}
+
+wire_enum!(
+    /// What a revisit found.
+    RevisitVerdict {
+        /// Satisfied: the ticket closes.
+        Satisfied => "satisfied",
+        /// Unsatisfied: the ticket reopens and another revisit follows its next resolution.
+        Unsatisfied => "unsatisfied",
+        /// The customer was not reached: the visit task's retry takes over.
+        NotReached => "not_reached",
+    }
+);
+
+/// Satisfaction at or above this on a revisit closes the ticket.
+pub const SATISFIED_AT: u8 = 4;
+/// After this many unsatisfied revisits the ticket stays open for the supervisor instead of
+/// chaining more revisits.
+pub const MAX_REVISITS: u8 = 3;
+
+/// Reads a revisit's answer.
+pub fn revisit_verdict(record: &VisitRecord) -> RevisitVerdict {
+    match (record.outcome, record.satisfaction) {
+        (Outcome::Reached, Some(s)) if s >= SATISFIED_AT => RevisitVerdict::Satisfied,
+        (Outcome::Reached, _) => RevisitVerdict::Unsatisfied,
+        _ => RevisitVerdict::NotReached,
+    }
+}
+
+/// One line of `GET /api/coverage`: revisits of one kind of case against its target.
+/// With no resolved cases `percent` is 0 and `meets_target` false; [`CoverageRow::standing`]
+/// tells that apart from a missed target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageRow {
+    pub visit_type: VisitType,
+    pub resolved: u32,
+    pub revisited: u32,
+    pub target_percent: u8,
+    pub percent: u8,
+    pub meets_target: bool,
+}
+
+impl CoverageRow {
+    pub fn new(visit_type: VisitType, c: Coverage) -> Self {
+        CoverageRow {
+            visit_type,
+            resolved: c.resolved,
+            revisited: c.revisited,
+            target_percent: c.target_percent,
+            percent: c.percent().unwrap_or(0),
+            meets_target: c.meets_target(),
+        }
+    }
+
+    pub fn standing(&self) -> CoverageStanding {
+        Coverage {
+            resolved: self.resolved,
+            revisited: self.revisited,
+            target_percent: self.target_percent,
+        }
+        .standing()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Utc};
+
+    #[test]
+    fn revisit_targets_pick_about_their_share_and_never_anonymous_cases() {
+        let t = RevisitTargets::default();
+        let ids = (0..1000u128).map(|i| Uuid::from_u128(i * 7919 + 13));
+        let share = |kind, key| {
+            ids.clone()
+                .filter(|id| t.wants_revisit(*id, kind, key, false))
+                .count()
+        };
+        assert_eq!(share(VisitType::Complaint, false), 500);
+        assert_eq!(share(VisitType::Repair, false), 300);
+        assert_eq!(share(VisitType::Event, false), 100);
+        assert_eq!(share(VisitType::Care, false), 0);
+        assert_eq!(share(VisitType::Event, true), 1000);
+        assert!(!t.wants_revisit(Uuid::from_u128(1), VisitType::Complaint, true, true));
+        let id = Uuid::from_u128(42);
+        assert_eq!(
+            t.wants_revisit(id, VisitType::Complaint, false, false),
+            t.wants_revisit(id, VisitType::Complaint, false, false)
+        );
+    }
+
+    #[test]
+    fn coverage_is_measured_against_the_target() {
+        let c = |resolved, revisited, target| Coverage {
+            resolved,
+            revisited,
+            target_percent: target,
+        };
+        use CoverageStanding::*;
+        // (resolved, revisited, target) → rate, standing
+        let table = [
+            ((10, 5, 50), Some(50), Met),
+            ((10, 2, 30), Some(20), Below),
+            ((3, 1, 30), Some(33), Met),
+            ((3, 3, 100), Some(100), Met),
+            ((4, 0, 0), Some(0), Met),
+            // No cases: no rate, and not "met" even with a target of 0.
+            ((0, 0, 50), None, NoCases),
+            ((0, 0, 0), None, NoCases),
+        ];
+        for ((resolved, revisited, target), percent, standing) in table {
+            let cov = c(resolved, revisited, target);
+            assert_eq!(cov.percent(), percent, "{cov:?}");
+            assert_eq!(cov.standing(), standing, "{cov:?}");
+            assert_eq!(cov.meets_target(), standing == Met, "{cov:?}");
+            let row = CoverageRow::new(VisitType::Complaint, cov);
+            assert_eq!(row.standing(), standing, "{row:?}");
+            assert_eq!(row.meets_target, standing == Met, "{row:?}");
+            assert_eq!(row.percent, percent.unwrap_or(0), "{row:?}");
+        }
+    }
+
+    #[test]
+    fn a_revisit_closes_on_satisfaction_and_reopens_otherwise() {
+        use crate::vocabulary::Channel;
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let record = |outcome, satisfaction| VisitRecord {
+            satisfaction,
+            ..VisitRecord::new(
+                Uuid::nil(),
+                Channel::Phone,
+                VisitType::Complaint,
+                outcome,
+                at,
+            )
+        };
+        let table = [
+            (Outcome::Reached, Some(5), RevisitVerdict::Satisfied),
+            (
+                Outcome::Reached,
+                Some(SATISFIED_AT),
+                RevisitVerdict::Satisfied,
+            ),
+            (Outcome::Reached, Some(3), RevisitVerdict::Unsatisfied),
+            (Outcome::Reached, Some(1), RevisitVerdict::Unsatisfied),
+            (Outcome::NoAnswer, None, RevisitVerdict::NotReached),
+            (Outcome::Refused, None, RevisitVerdict::NotReached),
+        ];
+        for (outcome, sat, want) in table {
+            assert_eq!(
+                revisit_verdict(&record(outcome, sat)),
+                want,
+                "{outcome:?} {sat:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn product_faults_are_revisited_as_repairs_the_rest_as_complaints() {
+        let table = [
+            (Nature::Product, VisitType::Repair),
+            (Nature::Service, VisitType::Complaint),
+            (Nature::Experience, VisitType::Complaint),
+        ];
+        for (nature, kind) in table {
+            assert_eq!(revisit_kind(nature), kind, "{nature:?}");
+        }
+    }
+}
