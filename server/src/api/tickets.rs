@@ -31,10 +31,6 @@ pub(super) fn router() -> Router<AppState> {
         .route("/settings/{name}", get(rule_set).put(put_rule_set))
 }
 
-fn reviewer(role: Role) -> bool {
-    matches!(role, Role::Supervisor | Role::Admin)
-}
-
 #[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
 enum Queue {
@@ -119,7 +115,7 @@ async fn coverage(
     auth: AuthUser,
     QueryParams(p): QueryParams<Period>,
 ) -> Result<Json<Vec<CoverageRow>>> {
-    auth.require(reviewer, "see revisit coverage")?;
+    auth.require(Role::can_decide_reviews, "see revisit coverage")?;
     let to = p.to.unwrap_or_else(|| state.clock.now());
     let from = p.from.unwrap_or(to - Duration::days(30));
     if to <= from {
@@ -147,7 +143,7 @@ async fn reviews(
     auth: AuthUser,
     QueryParams(p): QueryParams<ReviewParams>,
 ) -> Result<Json<ReviewQueue>> {
-    auth.require(reviewer, "review records")?;
+    auth.require(Role::can_decide_reviews, "review records")?;
     Ok(Json(state.store.reviews(p.state).await?))
 }
 
@@ -171,7 +167,7 @@ async fn put_rule_set(
     JsonBody(value): JsonBody<Value>,
 ) -> Result<Json<Value>> {
     let key = rule_set_named(&name)?;
-    auth.require(|r| r == Role::Admin, "change the ticket rules")?;
+    auth.require(Role::can_edit_rules, "change the ticket rules")?;
     Ok(Json(
         state
             .store

@@ -8,7 +8,6 @@ use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::sla::SlaPolicy;
 use huifang_domain::ticket::{GradingRules, RevisitTargets, RoutingMap};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
@@ -16,92 +15,16 @@ use uuid::Uuid;
 use super::{Store, audit_change, from_json, next_version, to_json, to_sql_int};
 use crate::error::{AppError, Result};
 
-/// One of the rule sets behind `/api/settings/{name}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleSet {
-    Grading,
-    Sla,
-    Calendar,
-    Routing,
-    Revisit,
-}
+pub use huifang_domain::ticket::RuleSet;
 
-impl RuleSet {
-    const ALL: [RuleSet; 5] = [
-        RuleSet::Grading,
-        RuleSet::Sla,
-        RuleSet::Calendar,
-        RuleSet::Routing,
-        RuleSet::Revisit,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleSet::Grading => "grading",
-            RuleSet::Sla => "sla",
-            RuleSet::Calendar => "calendar",
-            RuleSet::Routing => "routing",
-            RuleSet::Revisit => "revisit",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RuleSet> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    fn default_value(self) -> Result<Value> {
-        match self {
-            RuleSet::Grading => to_json(&GradingRules::default()),
-            RuleSet::Sla => to_json(&SlaPolicy::default()),
-            RuleSet::Calendar => to_json(&default_calendar()),
-            RuleSet::Routing => to_json(&RoutingMap::default()),
-            RuleSet::Revisit => to_json(&RevisitTargets::default()),
-        }
-    }
-
-    /// Parses an admin's replacement and applies the domain's checks, so a rule set that
-    /// would break grading or the clocks is refused before it is stored.
-    fn checked(self, value: Value) -> Result<Value> {
-        fn parse<T: DeserializeOwned + Serialize>(value: Value) -> Result<T> {
-            serde_json::from_value(value).map_err(|e| AppError::bad_request(e.to_string(), None))
-        }
-        let refuse = |field: &str, message: String| AppError::bad_request(message, Some(field));
-        match self {
-            RuleSet::Grading => {
-                let rules: GradingRules = parse(value)?;
-                rules.check().map_err(|m| refuse("rules", m))?;
-                to_json(&rules)
-            }
-            RuleSet::Sla => {
-                let policy: SlaPolicy = parse(value)?;
-                check_sla(&policy).map_err(|m| refuse("rules", m))?;
-                to_json(&policy)
-            }
-            RuleSet::Calendar => {
-                let calendar: BusinessCalendar = parse(value)?;
-                calendar
-                    .check()
-                    .map_err(|e| refuse("calendar", e.to_string()))?;
-                to_json(&calendar)
-            }
-            RuleSet::Routing => {
-                let routing: RoutingMap = parse(value)?;
-                check_routing(&routing).map_err(|m| refuse("by_sub_problem", m))?;
-                to_json(&routing)
-            }
-            RuleSet::Revisit => {
-                let targets: RevisitTargets = parse(value)?;
-                let over = targets
-                    .percent_by_type
-                    .values()
-                    .chain([&targets.key_customers_percent])
-                    .any(|p| *p > 100);
-                if over {
-                    return Err(refuse("percent_by_type", "a target is 0–100 %".into()));
-                }
-                to_json(&targets)
-            }
-        }
+/// The rule set as first stored: the domain's defaults, and the demo calendar.
+fn default_value(key: RuleSet) -> Result<Value> {
+    match key {
+        RuleSet::Grading => to_json(&GradingRules::default()),
+        RuleSet::Sla => to_json(&SlaPolicy::default()),
+        RuleSet::Calendar => to_json(&default_calendar()),
+        RuleSet::Routing => to_json(&RoutingMap::default()),
+        RuleSet::Revisit => to_json(&RevisitTargets::default()),
     }
 }
 
@@ -134,44 +57,6 @@ fn default_calendar() -> BusinessCalendar {
     }
 }
 
-/// The domain has no check for a policy; these are the ones the evaluator relies on.
-/// A zero-minute clock is allowed: "immediately" is a real deadline.
-fn check_sla(policy: &SlaPolicy) -> std::result::Result<(), String> {
-    const YEAR_MINUTES: u32 = 366 * 24 * 60;
-    for r in &policy.rules {
-        if r.minutes > YEAR_MINUTES {
-            return Err(format!("a {:?} clock allows at most a year", r.kind));
-        }
-        if !(1..=100).contains(&r.warn_percent) {
-            return Err(format!("the {:?} warning is at 1–100 %", r.kind));
-        }
-    }
-    Ok(())
-}
-
-fn check_routing(routing: &RoutingMap) -> std::result::Result<(), String> {
-    let departments = routing
-        .by_nature
-        .values()
-        .chain(routing.by_sub_problem.values());
-    if departments.into_iter().any(|d| d.trim().is_empty()) {
-        return Err("a department needs a name".into());
-    }
-    let known = |s: &String| {
-        [
-            huifang_domain::ticket::Nature::Product,
-            huifang_domain::ticket::Nature::Service,
-            huifang_domain::ticket::Nature::Experience,
-        ]
-        .iter()
-        .any(|n| n.sub_problems().contains(&s.as_str()))
-    };
-    match routing.by_sub_problem.keys().find(|s| !known(s)) {
-        Some(s) => Err(format!("{s:?} is not a sub-problem")),
-        None => Ok(()),
-    }
-}
-
 /// Every rule set, read at once for one decision.
 #[derive(Debug, Clone)]
 pub(super) struct Rules {
@@ -182,14 +67,14 @@ pub(super) struct Rules {
 }
 
 pub(super) fn ensure_rules(tx: &Transaction) -> Result<()> {
-    for key in RuleSet::ALL {
+    for &key in RuleSet::ALL {
         if stored(tx, key)?.is_none() {
             let version = next_version(tx)?;
             tx.execute(
                 "INSERT INTO ticket_settings (key, value, version) VALUES (?1, ?2, ?3)",
                 params![
                     key.as_str(),
-                    key.default_value()?.to_string(),
+                    default_value(key)?.to_string(),
                     to_sql_int(version)
                 ],
             )?;
@@ -246,7 +131,9 @@ impl Store {
         value: Value,
         now: DateTime<Utc>,
     ) -> Result<Value> {
-        let value = key.checked(value)?;
+        let value = key
+            .check(value)
+            .map_err(|refusal| AppError::bad_request(refusal.message, refusal.field))?;
         self.blocking(move |db| {
             db.write(|tx| {
                 let before = stored(tx, key)?;

@@ -8,20 +8,20 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use huifang_domain::sla::{ClockKind, ClockRecord, ClockRule, ClockView, Pause, SlaPolicy};
+use huifang_domain::sla::{ClockKind, ClockRecord, ClockRule, ClockView};
 use huifang_domain::task::{Priority, TaskSource, TaskStatus, VisitTask};
 use huifang_domain::ticket::{
-    Coverage, CoverageRow, DUPLICATE_WINDOW_DAYS, DuplicateKey, DuplicateQuery, FieldChange,
-    Impact, MAX_REVISITS, Nature, Review, RevisitVerdict, Ticket, TicketAction, TicketIntake,
-    TicketList, TicketState, TicketUpdate, TicketView, TimelineEntry, TimelineEvent,
-    likely_duplicate, merge_field, revisit_verdict,
+    Coverage, CoverageRow, DUPLICATE_WINDOW_DAYS, DuplicateKey, DuplicateQuery, Edit,
+    FieldChange, Impact, MAX_REVISITS, NewAssignee, OpeningRules, RefusalKind, Review,
+    RevisitVerdict, Ticket, TicketAction, TicketIntake, TicketList, TicketState, TicketUpdate,
+    TicketView, TimelineEntry, TimelineEvent, apply_update, likely_duplicate, may_update,
+    open_ticket, reviewable, revisit_kind, revisit_verdict,
 };
 use huifang_domain::{
-    CustomerClass, Mutation, RejectCode, Rejected, Role, User, VisitRecord, VisitType, mask_contact,
+    CustomerClass, Mutation, RejectCode, Rejected, User, VisitRecord, VisitType, WireName,
+    mask_contact,
 };
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -77,25 +77,9 @@ struct ClockMeta {
     breached_at: Option<DateTime<Utc>>,
 }
 
-/// Who the revisit of a case of this nature is: product faults are repairs, the rest
-/// complaints (the two kinds with a revisit target).
-fn revisit_kind(nature: Nature) -> VisitType {
-    match nature {
-        Nature::Product => VisitType::Repair,
-        Nature::Service | Nature::Experience => VisitType::Complaint,
-    }
-}
-
-fn wire<T: Serialize>(value: &T) -> Result<String> {
-    match to_json(value)? {
-        Value::String(s) => Ok(s),
-        other => Err(AppError::Internal(format!("not a wire name: {other}"))),
-    }
-}
-
-fn unwire<T: DeserializeOwned>(s: &str) -> Result<T> {
-    serde_json::from_value(Value::String(s.to_owned()))
-        .map_err(|e| AppError::Internal(format!("bad stored value {s:?}: {e}")))
+/// A closed-set value read back from its column.
+fn stored_name<T: WireName>(s: &str) -> Result<T> {
+    T::from_wire_name(s).ok_or_else(|| AppError::Internal(format!("bad stored value {s:?}")))
 }
 
 fn reject(seq: u64, code: RejectCode, field: Option<&str>, message: String) -> Rejected {
@@ -106,15 +90,6 @@ fn reject(seq: u64, code: RejectCode, field: Option<&str>, message: String) -> R
 }
 
 impl Stored {
-    fn entry(&mut self, at: DateTime<Utc>, by: &User, event: TimelineEvent) {
-        self.ticket.timeline.push(TimelineEntry {
-            at,
-            by: by.id,
-            by_name: by.display_name.clone(),
-            event,
-        });
-    }
-
     fn system_entry(&mut self, at: DateTime<Utc>, event: TimelineEvent) {
         self.ticket.timeline.push(TimelineEntry {
             at,
@@ -124,91 +99,13 @@ impl Stored {
         });
     }
 
-    fn transition(
-        &mut self,
-        action: TicketAction,
-        by: &User,
-        now: DateTime<Utc>,
-    ) -> std::result::Result<(), huifang_domain::ticket::TransitionError> {
-        let from = self.ticket.state;
-        let to = from.apply(action)?;
-        self.ticket.state = to;
-        if from != to {
-            self.entry(now, by, TimelineEvent::State { from, to });
-        }
-        Ok(())
-    }
-
-    fn meet(&mut self, kinds: &[ClockKind], now: DateTime<Utc>) {
-        for c in &mut self.ticket.clocks {
-            if c.met_at.is_none() && kinds.contains(&c.kind) {
-                c.met_at = Some(now);
-            }
-        }
-    }
-
-    fn start_clock(&mut self, rule: &ClockRule, now: DateTime<Utc>) {
-        self.ticket.clocks.push(ClockRecord {
-            kind: rule.kind,
-            started_at: now,
-            met_at: None,
-            pauses: if self.ticket.waiting_on_customer {
-                vec![Pause {
-                    from: now,
-                    to: None,
-                }]
-            } else {
-                Vec::new()
-            },
-        });
-        self.clock_meta.push(ClockMeta {
+    /// Keeps the rules of clocks the domain started, beside them.
+    fn started(&mut self, rules: impl IntoIterator<Item = ClockRule>) {
+        self.clock_meta.extend(rules.into_iter().map(|rule| ClockMeta {
             id: None,
-            rule: rule.clone(),
+            rule,
             breached_at: None,
-        });
-    }
-
-    /// Starts the clocks the current grade calls for that the ticket does not have yet (a
-    /// grade raised by hand or by repetition adds its deadlines; none is restarted).
-    fn start_missing_clocks(&mut self, policy: &SlaPolicy, now: DateTime<Utc>) {
-        let grade = (self.ticket.grade.impact, self.ticket.grade.priority);
-        for rule in policy.clocks_for(grade.0, grade.1) {
-            if !self.ticket.clocks.iter().any(|c| c.kind == rule.kind) {
-                self.start_clock(rule, now);
-            }
-        }
-    }
-
-    /// A reopened ticket must be resolved again in time: the grade's Resolve rule, else the
-    /// policy's first Resolve rule.
-    fn restart_resolve_clock(&mut self, policy: &SlaPolicy, now: DateTime<Utc>) {
-        let grade = (self.ticket.grade.impact, self.ticket.grade.priority);
-        let rule = policy
-            .clocks_for(grade.0, grade.1)
-            .into_iter()
-            .find(|r| r.kind == ClockKind::Resolve)
-            .or_else(|| policy.rules.iter().find(|r| r.kind == ClockKind::Resolve))
-            .cloned();
-        if let Some(rule) = rule {
-            self.start_clock(&rule, now);
-        }
-    }
-
-    fn set_waiting(&mut self, waiting: bool, now: DateTime<Utc>) {
-        if waiting == self.ticket.waiting_on_customer {
-            return;
-        }
-        self.ticket.waiting_on_customer = waiting;
-        for c in self.ticket.clocks.iter_mut().filter(|c| c.met_at.is_none()) {
-            if waiting {
-                c.pauses.push(Pause {
-                    from: now,
-                    to: None,
-                });
-            } else if let Some(open) = c.pauses.iter_mut().find(|p| p.to.is_none()) {
-                open.to = Some(now);
-            }
-        }
+        }));
     }
 
     fn escalate(&mut self, now: DateTime<Utc>) {
@@ -325,7 +222,7 @@ fn load(conn: &Connection, id: Uuid) -> Result<Option<Stored>> {
             let (id, kind, rule, started, met, pauses, breached) = row?;
             Ok((
                 ClockRecord {
-                    kind: unwire(&kind)?,
+                    kind: stored_name(&kind)?,
                     started_at: parse_ts(&started)?,
                     met_at: met.as_deref().map(parse_ts).transpose()?,
                     pauses: from_json(&pauses, "clock pauses")?,
@@ -353,7 +250,7 @@ fn from_row(r: &Row) -> Result<Stored> {
     Ok(Stored {
         ticket: Ticket {
             id: parse_uuid(&text(0)?)?,
-            state: unwire(&text(1)?)?,
+            state: stored_name(&text(1)?)?,
             intake: from_json(&text(2)?, "ticket intake")?,
             grade: from_json(&text(3)?, "ticket grade")?,
             department: opt(4)?,
@@ -400,7 +297,7 @@ fn save(tx: &Transaction, s: &mut Stored) -> Result<()> {
         ),
         params![
             t.id.to_string(),
-            wire(&t.state)?,
+            t.state.as_str(),
             to_json(&t.intake)?.to_string(),
             to_json(&t.grade)?.to_string(),
             t.department,
@@ -420,10 +317,10 @@ fn save(tx: &Transaction, s: &mut Stored) -> Result<()> {
             ts(t.created_at),
             to_sql_int(t.version),
             t.intake.customer_id.map(|c| c.to_string()),
-            wire(&t.intake.nature)?,
+            t.intake.nature.as_str(),
             t.intake.sub_problem,
-            wire(&t.grade.impact)?,
-            wire(&t.grade.priority)?,
+            t.grade.impact.as_str(),
+            t.grade.priority.as_str(),
         ],
     )?;
     let key = t.id.to_string();
@@ -444,7 +341,7 @@ fn save(tx: &Transaction, s: &mut Stored) -> Result<()> {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![
                         key,
-                        wire(&c.kind)?,
+                        c.kind.as_str(),
                         to_json(&meta.rule)?.to_string(),
                         ts(c.started_at),
                         c.met_at.map(ts),
@@ -523,7 +420,7 @@ fn record_report(
             id.to_string(),
             ticket.to_string(),
             intake.sub_problem,
-            wire(&intake.channel)?,
+            intake.channel.as_str(),
             intake.customer_id.map(|c| c.to_string()),
             by.to_string(),
             ts(now)
@@ -566,19 +463,11 @@ pub(super) fn create(
     }
     if let Some(original) = intake.duplicate_of
         && let Some(mut s) = load(tx, original)?
-        && s.ticket.state.is_open()
     {
         let before = summary(&s.ticket);
-        record_report(tx, m.id, original, intake, user.id, now)?;
-        s.ticket.reports += 1;
-        s.entry(
-            now,
-            user,
-            TimelineEvent::Report {
-                channel: intake.channel,
-            },
-        );
-        save(tx, &mut s)?;
+        if s.ticket.add_report(intake.channel, user, now) {
+            record_report(tx, m.id, original, intake, user.id, now)?;
+            save(tx, &mut s)?;
         audit_change(
             tx,
             now,
@@ -586,9 +475,10 @@ pub(super) fn create(
             "ticket.report",
             ("ticket", original),
             Some(&before),
-            &json!({"report": m.id, "channel": intake.channel, "reports": s.ticket.reports}),
-        )?;
-        return Ok(Ok(()));
+                &json!({"report": m.id, "channel": intake.channel, "reports": s.ticket.reports}),
+            )?;
+            return Ok(Ok(()));
+        }
     }
     let rules = rules::rules(tx)?;
     let mut similar = BTreeMap::new();
@@ -603,50 +493,22 @@ pub(super) fn create(
         )?;
         similar.insert(days, earlier + 1);
     }
-    let grade = rules.grading.grade(&intake.facts(similar));
-    let urgent = grade.impact == Impact::Urgent;
-    let department = rules
-        .routing
-        .route(intake.nature, &intake.sub_problem)
-        .map(str::to_owned);
+    let opening = OpeningRules {
+        grading: &rules.grading,
+        routing: &rules.routing,
+        sla: &rules.sla,
+    };
+    let opened = open_ticket(m.id, intake, similar, opening, user, now);
     let mut s = Stored {
-        ticket: Ticket {
-            id: m.id,
-            state: TicketState::New,
-            intake: TicketIntake {
-                duplicate_of: None,
-                ..intake.clone()
-            },
-            grade,
-            department,
-            assignee: None,
-            resolution: None,
-            waiting_on_customer: false,
-            clocks: Vec::new(),
-            timeline: Vec::new(),
-            history: Vec::new(),
-            reports: 1,
-            revisits: 0,
-            review: None,
-            created_at: now,
-            version: 0,
-        },
+        ticket: opened.ticket,
         created_by: user.id,
-        // DOMAIN.md: urgent cases notify the supervisor at once.
-        escalated_at: urgent.then_some(now),
+        escalated_at: opened.escalate.then_some(now),
         resolved_at: None,
         clock_meta: Vec::new(),
         saved_timeline: 0,
         saved_history: 0,
     };
-    s.start_missing_clocks(&rules.sla, now);
-    s.entry(
-        now,
-        user,
-        TimelineEvent::Report {
-            channel: intake.channel,
-        },
-    );
+    s.started(opened.clock_rules);
     save(tx, &mut s)?;
     record_report(tx, m.id, m.id, intake, user.id, now)?;
     audit(
@@ -659,38 +521,6 @@ pub(super) fn create(
         &summary(&s.ticket),
     )?;
     Ok(Ok(()))
-}
-
-/// Field and agent staff work the tickets assigned to them (notes, waiting, start, resolve,
-/// the resolution text) and may add notes to the ones they reported; the rest is the
-/// supervisors' and admins'.
-fn allowed(user: &User, s: &Stored, u: &TicketUpdate) -> std::result::Result<(), String> {
-    if matches!(user.role, Role::Supervisor | Role::Admin) {
-        return Ok(());
-    }
-    let only_note =
-        u.action.is_none() && u.set == Default::default() && u.waiting_on_customer.is_none();
-    if s.ticket.assignee != Some(user.id) {
-        return if only_note && s.created_by == user.id {
-            Ok(())
-        } else {
-            Err(format!("ticket {} is not assigned to you", s.ticket.id))
-        };
-    }
-    let other_fields = huifang_domain::ticket::TicketFields {
-        resolution: None,
-        ..u.set.clone()
-    };
-    if other_fields != Default::default() {
-        return Err("only a supervisor changes assignee, department, grade or category".into());
-    }
-    match u.action {
-        None | Some(TicketAction::Start | TicketAction::Resolve) => Ok(()),
-        Some(a) => Err(format!(
-            "only a supervisor may {}",
-            wire(&a).unwrap_or_default()
-        )),
-    }
 }
 
 /// `ticket.update`: fields merged one by one in arrival order (the overwritten value goes to
@@ -711,154 +541,41 @@ pub(super) fn update(
             format!("unknown ticket {}", m.id),
         )));
     };
-    if let Err(message) = allowed(user, &s, u) {
-        return Ok(Err(reject(m.seq, RejectCode::Forbidden, None, message)));
+    if let Err(refusal) = may_update(&s.ticket, Some(s.created_by), user.role, user.id, u) {
+        return Ok(Err(reject(m.seq, RejectCode::Forbidden, None, refusal.message)));
     }
-    let conflict = |field: Option<&str>, message: String| {
-        Ok(Err(reject(m.seq, RejectCode::Conflict, field, message)))
-    };
     let rules = rules::rules(tx)?;
     let before = summary(&s.ticket);
-    let was_state = s.ticket.state;
-    let was_grade = (s.ticket.grade.impact, s.ticket.grade.priority);
-
-    let mut changes: Vec<FieldChange> = Vec::new();
-    let merge = |field: &str, stored: Value, base: Option<Value>, incoming: Option<Value>| {
-        incoming.and_then(|new| merge_field(field, &stored, base.as_ref(), new, user.id, m.at))
+    let new_assignee = match set_assignee(tx, u)? {
+        None => NewAssignee::Unchecked,
+        Some(None) => NewAssignee::Unknown,
+        Some(Some(role)) => NewAssignee::Found(role),
     };
-    let (set, base) = (&u.set, &u.base);
-    macro_rules! field {
-        ($name:literal, $stored:expr, $field:ident) => {
-            if let Some(c) = merge(
-                $name,
-                to_json(&$stored)?,
-                base.$field.as_ref().map(to_json).transpose()?,
-                set.$field.as_ref().map(to_json).transpose()?,
-            ) {
-                changes.push(c);
-            }
-        };
-    }
-    field!("assignee", s.ticket.assignee, assignee);
-    field!("department", s.ticket.department, department);
-    field!("impact", s.ticket.grade.impact, impact);
-    field!("priority", s.ticket.grade.priority, priority);
-    field!("nature", s.ticket.intake.nature, nature);
-    field!("sub_problem", s.ticket.intake.sub_problem, sub_problem);
-    field!("resolution", s.ticket.resolution, resolution);
-
-    let mut new_assignee = None;
-    if let Some(a) = set.assignee {
-        match user_by_id(tx, a)? {
-            Some(who) if who.role.can_record_visits() => {
-                s.ticket.assignee = Some(a);
-                new_assignee = Some(who);
-            }
-            Some(who) => {
-                return conflict(
-                    Some("assignee"),
-                    format!("role {} does not work tickets", who.role.as_str()),
-                );
-            }
-            None => return conflict(Some("assignee"), format!("unknown user {a}")),
+    let edit = Edit {
+        by: user,
+        edited_at: m.at,
+        now,
+        new_assignee,
+        sla: &rules.sla,
+    };
+    let updated = match apply_update(&s.ticket, u, &edit) {
+        Ok(updated) => updated,
+        Err(refusal) => {
+            let code = match refusal.kind {
+                RefusalKind::Forbidden => RejectCode::Forbidden,
+                RefusalKind::Conflict => RejectCode::Conflict,
+                RefusalKind::Invalid => RejectCode::Invalid,
+            };
+            return Ok(Err(reject(m.seq, code, refusal.field, refusal.message)));
         }
-    }
-    if let Some(d) = &set.department {
-        s.ticket.department = Some(d.clone());
-    }
-    if let Some(i) = set.impact {
-        s.ticket.grade.impact = i;
-    }
-    if let Some(p) = set.priority {
-        s.ticket.grade.priority = p;
-    }
-    if let Some(n) = set.nature {
-        s.ticket.intake.nature = n;
-    }
-    if let Some(sub) = &set.sub_problem {
-        s.ticket.intake.sub_problem = sub.clone();
-    }
-    if !s
-        .ticket
-        .intake
-        .nature
-        .sub_problems()
-        .contains(&s.ticket.intake.sub_problem.as_str())
-    {
-        return Ok(Err(reject(
-            m.seq,
-            RejectCode::Invalid,
-            Some("sub_problem"),
-            format!(
-                "{:?} is not a sub-problem of {:?}",
-                s.ticket.intake.sub_problem, s.ticket.intake.nature
-            ),
-        )));
-    }
-    if let Some(r) = &set.resolution {
-        if s.ticket.resolution.as_ref() != Some(r) {
-            // A corrected resolution goes back to the supervisor.
-            s.ticket.review = None;
-        }
-        s.ticket.resolution = Some(r.clone());
-    }
-    s.ticket.history.extend(changes);
-
-    if let Some(note) = &u.note {
-        s.entry(m.at, user, TimelineEvent::Note { text: note.clone() });
-    }
-    if let Some(action) = u.action {
-        if action == TicketAction::Assign && s.ticket.assignee.is_none() {
-            return conflict(Some("assignee"), "assigning needs an assignee".into());
-        }
-        if let Err(e) = s.transition(action, user, now) {
-            return conflict(None, e.to_string());
-        }
-    }
-    if let Some(waiting) = u.waiting_on_customer {
-        s.set_waiting(waiting, now);
-    }
-
-    // Which deadlines this update meets (docs/api.md "Clocks").
-    let state = s.ticket.state;
-    match u.action {
-        Some(TicketAction::Assign | TicketAction::Start) => s.meet(&[ClockKind::Respond], now),
-        Some(TicketAction::Resolve) => s.meet(
-            &[
-                ClockKind::Respond,
-                ClockKind::Plan,
-                ClockKind::Progress,
-                ClockKind::Escalate,
-                ClockKind::Resolve,
-            ],
-            now,
-        ),
-        _ => {}
-    }
-    if u.note.is_some() && s.ticket.assignee.is_some() {
-        if matches!(state, TicketState::Assigned | TicketState::InProgress) {
-            s.meet(&[ClockKind::Plan], now);
-        }
-        if state == TicketState::InProgress {
-            s.meet(&[ClockKind::Progress], now);
-        }
-    }
-    if new_assignee.is_some_and(|w| w.role == Role::Supervisor) {
-        s.meet(&[ClockKind::Escalate], now);
-    }
-    if (s.ticket.grade.impact, s.ticket.grade.priority) != was_grade && s.ticket.state.is_open() {
-        s.start_missing_clocks(&rules.sla, now);
-    }
-
-    if u.action == Some(TicketAction::Resolve) {
-        s.set_waiting(false, now);
+    };
+    s.ticket = updated.ticket;
+    s.started(updated.started);
+    if updated.resolved {
         s.resolved_at.get_or_insert(now);
         after_resolve(tx, &mut s, user, &rules, now)?;
     }
-    if u.action == Some(TicketAction::Reopen) {
-        s.restart_resolve_clock(&rules.sla, now);
-    }
-    if was_state == TicketState::Revisit && s.ticket.state != TicketState::Revisit {
+    if updated.left_revisit {
         cancel_revisit_tasks(tx, s.ticket.id, user.id, now)?;
     }
     save(tx, &mut s)?;
@@ -872,6 +589,15 @@ pub(super) fn update(
         &summary(&s.ticket),
     )?;
     Ok(Ok(()))
+}
+
+/// The role of the user an update assigns the ticket to: `None` when it assigns nobody,
+/// `Some(None)` when there is no such user.
+fn set_assignee(conn: &Connection, u: &TicketUpdate) -> Result<Option<Option<huifang_domain::Role>>> {
+    match u.set.assignee {
+        Some(a) => Ok(Some(user_by_id(conn, a)?.map(|who| who.role))),
+        None => Ok(None),
+    }
 }
 
 /// A resolved ticket is revisited (per the targets, and always again after an unsatisfied
@@ -928,7 +654,8 @@ fn transition_or_internal(
     by: &User,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    s.transition(action, by, now)
+    s.ticket
+        .transition(action, by, now)
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
@@ -963,7 +690,7 @@ fn revisit_assignee(conn: &Connection, s: &Stored) -> Result<Option<Uuid>> {
         Some(s.created_by),
     ];
     for id in candidates.into_iter().flatten() {
-        if user_by_id(conn, id)?.is_some_and(|u| u.role.can_record_visits()) {
+        if user_by_id(conn, id)?.is_some_and(|u| u.role.can_work_tickets()) {
             return Ok(Some(id));
         }
     }
@@ -1066,25 +793,14 @@ pub(super) fn revisit_answered(
         return Ok(());
     };
     let before = summary(&s.ticket);
-    s.ticket.revisits = s.ticket.revisits.saturating_add(1);
-    s.entry(
-        now,
-        user,
-        TimelineEvent::Revisit {
-            visit_id: visit,
-            verdict,
-        },
-    );
-    // A ticket closed or reopened by hand meanwhile keeps its state; the answer is on record.
-    if s.ticket.state == TicketState::Revisit {
-        if verdict == RevisitVerdict::Satisfied {
-            transition_or_internal(&mut s, TicketAction::Close, user, now)?;
-        } else {
-            transition_or_internal(&mut s, TicketAction::Reopen, user, now)?;
-            s.restart_resolve_clock(&rules::rules(tx)?.sla, now);
-            if s.ticket.revisits >= MAX_REVISITS {
-                s.escalate(now);
-            }
+    let recorded = s
+        .ticket
+        .record_revisit(visit, verdict, user, &rules::rules(tx)?.sla, now)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some(recorded) = recorded {
+        s.started(recorded.restarted);
+        if recorded.escalate {
+            s.escalate(now);
         }
     }
     save(tx, &mut s)?;
@@ -1116,11 +832,7 @@ pub(super) fn review(
             format!("unknown ticket {ticket}"),
         )));
     };
-    let resolved = matches!(
-        s.ticket.state,
-        TicketState::Resolved | TicketState::Revisit | TicketState::Closed
-    );
-    if !resolved || s.ticket.resolution.is_none() {
+    if !reviewable(&s.ticket) {
         return Ok(Err(reject(
             m.seq,
             RejectCode::Conflict,
@@ -1129,15 +841,7 @@ pub(super) fn review(
         )));
     }
     let before = summary(&s.ticket);
-    s.ticket.review = Some(review.clone());
-    s.entry(
-        now,
-        user,
-        TimelineEvent::Review {
-            decision: review.decision,
-            comment: review.comment.clone(),
-        },
-    );
+    s.ticket.record_review(review, user, now);
     save(tx, &mut s)?;
     audit_change(
         tx,
@@ -1185,7 +889,7 @@ fn check_breaches(tx: &Transaction, now: DateTime<Utc>) -> Result<u32> {
             s.system_entry(now, TimelineEvent::Breached { clock: kind });
         }
         s.escalate(now);
-        s.meet(&[ClockKind::Escalate], now);
+        s.ticket.meet(&[ClockKind::Escalate], now);
         save(tx, &mut s)?;
         escalated += 1;
     }
@@ -1193,7 +897,7 @@ fn check_breaches(tx: &Transaction, now: DateTime<Utc>) -> Result<u32> {
 }
 
 fn visible_sql(user: &User) -> Option<String> {
-    (!matches!(user.role, Role::Supervisor | Role::Admin)).then(|| user.id.to_string())
+    (!user.role.can_manage_tickets()).then(|| user.id.to_string())
 }
 
 fn view_of(
@@ -1254,13 +958,15 @@ impl Store {
         self.check_breaches(now).await?;
         self.blocking(move |db| {
             db.read(|conn| {
+                // ?4 and ?6 are the queues of `huifang_domain::ticket::is_escalated` (the
+                // server records when a ticket entered it) and `awaits_review`.
                 let where_ = "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR assignee = ?2)
                     AND (?3 IS NULL OR assignee = ?3 OR created_by = ?3)
                     AND (?4 = 0 OR (escalated_at IS NOT NULL AND state != 'closed'))
                     AND (?5 IS NULL OR assignee = ?5)
                     AND (?6 = 0 OR (resolution IS NOT NULL AND review IS NULL
                                     AND state IN ('resolved', 'revisit', 'closed')))";
-                let state = filter.state.map(|s| wire(&s)).transpose()?;
+                let state = filter.state.map(TicketState::as_str);
                 let mine = (filter.queue == Some(TicketQueue::Mine)).then(|| user.id.to_string());
                 let p = params![
                     state,
@@ -1390,7 +1096,7 @@ impl Store {
                 kinds.sort();
                 let mut counts: BTreeMap<VisitType, (u32, u32)> = BTreeMap::new();
                 for (nature, revisits) in rows {
-                    let e = counts.entry(revisit_kind(unwire(&nature)?)).or_default();
+                    let e = counts.entry(revisit_kind(stored_name(&nature)?)).or_default();
                     e.0 += 1;
                     e.1 += u32::from(revisits > 0);
                 }
@@ -1414,7 +1120,8 @@ impl Store {
     }
 }
 
-/// Resolved tickets by review state, newest change first, for `GET /api/reviews`.
+/// Resolved tickets by review state, newest change first, for `GET /api/reviews`; the WHERE is
+/// `huifang_domain::ticket::reviewable` (and `awaits_review` when no decision is asked).
 pub(super) fn tickets_by_review(
     conn: &Connection,
     decision: Option<&str>,
