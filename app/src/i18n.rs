@@ -1172,7 +1172,7 @@ mod tests {
     #[test]
     fn every_ticket_value_has_a_label_in_both_languages() {
         for lang in [Lang::Zh, Lang::En] {
-            for n in [Nature::Product, Nature::Service, Nature::Experience] {
+            for &n in Nature::ALL {
                 assert!(!nature_label(lang, n).is_empty());
                 for sp in n.sub_problems() {
                     assert_ne!(sub_problem_label(lang, sp), *sp, "{sp} {lang:?}");

@@ -103,7 +103,7 @@ pub fn places(role: Role) -> Vec<Place> {
     if role.can_read_all_visits() {
         out.push(Place::AllVisits);
     }
-    if role == Role::Admin {
+    if role.can_edit_rules() {
         out.push(Place::Rules);
     }
     out

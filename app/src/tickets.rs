@@ -1,19 +1,22 @@
-//! 工单 on the device: the rules it grades and times tickets with offline, how a queued
-//! change shows on the ticket before the server has it, which actions a user may take, and
-//! the `ticket.update` each action sends. Plain functions, tested natively; the screens live
-//! in `components::tickets`.
+//! 工单 on the device: the rules it grades and times tickets with offline, how the queued
+//! creates and changes show before the server has them, the list's filters and the intake
+//! form. The ticket rules themselves (opening, changing, who may do what) are the domain's,
+//! the same functions the server decides with. Plain functions, tested natively; the screens
+//! live in `components::tickets`.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::sla::{ClockRecord, ClockRule, ClockState, ClockView, SlaPolicy};
-use huifang_domain::ticket::{
-    DUPLICATE_WINDOW_DAYS, DuplicateKey, Grade, GradingRules, RoutingMap, Ticket, TicketAction,
-    TicketFields, TicketIntake, TicketState, TicketUpdate, TimelineEntry, TimelineEvent,
-    likely_duplicate,
+pub use huifang_domain::ticket::{
+    ActionInput, UserAction as UiAction, allowed_actions, awaits_review, build_update, is_escalated,
 };
-use huifang_domain::{Mutation, MutationKind, Role, User};
+use huifang_domain::ticket::{
+    DUPLICATE_WINDOW_DAYS, DuplicateKey, Edit, Grade, GradingRules, NewAssignee, OpeningRules,
+    RoutingMap, Ticket, TicketIntake, TicketUpdate, likely_duplicate, open_ticket,
+};
+use huifang_domain::{Mutation, MutationKind, Role, User, WireName};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -80,20 +83,6 @@ impl TicketRules {
             .filter_map(|c| Some(c.view(self.clock_rule(ticket, c)?, &self.calendar, now)))
             .collect()
     }
-
-    /// The clocks a ticket that is not on the server yet will run: started at its creation.
-    pub fn starting_clocks(&self, grade: &Grade, at: DateTime<Utc>) -> Vec<ClockRecord> {
-        self.sla
-            .clocks_for(grade.impact, grade.priority)
-            .into_iter()
-            .map(|r| ClockRecord {
-                kind: r.kind,
-                started_at: at,
-                met_at: None,
-                pauses: Vec::new(),
-            })
-            .collect()
-    }
 }
 
 /// How pressing a clock is, most pressing first; the list shows the most pressing one.
@@ -129,87 +118,39 @@ pub fn local_ticket(rules: &TicketRules, m: &Mutation, me: &User) -> Option<Tick
     if m.kind != MutationKind::TicketCreate.as_str() {
         return None;
     }
-    let mut intake: TicketIntake = serde_json::from_value(m.data.clone()).ok()?;
-    let grade = rules.suggest(&intake);
-    let department = rules
-        .routing
-        .route(intake.nature, &intake.sub_problem)
-        .map(str::to_owned);
-    intake.contact = intake.contact.as_deref().map(huifang_domain::mask_contact);
-    Some(Ticket {
-        id: m.id,
-        state: TicketState::New,
-        clocks: rules.starting_clocks(&grade, m.at),
-        grade,
-        department,
-        assignee: None,
-        resolution: None,
-        waiting_on_customer: false,
-        timeline: vec![TimelineEntry {
-            at: m.at,
-            by: me.id,
-            by_name: me.display_name.clone(),
-            event: TimelineEvent::Report {
-                channel: intake.channel,
-            },
-        }],
-        intake,
-        history: Vec::new(),
-        reports: 1,
-        revisits: 0,
-        review: None,
-        created_at: m.at,
-        version: 0,
-    })
+    let intake: TicketIntake = serde_json::from_value(m.data.clone()).ok()?;
+    let opening = OpeningRules {
+        grading: &rules.grading,
+        routing: &rules.routing,
+        sla: &rules.sla,
+    };
+    let mut ticket = open_ticket(m.id, &intake, BTreeMap::new(), opening, me, m.at).ticket;
+    ticket.intake.contact = intake.contact.as_deref().map(huifang_domain::mask_contact);
+    // A link to a ticket this device does not have stays marked, so it is not offered as a
+    // duplicate target itself.
+    ticket.intake.duplicate_of = intake.duplicate_of;
+    Some(ticket)
 }
 
-/// Lays one queued `ticket.update` over the ticket as the server would most likely apply it.
-/// An action the state does not allow is left out (the server will refuse it too).
-pub fn apply_update(ticket: &mut Ticket, update: &TicketUpdate, me: &User, at: DateTime<Utc>) {
-    let entry = |event| TimelineEntry {
-        at,
-        by: me.id,
-        by_name: me.display_name.clone(),
-        event,
+/// Lays one queued `ticket.update` over the ticket as the server will most likely apply it
+/// (the same domain function, with the device's rules and the time the change was made). A
+/// change the server would refuse leaves the ticket as it is.
+pub fn apply_update(
+    ticket: &mut Ticket,
+    update: &TicketUpdate,
+    rules: &TicketRules,
+    me: &User,
+    at: DateTime<Utc>,
+) {
+    let edit = Edit {
+        by: me,
+        edited_at: at,
+        now: at,
+        new_assignee: NewAssignee::Unchecked,
+        sla: &rules.sla,
     };
-    let s = &update.set;
-    if let Some(a) = s.assignee {
-        ticket.assignee = Some(a);
-    }
-    if let Some(d) = &s.department {
-        ticket.department = Some(d.clone());
-    }
-    if let Some(i) = s.impact {
-        ticket.grade.impact = i;
-    }
-    if let Some(p) = s.priority {
-        ticket.grade.priority = p;
-    }
-    if let Some(n) = s.nature {
-        ticket.intake.nature = n;
-    }
-    if let Some(sp) = &s.sub_problem {
-        ticket.intake.sub_problem = sp.clone();
-    }
-    if let Some(r) = &s.resolution {
-        ticket.resolution = Some(r.clone());
-    }
-    if let Some(w) = update.waiting_on_customer {
-        ticket.waiting_on_customer = w;
-    }
-    if let Some(note) = &update.note {
-        ticket
-            .timeline
-            .push(entry(TimelineEvent::Note { text: note.clone() }));
-    }
-    if let Some(action) = update.action
-        && let Ok(to) = ticket.state.apply(action)
-    {
-        ticket.timeline.push(entry(TimelineEvent::State {
-            from: ticket.state,
-            to,
-        }));
-        ticket.state = to;
+    if let Ok(updated) = huifang_domain::ticket::apply_update(ticket, update, &edit) {
+        *ticket = updated.ticket;
     }
 }
 
@@ -240,14 +181,8 @@ pub fn shown_tickets(
                 .and_then(|i| Some((i.duplicate_of?, i.channel)));
             if let Some((target, channel)) = linked
                 && let Some(t) = out.iter_mut().find(|t| t.ticket.id == target)
+                && t.ticket.add_report(channel, me, m.at)
             {
-                t.ticket.reports += 1;
-                t.ticket.timeline.push(TimelineEntry {
-                    at: m.at,
-                    by: me.id,
-                    by_name: me.display_name.clone(),
-                    event: TimelineEvent::Report { channel },
-                });
                 t.pending += 1;
                 continue;
             }
@@ -262,7 +197,7 @@ pub fn shown_tickets(
             && let Ok(update) = serde_json::from_value::<TicketUpdate>(m.data.clone())
             && let Some(t) = out.iter_mut().find(|t| t.ticket.id == m.id)
         {
-            apply_update(&mut t.ticket, &update, me, m.at);
+            apply_update(&mut t.ticket, &update, rules, me, m.at);
             t.pending += 1;
         }
     }
@@ -276,11 +211,6 @@ fn last_change(t: &Ticket) -> DateTime<Utc> {
         .map(|e| e.at)
         .max()
         .unwrap_or(t.created_at)
-}
-
-/// Who reported the ticket (the first timeline entry is the report).
-pub fn reported_by(t: &Ticket) -> Option<Uuid> {
-    t.timeline.first().map(|e| e.by)
 }
 
 /// The list's filters.
@@ -318,149 +248,14 @@ impl Filter {
     }
 }
 
-pub fn is_supervisor(role: Role) -> bool {
-    matches!(role, Role::Supervisor | Role::Admin)
-}
-
-/// In the supervisors' queue: open and urgent, or a clock ran out.
-pub fn is_escalated(t: &Ticket, views: &[ClockView]) -> bool {
-    t.state.is_open()
-        && (t.grade.impact == huifang_domain::ticket::Impact::Urgent
-            || views.iter().any(|v| v.breached)
-            || t.timeline
-                .iter()
-                .any(|e| matches!(e.event, TimelineEvent::Breached { .. })))
-}
-
-pub fn awaits_review(t: &Ticket) -> bool {
-    t.resolution.is_some()
-        && t.review.is_none()
-        && matches!(
-            t.state,
-            TicketState::Resolved | TicketState::Revisit | TicketState::Closed
-        )
-}
-
 pub fn matches(filter: Filter, t: &ShownTicket, views: &[ClockView], me: Uuid) -> bool {
     match filter {
         Filter::Mine => {
-            t.local || t.ticket.assignee == Some(me) || reported_by(&t.ticket) == Some(me)
+            t.local || t.ticket.assignee == Some(me) || t.ticket.reported_by() == Some(me)
         }
         Filter::All => true,
         Filter::Escalated => is_escalated(&t.ticket, views),
         Filter::AwaitingReview => awaits_review(&t.ticket),
-    }
-}
-
-/// What a user can do to a ticket from its page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UiAction {
-    Assign,
-    Start,
-    Note,
-    Wait,
-    Resume,
-    Resolve,
-    Reopen,
-    Close,
-}
-
-impl UiAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UiAction::Assign => "assign",
-            UiAction::Start => "start",
-            UiAction::Note => "note",
-            UiAction::Wait => "wait",
-            UiAction::Resume => "resume",
-            UiAction::Resolve => "resolve",
-            UiAction::Reopen => "reopen",
-            UiAction::Close => "close",
-        }
-    }
-
-    fn lifecycle(self) -> Option<TicketAction> {
-        match self {
-            UiAction::Assign => Some(TicketAction::Assign),
-            UiAction::Start => Some(TicketAction::Start),
-            UiAction::Resolve => Some(TicketAction::Resolve),
-            UiAction::Reopen => Some(TicketAction::Reopen),
-            UiAction::Close => Some(TicketAction::Close),
-            UiAction::Note | UiAction::Wait | UiAction::Resume => None,
-        }
-    }
-}
-
-/// The actions the lifecycle ([`TicketState::apply`]) and the user's role allow: supervisors
-/// assign, close and reopen; the assignee (or a supervisor) works the ticket; anyone who sees
-/// it may add a note.
-pub fn allowed_actions(t: &Ticket, role: Role, me: Uuid) -> Vec<UiAction> {
-    let sup = is_supervisor(role);
-    let works = sup || t.assignee == Some(me);
-    let can = |a: TicketAction| t.state.apply(a).is_ok();
-    let mut out = Vec::new();
-    if sup && can(TicketAction::Assign) {
-        out.push(UiAction::Assign);
-    }
-    if works && can(TicketAction::Start) {
-        out.push(UiAction::Start);
-    }
-    if works && t.state == TicketState::InProgress {
-        out.push(if t.waiting_on_customer {
-            UiAction::Resume
-        } else {
-            UiAction::Wait
-        });
-    }
-    if works && can(TicketAction::Resolve) {
-        out.push(UiAction::Resolve);
-    }
-    if sup && can(TicketAction::Close) {
-        out.push(UiAction::Close);
-    }
-    if sup && can(TicketAction::Reopen) {
-        out.push(UiAction::Reopen);
-    }
-    if works || reported_by(t) == Some(me) {
-        out.push(UiAction::Note);
-    }
-    out
-}
-
-/// What the user typed for an action.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ActionInput {
-    pub assignee: Option<Uuid>,
-    pub resolution: String,
-    pub note: String,
-}
-
-/// The `ticket.update` an action sends. `base` holds the values the user saw of every field
-/// it sets, so the server can tell a crossing edit from another device.
-pub fn build_update(t: &Ticket, action: UiAction, input: &ActionInput) -> TicketUpdate {
-    let mut set = TicketFields::default();
-    let mut base = TicketFields::default();
-    let note = Some(input.note.trim().to_owned()).filter(|n| !n.is_empty());
-    let mut waiting = None;
-    match action {
-        UiAction::Assign => {
-            set.assignee = input.assignee;
-            base.assignee = t.assignee;
-        }
-        UiAction::Resolve => {
-            set.resolution = Some(input.resolution.trim().to_owned());
-            base.resolution = t.resolution.clone();
-        }
-        UiAction::Wait => waiting = Some(true),
-        UiAction::Resume => waiting = Some(false),
-        _ => {}
-    }
-    TicketUpdate {
-        action: action.lifecycle(),
-        set,
-        base,
-        note,
-        waiting_on_customer: waiting,
     }
 }
 
@@ -513,16 +308,14 @@ pub struct IntakeDraft {
     pub duplicate_of: Option<Uuid>,
 }
 
-/// The wire name of a closed-set value (`"hotline"`).
-pub fn wire<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+/// The wire name of a closed-set value (`"hotline"`), as the form's `<select>` holds it.
+pub fn wire<T: WireName>(v: T) -> String {
+    v.wire_name().to_owned()
 }
 
-pub fn from_wire<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+/// A form's `<select>` value read back; `None` for nothing chosen.
+pub fn from_wire<T: WireName>(s: &str) -> Option<T> {
+    T::from_wire_name(s)
 }
 
 impl IntakeDraft {
@@ -614,7 +407,9 @@ mod tests {
     use chrono::TimeZone;
     use huifang_domain::Emotion;
     use huifang_domain::sla::ClockKind;
-    use huifang_domain::ticket::{DemandKind, Impact, IntakeChannel, Nature, TicketPriority};
+    use huifang_domain::ticket::{
+        DemandKind, Impact, IntakeChannel, Nature, TicketPriority, TicketState, TimelineEvent,
+    };
 
     fn now() -> DateTime<Utc> {
         // A Monday, 10:00 in UTC+8.
@@ -850,65 +645,6 @@ mod tests {
                 channel: IntakeChannel::Hotline
             }
         );
-    }
-
-    #[test]
-    fn actions_follow_the_lifecycle_and_the_role() {
-        let rules = TicketRules::default();
-        let mut t = local_ticket(&rules, &create(9), &me()).unwrap();
-        let sup = Uuid::from_u128(2);
-        let a = |t: &Ticket, role, who| allowed_actions(t, role, who);
-        assert_eq!(a(&t, Role::Agent, me().id), vec![UiAction::Note]);
-        // Someone who neither reported nor works it only reads it.
-        assert!(a(&t, Role::Agent, Uuid::from_u128(4)).is_empty());
-        assert_eq!(
-            a(&t, Role::Supervisor, sup),
-            vec![UiAction::Assign, UiAction::Note]
-        );
-        t.state = TicketState::Assigned;
-        t.assignee = Some(me().id);
-        assert_eq!(
-            a(&t, Role::Agent, me().id),
-            vec![UiAction::Start, UiAction::Note]
-        );
-        t.state = TicketState::InProgress;
-        assert_eq!(
-            a(&t, Role::Agent, me().id),
-            vec![UiAction::Wait, UiAction::Resolve, UiAction::Note]
-        );
-        t.waiting_on_customer = true;
-        assert_eq!(a(&t, Role::Agent, me().id)[0], UiAction::Resume);
-        t.state = TicketState::Revisit;
-        assert_eq!(a(&t, Role::Agent, me().id), vec![UiAction::Note]);
-        assert_eq!(
-            a(&t, Role::Supervisor, sup),
-            vec![UiAction::Close, UiAction::Reopen, UiAction::Note]
-        );
-    }
-
-    #[test]
-    fn an_update_carries_what_the_user_saw_as_its_base() {
-        let rules = TicketRules::default();
-        let mut t = local_ticket(&rules, &create(9), &me()).unwrap();
-        t.state = TicketState::InProgress;
-        t.resolution = Some("旧的处理结果".into());
-        let u = build_update(
-            &t,
-            UiAction::Resolve,
-            &ActionInput {
-                resolution: "已更换压缩机".into(),
-                ..ActionInput::default()
-            },
-        );
-        assert_eq!(u.action, Some(TicketAction::Resolve));
-        assert_eq!(u.set.resolution.as_deref(), Some("已更换压缩机"));
-        assert_eq!(u.base.resolution.as_deref(), Some("旧的处理结果"));
-        assert!(u.validate().is_ok());
-        let empty = build_update(&t, UiAction::Resolve, &ActionInput::default());
-        assert_eq!(empty.validate().unwrap_err().field, "resolution");
-        let wait = build_update(&t, UiAction::Wait, &ActionInput::default());
-        assert_eq!((wait.action, wait.waiting_on_customer), (None, Some(true)));
-        assert!(wait.validate().is_ok());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use huifang_domain::sla::{SlaPolicy, Timing};
 use huifang_domain::ticket::{
     GradingRules, Impact, Nature, RevisitTargets, RoutingMap, TicketPriority, When,
 };
-use huifang_domain::{Role, VisitType};
+use huifang_domain::{VisitType, WireName};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde::Serialize;
@@ -20,8 +20,8 @@ use super::fields::Options;
 use crate::api::{self, ApiFailure};
 use crate::i18n::{self, Key, Lang};
 use crate::state::use_app;
+use crate::tickets::{from_wire, wire};
 
-const NATURES: [Nature; 3] = [Nature::Product, Nature::Service, Nature::Experience];
 const IMPACTS: [Impact; 3] = [Impact::General, Impact::Important, Impact::Urgent];
 const PRIORITIES: [TicketPriority; 3] = [
     TicketPriority::Low,
@@ -45,18 +45,6 @@ enum CardError {
     Server(String),
 }
 
-/// The wire name of a value (`"complaint"`, `"important"`).
-fn wire<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn from_wire<T: DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
-}
-
 fn parse_num<N: FromStr>(text: &str) -> Option<N> {
     text.trim().parse().ok()
 }
@@ -68,14 +56,14 @@ fn parse_time(text: &str) -> Option<NaiveTime> {
 }
 
 /// `(wire name, label)` pairs of a closed set of values, for a [`Choice`].
-fn options<T: Serialize + Copy>(
+fn options<T: WireName>(
     values: &[T],
     lang: Lang,
     label: fn(Lang, T) -> &'static str,
 ) -> Vec<(String, String)> {
     values
         .iter()
-        .map(|&v| (wire(&v), label(lang, v).to_owned()))
+        .map(|&v| (wire(v), label(lang, v).to_owned()))
         .collect()
 }
 
@@ -151,7 +139,7 @@ pub fn RulesPage() -> impl IntoView {
     let app = use_app();
     let is_admin = move || {
         app.session
-            .with(|s| s.as_ref().is_some_and(|s| s.user.role == Role::Admin))
+            .with(|s| s.as_ref().is_some_and(|s| s.user.role.can_edit_rules()))
     };
     view! {
         <section class="rules-page" data-testid="rules-page">
@@ -395,7 +383,7 @@ fn grading_editor(d: RwSignal<GradingRules>) -> impl IntoView {
                     g.rules
                         .get(i)
                         .and_then(|r| r.impact_at_least)
-                        .map(|v| wire(&v))
+                        .map(wire)
                 })
                 .unwrap_or_default()
             };
@@ -404,7 +392,7 @@ fn grading_editor(d: RwSignal<GradingRules>) -> impl IntoView {
                     g.rules
                         .get(i)
                         .and_then(|r| r.priority_at_least)
-                        .map(|v| wire(&v))
+                        .map(wire)
                 })
                 .unwrap_or_default()
             };
@@ -501,12 +489,12 @@ fn sla_editor(d: RwSignal<SlaPolicy>) -> impl IntoView {
                 }
             };
             let timing = move || {
-                d.with(|p| p.rules.get(i).map(|r| wire(&r.timing)))
+                d.with(|p| p.rules.get(i).map(|r| wire(r.timing)))
                     .unwrap_or_default()
             };
             let kind = rule.kind;
             view! {
-                <li class="rset-rule" data-testid="sla-rule" data-index=i data-kind=wire(&kind)>
+                <li class="rset-rule" data-testid="sla-rule" data-index=i data-kind=wire(kind)>
                     <div class="rset-rule-head">
                         <strong>{move || i18n::clock_kind_label(app.lang.get(), kind)}</strong>
                         <span class="muted">
@@ -759,14 +747,14 @@ fn routing_editor(d: RwSignal<RoutingMap>) -> impl IntoView {
         let lang = app.lang.get();
         d.with(|r| department_options(lang, r.by_nature.values().chain(r.by_sub_problem.values())))
     });
-    let by_nature = NATURES
+    let by_nature = Nature::ALL
         .iter()
         .map(|&n| {
             view! {
                 <Choice
                     label=Signal::derive(move || i18n::nature_label(app.lang.get(), n).to_owned())
                     testid="routing-nature"
-                    item=wire(&n)
+                    item=wire(n)
                     options=departments
                     value=Signal::derive(move || d.with(|r| r.by_nature.get(&n).cloned().unwrap_or_default()))
                     on_change=Callback::new(move |v: String| {
@@ -783,7 +771,7 @@ fn routing_editor(d: RwSignal<RoutingMap>) -> impl IntoView {
             }
         })
         .collect_view();
-    let by_sub = NATURES
+    let by_sub = Nature::ALL
         .iter()
         .flat_map(|n| n.sub_problems().iter().copied())
         .map(|sub| {

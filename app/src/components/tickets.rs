@@ -147,7 +147,7 @@ fn GradeBadges(impact: huifang_domain::ticket::Impact, priority: TicketPriority)
 pub fn TicketList() -> impl IntoView {
     let app = use_app();
     let list = shown(app);
-    let supervisor = move || me(app).is_some_and(|u| tickets::is_supervisor(u.role));
+    let supervisor = move || me(app).is_some_and(|u| u.role.can_manage_tickets());
     let filter = RwSignal::new(me(app).map_or(Filter::Mine, |u| Filter::default_for(u.role)));
     let users = RwSignal::new(cached_users());
     if supervisor() {
@@ -312,7 +312,6 @@ const CHANNELS: [IntakeChannel; 6] = [
     IntakeChannel::Visit,
     IntakeChannel::Survey,
 ];
-const NATURES: [Nature; 3] = [Nature::Product, Nature::Service, Nature::Experience];
 const DEMANDS: [DemandKind; 3] = [
     DemandKind::Compensation,
     DemandKind::Improvement,
@@ -546,7 +545,7 @@ pub fn TicketIntakePage() -> impl IntoView {
                         field="nature"
                         testid="intake-nature"
                         label=Key::IntakeNature
-                        options=Signal::derive(move || NATURES.iter().map(|n| (wire(*n), i18n::nature_label(lang(), *n).to_owned())).collect())
+                        options=Signal::derive(move || Nature::ALL.iter().map(|n| (wire(*n), i18n::nature_label(lang(), *n).to_owned())).collect())
                         value=Signal::derive(move || draft.with(|d| d.nature.clone()))
                         on_change=set(|d, v| {
                             d.nature = v;
@@ -730,7 +729,7 @@ pub fn TicketPage() -> impl IntoView {
         list.with(|l| l.iter().find(|t| t.ticket.id == id).cloned())
     });
     let users = RwSignal::new(cached_users());
-    if me(app).is_some_and(|u| tickets::is_supervisor(u.role)) {
+    if me(app).is_some_and(|u| u.role.can_manage_tickets()) {
         refresh_users(app, users);
     }
     // Online, the page reads the ticket fresh rather than waiting for the next pull.

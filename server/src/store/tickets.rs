@@ -11,11 +11,11 @@ use chrono::{DateTime, Duration, Utc};
 use huifang_domain::sla::{ClockKind, ClockRecord, ClockRule, ClockView};
 use huifang_domain::task::{Priority, TaskSource, TaskStatus, VisitTask};
 use huifang_domain::ticket::{
-    Coverage, CoverageRow, DUPLICATE_WINDOW_DAYS, DuplicateKey, DuplicateQuery, Edit,
-    FieldChange, Impact, MAX_REVISITS, NewAssignee, OpeningRules, RefusalKind, Review,
-    RevisitVerdict, Ticket, TicketAction, TicketIntake, TicketList, TicketState, TicketUpdate,
-    TicketView, TimelineEntry, TimelineEvent, apply_update, likely_duplicate, may_update,
-    open_ticket, reviewable, revisit_kind, revisit_verdict,
+    Coverage, CoverageRow, DUPLICATE_WINDOW_DAYS, DuplicateKey, DuplicateQuery, Edit, FieldChange,
+    Impact, MAX_REVISITS, NewAssignee, OpeningRules, RefusalKind, Review, RevisitVerdict, Ticket,
+    TicketAction, TicketIntake, TicketList, TicketState, TicketUpdate, TicketView, TimelineEntry,
+    TimelineEvent, apply_update, likely_duplicate, may_update, open_ticket, reviewable,
+    revisit_kind, revisit_verdict,
 };
 use huifang_domain::{
     CustomerClass, Mutation, RejectCode, Rejected, User, VisitRecord, VisitType, WireName,
@@ -101,11 +101,12 @@ impl Stored {
 
     /// Keeps the rules of clocks the domain started, beside them.
     fn started(&mut self, rules: impl IntoIterator<Item = ClockRule>) {
-        self.clock_meta.extend(rules.into_iter().map(|rule| ClockMeta {
-            id: None,
-            rule,
-            breached_at: None,
-        }));
+        self.clock_meta
+            .extend(rules.into_iter().map(|rule| ClockMeta {
+                id: None,
+                rule,
+                breached_at: None,
+            }));
     }
 
     fn escalate(&mut self, now: DateTime<Utc>) {
@@ -468,13 +469,13 @@ pub(super) fn create(
         if s.ticket.add_report(intake.channel, user, now) {
             record_report(tx, m.id, original, intake, user.id, now)?;
             save(tx, &mut s)?;
-        audit_change(
-            tx,
-            now,
-            Some(user.id),
-            "ticket.report",
-            ("ticket", original),
-            Some(&before),
+            audit_change(
+                tx,
+                now,
+                Some(user.id),
+                "ticket.report",
+                ("ticket", original),
+                Some(&before),
                 &json!({"report": m.id, "channel": intake.channel, "reports": s.ticket.reports}),
             )?;
             return Ok(Ok(()));
@@ -542,7 +543,12 @@ pub(super) fn update(
         )));
     };
     if let Err(refusal) = may_update(&s.ticket, Some(s.created_by), user.role, user.id, u) {
-        return Ok(Err(reject(m.seq, RejectCode::Forbidden, None, refusal.message)));
+        return Ok(Err(reject(
+            m.seq,
+            RejectCode::Forbidden,
+            None,
+            refusal.message,
+        )));
     }
     let rules = rules::rules(tx)?;
     let before = summary(&s.ticket);
@@ -593,7 +599,10 @@ pub(super) fn update(
 
 /// The role of the user an update assigns the ticket to: `None` when it assigns nobody,
 /// `Some(None)` when there is no such user.
-fn set_assignee(conn: &Connection, u: &TicketUpdate) -> Result<Option<Option<huifang_domain::Role>>> {
+fn set_assignee(
+    conn: &Connection,
+    u: &TicketUpdate,
+) -> Result<Option<Option<huifang_domain::Role>>> {
     match u.set.assignee {
         Some(a) => Ok(Some(user_by_id(conn, a)?.map(|who| who.role))),
         None => Ok(None),
@@ -1096,7 +1105,9 @@ impl Store {
                 kinds.sort();
                 let mut counts: BTreeMap<VisitType, (u32, u32)> = BTreeMap::new();
                 for (nature, revisits) in rows {
-                    let e = counts.entry(revisit_kind(stored_name(&nature)?)).or_default();
+                    let e = counts
+                        .entry(revisit_kind(stored_name(&nature)?))
+                        .or_default();
                     e.0 += 1;
                     e.1 += u32::from(revisits > 0);
                 }

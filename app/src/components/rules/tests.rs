@@ -2,13 +2,13 @@ use super::*;
 
 #[test]
 fn wire_names_round_trip() {
-    assert_eq!(wire(&Impact::Important), "important");
+    assert_eq!(wire(Impact::Important), "important");
     assert_eq!(
         from_wire::<TicketPriority>("high"),
         Some(TicketPriority::High)
     );
     assert_eq!(from_wire::<Impact>(""), None);
-    assert_eq!(wire(&Timing::Continuous), "continuous");
+    assert_eq!(wire(Timing::Continuous), "continuous");
 }
 
 #[test]
