@@ -194,7 +194,8 @@ mod tests {
                 assert_eq!(role.can(permission), want, "{role:?} {permission:?}");
             }
         }
-        let named: [(fn(Role) -> bool, Permission); 9] = [
+        type Named = (fn(Role) -> bool, Permission);
+        let named: [Named; 9] = [
             (Role::can_record_visits, RecordVisits),
             (Role::can_work_tickets, WorkTickets),
             (Role::takes_escalations, TakeEscalations),

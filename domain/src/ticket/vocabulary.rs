@@ -142,7 +142,10 @@ mod tests {
     use crate::wire::WireName;
 
     /// The names the API, the database and the device's storage already hold.
-    fn names<T: WireName + serde::Serialize>() -> Vec<(&'static str, String)> {
+    /// Each value's wire name and its JSON.
+    type Names = Vec<(&'static str, String)>;
+
+    fn names<T: WireName + serde::Serialize>() -> Names {
         T::VALUES
             .iter()
             .map(|v| (v.wire_name(), serde_json::to_string(v).unwrap()))
@@ -151,7 +154,7 @@ mod tests {
 
     #[test]
     fn wire_names_are_the_stored_ones_and_round_trip() {
-        let table: Vec<(Vec<(&str, String)>, &[&str])> = vec![
+        let table: Vec<(Names, &[&str])> = vec![
             (names::<Nature>(), &["product", "service", "experience"]),
             (names::<Impact>(), &["general", "important", "urgent"]),
             (
