@@ -5,6 +5,7 @@ mod api;
 mod clock;
 mod credentials;
 pub mod error;
+mod service;
 mod static_files;
 pub mod store;
 

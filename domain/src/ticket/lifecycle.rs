@@ -13,7 +13,7 @@ use super::routing::RoutingMap;
 use super::vocabulary::{Impact, IntakeChannel, TicketAction, TicketState};
 use super::wire::{Ticket, TimelineEntry, TimelineEvent};
 use crate::auth::User;
-use crate::sla::{ClockKind, ClockRecord, ClockRule, Pause, SlaPolicy};
+use crate::sla::{ClockKind, ClockRecord, ClockRule, ClockView, Pause, SlaPolicy};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a {from:?} ticket cannot {action:?}")]
@@ -132,6 +132,12 @@ pub fn open_ticket(
         ticket,
         clock_rules,
     }
+}
+
+/// A breach to record now: the clock ran out (`view`, computed on read) while still running,
+/// and its breach is not on record yet (`recorded`), so each breach escalates once.
+pub fn breach_is_new(clock: &ClockRecord, view: &ClockView, recorded: bool) -> bool {
+    clock.met_at.is_none() && !recorded && view.breached
 }
 
 /// What recording a revisit's answer did beyond the ticket itself.

@@ -310,3 +310,32 @@ fn a_revisit_answer_closes_or_reopens_a_ticket_waiting_for_it() {
         }
     }
 }
+
+#[test]
+fn a_breach_is_recorded_once_and_only_for_a_running_clock() {
+    let t = open(&intake(), BTreeMap::new()).ticket;
+    let clock = t.clocks[0].clone();
+    let met = ClockRecord {
+        met_at: Some(at()),
+        ..clock.clone()
+    };
+    let (_, _, sla) = rules();
+    let rule = sla
+        .rules
+        .iter()
+        .find(|r| r.kind == clock.kind)
+        .unwrap()
+        .clone();
+    let cal = crate::calendar::BusinessCalendar::default();
+    let view = |c: &ClockRecord, days| c.view(&rule, &cal, at() + Duration::days(days));
+    // (clock, days after opening, breach already recorded) → new breach
+    let table = [
+        (&clock, 0, false, false),
+        (&clock, 30, false, true),
+        (&clock, 30, true, false),
+        (&met, 30, false, false),
+    ];
+    for (i, (c, days, recorded, want)) in table.into_iter().enumerate() {
+        assert_eq!(breach_is_new(c, &view(c, days), recorded), want, "case {i}");
+    }
+}

@@ -28,13 +28,14 @@ pub use intake::{
     MAX_REPORTER, TicketIntake, likely_duplicate,
 };
 pub use lifecycle::{
-    Opened, OpeningRules, RevisitRecorded, TransitionError, clocks_met_by, clocks_met_by_note,
-    open_ticket,
+    Opened, OpeningRules, RevisitRecorded, TransitionError, breach_is_new, clocks_met_by,
+    clocks_met_by_note, open_ticket,
 };
 pub use review::{awaits_review, is_escalated, reviewable};
 pub use revisit::{
-    Coverage, CoverageRow, CoverageStanding, MAX_REVISITS, RevisitTargets, RevisitVerdict,
-    SATISFIED_AT, revisit_kind, revisit_verdict,
+    AfterResolve, Coverage, CoverageRow, CoverageStanding, MAX_REVISITS, Resolution,
+    RevisitTargets, RevisitVerdict, SATISFIED_AT, after_resolve, is_key_customer, revisit_kind,
+    revisit_verdict,
 };
 pub use routing::RoutingMap;
 pub use rules::{RuleSet, RuleSetRefusal};

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::customer::CustomerClass;
 use crate::visit::VisitRecord;
 use crate::vocabulary::{Outcome, VisitType};
 
@@ -151,6 +152,63 @@ pub fn revisit_verdict(record: &VisitRecord) -> RevisitVerdict {
     }
 }
 
+/// 重点客户: class A or VIP, always revisited (`RevisitTargets::key_customers_percent`).
+pub fn is_key_customer(class: CustomerClass, vip: bool) -> bool {
+    vip || class == CustomerClass::A
+}
+
+/// What a resolution leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterResolve {
+    /// A revisit: a visit task for the customer, assigned to `assignee`.
+    Revisit { customer: Uuid, assignee: Uuid },
+    /// The supervisor decides: the revisits are used up, or a revisit is wanted and nobody
+    /// who does visits can take it. The ticket stays resolved.
+    Escalate,
+    /// Closed at once; an anonymous case keeps the resolution as its written reply.
+    Close,
+}
+
+/// A resolved ticket, and what the caller looked up about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    pub ticket: Uuid,
+    pub nature: Nature,
+    /// Only a registered customer can be given a visit task.
+    pub customer: Option<Uuid>,
+    pub anonymous: bool,
+    /// Revisits done so far (each unsatisfied one reopened the ticket).
+    pub revisits: u8,
+    pub key_customer: bool,
+    /// Who would do the revisit: the first of the assignee, the visitor who found the
+    /// problem and the reporter who does visits.
+    pub revisitor: Option<Uuid>,
+}
+
+/// A resolved ticket is revisited (per the targets, and always again after an unsatisfied
+/// revisit) or closed at once. After [`MAX_REVISITS`] unsatisfied revisits it stays resolved
+/// in the supervisors' queue.
+pub fn after_resolve(r: &Resolution, targets: &RevisitTargets) -> AfterResolve {
+    if r.revisits >= MAX_REVISITS {
+        return AfterResolve::Escalate;
+    }
+    let Some(customer) = r.customer else {
+        return AfterResolve::Close;
+    };
+    let wants = r.revisits > 0
+        || targets.wants_revisit(
+            r.ticket,
+            revisit_kind(r.nature),
+            r.key_customer,
+            r.anonymous,
+        );
+    match (wants, r.revisitor) {
+        (true, Some(assignee)) => AfterResolve::Revisit { customer, assignee },
+        (true, None) => AfterResolve::Escalate,
+        (false, _) => AfterResolve::Close,
+    }
+}
+
 /// One line of `GET /api/coverage`: revisits of one kind of case against its target.
 /// With no resolved cases `percent` is 0 and `meets_target` false; [`CoverageRow::standing`]
 /// tells that apart from a missed target.
@@ -276,6 +334,115 @@ mod tests {
                 want,
                 "{outcome:?} {sat:?}"
             );
+        }
+    }
+
+    #[test]
+    fn key_customers_are_class_a_or_vip() {
+        let table = [
+            (CustomerClass::A, false, true),
+            (CustomerClass::B, true, true),
+            (CustomerClass::B, false, false),
+            (CustomerClass::C, false, false),
+        ];
+        for (class, vip, key) in table {
+            assert_eq!(is_key_customer(class, vip), key, "{class:?} {vip}");
+        }
+    }
+
+    #[test]
+    fn a_resolution_is_revisited_escalated_or_closed() {
+        let targets = RevisitTargets::default();
+        let customer = Uuid::from_u128(7);
+        let agent = Uuid::from_u128(3);
+        // Complaint target 50 %: bucket 10 is revisited, bucket 90 is not (unless key).
+        let (picked, skipped) = (Uuid::from_u128(10), Uuid::from_u128(90));
+        let base = Resolution {
+            ticket: picked,
+            nature: Nature::Service,
+            customer: Some(customer),
+            anonymous: false,
+            revisits: 0,
+            key_customer: false,
+            revisitor: Some(agent),
+        };
+        let revisit = AfterResolve::Revisit {
+            customer,
+            assignee: agent,
+        };
+        use AfterResolve::*;
+        let table = [
+            ("picked by the target", base, revisit),
+            (
+                "not picked",
+                Resolution {
+                    ticket: skipped,
+                    ..base
+                },
+                Close,
+            ),
+            (
+                "key customer always",
+                Resolution {
+                    ticket: skipped,
+                    key_customer: true,
+                    ..base
+                },
+                revisit,
+            ),
+            (
+                "again after an unsatisfied revisit",
+                Resolution {
+                    ticket: skipped,
+                    revisits: 1,
+                    ..base
+                },
+                revisit,
+            ),
+            (
+                "revisits used up",
+                Resolution {
+                    revisits: MAX_REVISITS,
+                    ..base
+                },
+                Escalate,
+            ),
+            (
+                "anonymous: written reply",
+                Resolution {
+                    anonymous: true,
+                    ..base
+                },
+                Close,
+            ),
+            (
+                "no registered customer",
+                Resolution {
+                    customer: None,
+                    ..base
+                },
+                Close,
+            ),
+            (
+                "nobody who does visits",
+                Resolution {
+                    revisitor: None,
+                    ..base
+                },
+                Escalate,
+            ),
+            (
+                "nobody needed when not picked",
+                Resolution {
+                    ticket: skipped,
+                    revisitor: None,
+                    ..base
+                },
+                Close,
+            ),
+        ];
+        for (case, r, want) in table {
+            assert_eq!(after_resolve(&r, &targets), want, "{case}");
         }
     }
 

@@ -149,6 +149,24 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A connection the queries can run on: a pooled reader, or the writer inside a transaction
+/// (so a use case reads what it has written so far).
+pub(crate) trait Conn {
+    fn conn(&self) -> &Connection;
+}
+
+impl Conn for Connection {
+    fn conn(&self) -> &Connection {
+        self
+    }
+}
+
+impl Conn for Transaction<'_> {
+    fn conn(&self) -> &Connection {
+        self
+    }
+}
+
 /// The one text form of a timestamp in the database: fixed width, so text order is time order.
 fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -249,4 +267,41 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
 /// Parses a JSON column back into its domain type; failing means damaged data.
 fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| AppError::Internal(format!("bad stored {what}: {e}")))
+}
+
+/// A fresh in-memory database at the current schema, with the default settings and rules, and
+/// a way to add customers (no use case creates them yet), for the service tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::{DateTime, Utc};
+    use rusqlite::{Connection, TransactionBehavior, params};
+    use uuid::Uuid;
+
+    pub fn database(now: DateTime<Utc>) -> Connection {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        super::schema::migrate(&mut conn).unwrap();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        super::catalog::ensure_settings(&tx, now).unwrap();
+        super::rules::ensure_rules(&tx).unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    pub fn add_customer(conn: &Connection, id: Uuid) {
+        conn.execute(
+            "UPDATE server_version SET value = value + 1 WHERE id = 1",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO customers (id, name, class, vip, contact, summary, version)
+             VALUES (?1, '王女士', 'B', 0, '13812345678', '',
+                     (SELECT value FROM server_version WHERE id = 1))",
+            params![id.to_string()],
+        )
+        .unwrap();
+    }
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{Store, audit_change, from_json, next_version, to_json, to_sql_int};
 use crate::error::{AppError, Result};
+use crate::service::tickets::Rules;
 
 pub use huifang_domain::ticket::RuleSet;
 
@@ -55,15 +56,6 @@ fn default_calendar() -> BusinessCalendar {
         extra_workdays: days(&[(2026, 10, 10), (2027, 2, 20)]),
         ..BusinessCalendar::default()
     }
-}
-
-/// Every rule set, read at once for one decision.
-#[derive(Debug, Clone)]
-pub(super) struct Rules {
-    pub grading: GradingRules,
-    pub sla: SlaPolicy,
-    pub routing: RoutingMap,
-    pub revisit: RevisitTargets,
 }
 
 pub(super) fn ensure_rules(tx: &Transaction) -> Result<()> {

@@ -1,143 +1,43 @@
-//! 工单: intake (graded, routed, clocks started), updates merged field by field in arrival
-//! order, the lifecycle through resolution and revisit to closure, breached clocks escalated
-//! to the supervisors, and the reads (lists, one ticket, pull, duplicates, coverage).
-//!
-//! A ticket is loaded whole into memory, changed there, and written back only once every
-//! check has passed, so a rejected mutation writes nothing.
+//! 工单 in SQLite: the ticket tables read and written for the use cases of
+//! `service::tickets` (the SQL of `TicketQueries` and `TicketRows`), and the `Store` methods
+//! the handlers and the push call, one transaction each.
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Duration, Utc};
-use huifang_domain::sla::{ClockKind, ClockRecord, ClockRule, ClockView};
-use huifang_domain::task::{Priority, TaskSource, TaskStatus, VisitTask};
+use chrono::{DateTime, Utc};
+use huifang_domain::calendar::BusinessCalendar;
+use huifang_domain::sla::ClockRecord;
+use huifang_domain::task::{TaskSource, VisitTask};
 use huifang_domain::ticket::{
-    Coverage, CoverageRow, DUPLICATE_WINDOW_DAYS, DuplicateKey, DuplicateQuery, Edit, FieldChange,
-    Impact, MAX_REVISITS, NewAssignee, OpeningRules, RefusalKind, Review, RevisitVerdict, Ticket,
-    TicketAction, TicketIntake, TicketList, TicketState, TicketUpdate, TicketView, TimelineEntry,
-    TimelineEvent, apply_update, likely_duplicate, may_update, open_ticket, reviewable,
-    revisit_kind, revisit_verdict,
+    CoverageRow, DuplicateQuery, FieldChange, Nature, Review, Ticket, TicketIntake, TicketList,
+    TicketState, TicketUpdate, TicketView, TimelineEntry,
 };
-use huifang_domain::{
-    CustomerClass, Mutation, RejectCode, Rejected, User, VisitRecord, VisitType, WireName,
-    mask_contact,
-};
+use huifang_domain::{CustomerClass, Mutation, Role, Settings, User, VisitRecord, WireName};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::auth::user_by_id;
-use super::rules::{self, Rules};
 use super::{
-    Store, audit, audit_change, catalog, from_json, from_sql_int, new_id, next_version, parse_ts,
-    parse_uuid, tasks, to_json, to_sql_int, ts,
+    Conn, Store, audit, audit_change, catalog, from_json, from_sql_int, next_version, parse_ts,
+    parse_uuid, rules, tasks, to_json, to_sql_int, ts,
 };
 use crate::error::{AppError, Result};
+use crate::service::tickets::{
+    self as service, ClockMeta, Rules, StoredTicket, TicketAudit, TicketPage, TicketQueries,
+    TicketRows, Verdict,
+};
 
-/// A revisit is due within this long after the resolution (DOMAIN.md: revisit within 3 days).
-const REVISIT_WITHIN: Duration = Duration::days(3);
-/// The name on timeline entries the server writes itself (a breached clock).
-const SYSTEM_NAME: &str = "系统";
-
-/// `GET /api/tickets` filters.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TicketFilter {
-    pub state: Option<TicketState>,
-    pub assignee: Option<Uuid>,
-    pub queue: Option<TicketQueue>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TicketQueue {
-    /// Breached clocks, urgent tickets and revisits exhausted: the supervisors' queue.
-    Escalated,
-    /// Assigned to the asking user.
-    Mine,
-    /// Resolutions awaiting a supervisor's review.
-    Review,
-}
-
-/// A ticket as stored, with what the wire type does not carry.
-struct Stored {
-    /// The intake keeps the full contact; [`public`] masks it.
-    ticket: Ticket,
-    created_by: Uuid,
-    escalated_at: Option<DateTime<Utc>>,
-    resolved_at: Option<DateTime<Utc>>,
-    /// Parallel to `ticket.clocks`.
-    clock_meta: Vec<ClockMeta>,
-    /// Entries already stored; only the ones after these are inserted on save.
-    saved_timeline: usize,
-    saved_history: usize,
-}
-
-#[derive(Clone)]
-struct ClockMeta {
-    id: Option<i64>,
-    rule: ClockRule,
-    breached_at: Option<DateTime<Utc>>,
-}
+pub use crate::service::tickets::{TicketFilter, TicketQueue};
 
 /// A closed-set value read back from its column.
 fn stored_name<T: WireName>(s: &str) -> Result<T> {
     T::from_wire_name(s).ok_or_else(|| AppError::Internal(format!("bad stored value {s:?}")))
 }
 
-fn reject(seq: u64, code: RejectCode, field: Option<&str>, message: String) -> Rejected {
-    Rejected {
-        field: field.map(str::to_owned),
-        ..Rejected::new(seq, code, message)
-    }
-}
-
-impl Stored {
-    fn system_entry(&mut self, at: DateTime<Utc>, event: TimelineEvent) {
-        self.ticket.timeline.push(TimelineEntry {
-            at,
-            by: Uuid::nil(),
-            by_name: SYSTEM_NAME.to_owned(),
-            event,
-        });
-    }
-
-    /// Keeps the rules of clocks the domain started, beside them.
-    fn started(&mut self, rules: impl IntoIterator<Item = ClockRule>) {
-        self.clock_meta
-            .extend(rules.into_iter().map(|rule| ClockMeta {
-                id: None,
-                rule,
-                breached_at: None,
-            }));
-    }
-
-    fn escalate(&mut self, now: DateTime<Utc>) {
-        self.escalated_at.get_or_insert(now);
-    }
-
-    fn views(
-        &self,
-        cal: &huifang_domain::calendar::BusinessCalendar,
-        now: DateTime<Utc>,
-    ) -> Vec<ClockView> {
-        self.ticket
-            .clocks
-            .iter()
-            .zip(&self.clock_meta)
-            .map(|(c, m)| c.view(&m.rule, cal, now))
-            .collect()
-    }
-}
-
-/// The ticket as it leaves the server: the contact masked.
-fn public(mut t: Ticket) -> Ticket {
-    t.intake.contact = t.intake.contact.map(|c| mask_contact(&c));
-    t
-}
-
 const COLUMNS: &str = "id, state, intake, grade, department, assignee, created_by, resolution, \
                        waiting, reports, revisits, review, escalated_at, resolved_at, \
                        created_at, version";
 
-fn load(conn: &Connection, id: Uuid) -> Result<Option<Stored>> {
+fn load(conn: &Connection, id: Uuid) -> Result<Option<StoredTicket>> {
     let row = conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1"),
@@ -236,19 +136,19 @@ fn load(conn: &Connection, id: Uuid) -> Result<Option<Stored>> {
             ))
         })
         .collect::<Result<Vec<_>>>()?;
-    (s.ticket.clocks, s.clock_meta) = clocks.into_iter().unzip();
+    (s.ticket.clocks, s.clocks) = clocks.into_iter().unzip();
     s.saved_timeline = s.ticket.timeline.len();
     s.saved_history = s.ticket.history.len();
     Ok(Some(s))
 }
 
-fn from_row(r: &Row) -> Result<Stored> {
+fn from_row(r: &Row) -> Result<StoredTicket> {
     let text = |i: usize| r.get::<_, String>(i);
     let opt = |i: usize| r.get::<_, Option<String>>(i);
     let review: Option<Review> = opt(11)?
         .map(|j| from_json(&j, "ticket review"))
         .transpose()?;
-    Ok(Stored {
+    Ok(StoredTicket {
         ticket: Ticket {
             id: parse_uuid(&text(0)?)?,
             state: stored_name(&text(1)?)?,
@@ -270,7 +170,7 @@ fn from_row(r: &Row) -> Result<Stored> {
         created_by: parse_uuid(&text(6)?)?,
         escalated_at: opt(12)?.as_deref().map(parse_ts).transpose()?,
         resolved_at: opt(13)?.as_deref().map(parse_ts).transpose()?,
-        clock_meta: Vec::new(),
+        clocks: Vec::new(),
         saved_timeline: 0,
         saved_history: 0,
     })
@@ -278,7 +178,7 @@ fn from_row(r: &Row) -> Result<Stored> {
 
 /// Writes the ticket under a new change version (so pulls deliver it), its clocks, and the
 /// timeline and history entries added since it was loaded.
-fn save(tx: &Transaction, s: &mut Stored) -> Result<()> {
+fn save(tx: &Transaction, s: &mut StoredTicket) -> Result<()> {
     let t = &mut s.ticket;
     t.version = next_version(tx)?;
     tx.execute(
@@ -325,7 +225,7 @@ fn save(tx: &Transaction, s: &mut Stored) -> Result<()> {
         ],
     )?;
     let key = t.id.to_string();
-    for (c, meta) in t.clocks.iter().zip(s.clock_meta.iter_mut()) {
+    for (c, meta) in t.clocks.iter().zip(s.clocks.iter_mut()) {
         let pauses = to_json(&c.pauses)?.to_string();
         match meta.id {
             Some(id) => {
@@ -405,387 +305,334 @@ fn summary(t: &Ticket) -> Value {
     })
 }
 
-fn record_report(
-    tx: &Transaction,
-    id: Uuid,
-    ticket: Uuid,
-    intake: &TicketIntake,
-    by: Uuid,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO ticket_reports (id, ticket_id, sub_problem, channel, customer_id, by_user,
-                                     reported_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            id.to_string(),
-            ticket.to_string(),
-            intake.sub_problem,
-            intake.channel.as_str(),
-            intake.customer_id.map(|c| c.to_string()),
-            by.to_string(),
-            ts(now)
-        ],
-    )?;
-    Ok(())
+/// Loads the tickets of a list of ids, in that order, skipping any gone meanwhile.
+fn load_all(conn: &Connection, ids: Vec<String>) -> Result<Vec<StoredTicket>> {
+    ids.iter()
+        .filter_map(|id| parse_uuid(id).and_then(|id| load(conn, id)).transpose())
+        .collect()
 }
 
-/// `ticket.create`. The mutation id is the ticket's id (or, for a linked report, the
-/// report's), so a replay from another batch finds it and changes nothing.
+fn ids(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(sql)?
+        .query_map(p, |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+impl<C: Conn> TicketQueries for C {
+    fn ticket(&self, id: Uuid) -> Result<Option<StoredTicket>> {
+        load(self.conn(), id)
+    }
+
+    fn ticket_rules(&self) -> Result<Rules> {
+        rules::rules(self.conn())
+    }
+
+    fn business_calendar(&self) -> Result<BusinessCalendar> {
+        rules::calendar(self.conn())
+    }
+
+    fn ticket_settings(&self) -> Result<Option<Settings>> {
+        Ok(catalog::settings(self.conn())?.map(|(_, s)| s))
+    }
+
+    fn report_known(&self, id: Uuid) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM ticket_reports WHERE id = ?1)",
+            [id.to_string()],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn reports_since(&self, sub_problem: &str, since: DateTime<Utc>) -> Result<u32> {
+        Ok(self.conn().query_row(
+            "SELECT COUNT(*) FROM ticket_reports WHERE sub_problem = ?1 AND reported_at >= ?2",
+            params![sub_problem, ts(since)],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn customer_class(&self, id: Uuid) -> Result<Option<(Option<CustomerClass>, bool)>> {
+        let row: Option<(String, bool)> = self
+            .conn()
+            .query_row(
+                "SELECT class, vip FROM customers WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(class, vip)| (CustomerClass::parse(&class), vip)))
+    }
+
+    fn user_role(&self, id: Uuid) -> Result<Option<Role>> {
+        Ok(user_by_id(self.conn(), id)?.map(|u| u.role))
+    }
+
+    fn visit_author(&self, visit: Uuid) -> Result<Option<Uuid>> {
+        let user: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT user_id FROM visits WHERE id = ?1",
+                [visit.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        user.as_deref().map(parse_uuid).transpose()
+    }
+
+    fn tickets_with_running_clocks(&self) -> Result<Vec<Uuid>> {
+        ids(
+            self.conn(),
+            "SELECT DISTINCT c.ticket_id FROM ticket_clocks c JOIN tickets t ON t.id = c.ticket_id
+             WHERE c.met_at IS NULL AND c.breached_at IS NULL AND t.state != 'closed'",
+            [],
+        )?
+        .iter()
+        .map(|id| parse_uuid(id))
+        .collect()
+    }
+
+    fn ticket_page(&self, q: TicketPage) -> Result<(u64, Vec<StoredTicket>)> {
+        let conn = self.conn();
+        // ?4 and ?6 are the queues of `huifang_domain::ticket::is_escalated` (the server
+        // records when a ticket entered it) and `awaits_review`.
+        let where_ = "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR assignee = ?2)
+            AND (?3 IS NULL OR assignee = ?3 OR created_by = ?3)
+            AND (?4 = 0 OR (escalated_at IS NOT NULL AND state != 'closed'))
+            AND (?5 IS NULL OR assignee = ?5)
+            AND (?6 = 0 OR (resolution IS NOT NULL AND review IS NULL
+                            AND state IN ('resolved', 'revisit', 'closed')))";
+        let f = q.filter;
+        let mine = (f.queue == Some(TicketQueue::Mine)).then(|| q.asker.to_string());
+        let p = params![
+            f.state.map(TicketState::as_str),
+            f.assignee.map(|a| a.to_string()),
+            q.visible_to.map(|u| u.to_string()),
+            f.queue == Some(TicketQueue::Escalated),
+            mine,
+            f.queue == Some(TicketQueue::Review),
+        ];
+        let total: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM tickets WHERE {where_}"),
+            p,
+            |r| r.get(0),
+        )?;
+        let offset = i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page);
+        let per_page = q.per_page;
+        let found = ids(
+            conn,
+            &format!(
+                "SELECT id FROM tickets WHERE {where_}
+                 ORDER BY version DESC LIMIT {per_page} OFFSET {offset}"
+            ),
+            p,
+        )?;
+        Ok((total.unsigned_abs(), load_all(conn, found)?))
+    }
+
+    fn tickets_since(
+        &self,
+        visible_to: Option<Uuid>,
+        since: u64,
+        limit: usize,
+    ) -> Result<Vec<StoredTicket>> {
+        let found = ids(
+            self.conn(),
+            "SELECT id FROM tickets
+             WHERE version > ?1
+               AND (?2 IS NULL OR assignee = ?2 OR created_by = ?2)
+             ORDER BY version LIMIT ?3",
+            params![
+                to_sql_int(since),
+                visible_to.map(|u| u.to_string()),
+                limit as i64
+            ],
+        )?;
+        load_all(self.conn(), found)
+    }
+
+    /// The WHERE is `huifang_domain::ticket::reviewable` (and `awaits_review` when no
+    /// decision is asked).
+    fn tickets_by_review(&self, decision: Option<&str>, limit: u32) -> Result<Vec<StoredTicket>> {
+        let found = ids(
+            self.conn(),
+            "SELECT id FROM tickets
+             WHERE resolution IS NOT NULL AND state IN ('resolved', 'revisit', 'closed')
+               AND ((?1 IS NULL AND review IS NULL) OR json_extract(review, '$.decision') = ?1)
+             ORDER BY version DESC LIMIT ?2",
+            params![decision, limit],
+        )?;
+        load_all(self.conn(), found)
+    }
+
+    fn open_tickets_about(
+        &self,
+        sub_problem: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<StoredTicket>> {
+        let found = ids(
+            self.conn(),
+            "SELECT id FROM tickets
+             WHERE sub_problem = ?1 AND created_at >= ?2 AND state != 'closed'
+             ORDER BY created_at DESC LIMIT 50",
+            params![sub_problem, ts(since)],
+        )?;
+        load_all(self.conn(), found)
+    }
+
+    fn resolved_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(Nature, u8)>> {
+        let rows: Vec<(String, u8)> = self
+            .conn()
+            .prepare(
+                "SELECT nature, revisits FROM tickets
+                 WHERE resolved_at >= ?1 AND resolved_at < ?2 AND customer_id IS NOT NULL",
+            )?
+            .query_map(params![ts(from), ts(to)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(nature, revisits)| Ok((stored_name(&nature)?, revisits)))
+            .collect()
+    }
+}
+
+impl TicketRows for Transaction<'_> {
+    fn save_ticket(
+        &self,
+        t: &mut StoredTicket,
+        audit_as: TicketAudit<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        save(self, t)?;
+        let id = t.ticket.id;
+        match audit_as {
+            TicketAudit::None => Ok(()),
+            TicketAudit::Created { by } => audit(
+                self,
+                now,
+                Some(by),
+                "ticket.create",
+                "ticket",
+                id,
+                &summary(&t.ticket),
+            ),
+            TicketAudit::Reported {
+                by,
+                report,
+                channel,
+            } => audit_change(
+                self,
+                now,
+                Some(by),
+                "ticket.report",
+                ("ticket", id),
+                None,
+                &json!({"report": report, "channel": channel, "reports": t.ticket.reports}),
+            ),
+            TicketAudit::Changed { action, by, before } => audit_change(
+                self,
+                now,
+                Some(by),
+                action,
+                ("ticket", id),
+                Some(&summary(before)),
+                &summary(&t.ticket),
+            ),
+        }
+    }
+
+    fn add_report(
+        &self,
+        id: Uuid,
+        ticket: Uuid,
+        intake: &TicketIntake,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.execute(
+            "INSERT INTO ticket_reports (id, ticket_id, sub_problem, channel, customer_id,
+                                         by_user, reported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id.to_string(),
+                ticket.to_string(),
+                intake.sub_problem,
+                intake.channel.as_str(),
+                intake.customer_id.map(|c| c.to_string()),
+                by.to_string(),
+                ts(now)
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn add_revisit_task(&self, task: VisitTask, by: Uuid, now: DateTime<Utc>) -> Result<()> {
+        tasks::insert_task(self, task, Some(by), now)?;
+        Ok(())
+    }
+
+    fn cancel_revisit_tasks(&self, ticket: Uuid, by: Uuid, now: DateTime<Utc>) -> Result<()> {
+        let source = to_json(&TaskSource::Ticket { ticket_id: ticket })?.to_string();
+        let open = ids(
+            self,
+            "SELECT id FROM tasks WHERE status = 'open' AND source = ?1",
+            [&source],
+        )?;
+        for id in open {
+            let version = next_version(self)?;
+            self.execute(
+                "UPDATE tasks SET status = 'cancelled', version = ?2 WHERE id = ?1",
+                params![id, to_sql_int(version)],
+            )?;
+            audit_change(
+                self,
+                now,
+                Some(by),
+                "task.cancel",
+                ("task", parse_uuid(&id)?),
+                None,
+                &json!({"status": "cancelled", "ticket": ticket}),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The ticket mutations of a push, on its transaction.
 pub(super) fn create(
     tx: &Transaction,
     user: &User,
     m: &Mutation,
     intake: &TicketIntake,
     now: DateTime<Utc>,
-) -> Result<std::result::Result<(), Rejected>> {
-    let known_report: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM ticket_reports WHERE id = ?1)",
-        [m.id.to_string()],
-        |r| r.get(0),
-    )?;
-    if known_report {
-        return Ok(Ok(()));
-    }
-    if let Some(customer) = intake.customer_id {
-        let known: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)",
-            [customer.to_string()],
-            |r| r.get(0),
-        )?;
-        if !known {
-            return Ok(Err(reject(
-                m.seq,
-                RejectCode::Conflict,
-                Some("customer_id"),
-                format!("unknown customer {customer}"),
-            )));
-        }
-    }
-    if let Some(original) = intake.duplicate_of
-        && let Some(mut s) = load(tx, original)?
-    {
-        let before = summary(&s.ticket);
-        if s.ticket.add_report(intake.channel, user, now) {
-            record_report(tx, m.id, original, intake, user.id, now)?;
-            save(tx, &mut s)?;
-            audit_change(
-                tx,
-                now,
-                Some(user.id),
-                "ticket.report",
-                ("ticket", original),
-                Some(&before),
-                &json!({"report": m.id, "channel": intake.channel, "reports": s.ticket.reports}),
-            )?;
-            return Ok(Ok(()));
-        }
-    }
-    let rules = rules::rules(tx)?;
-    let mut similar = BTreeMap::new();
-    for days in rules.grading.repeat_windows() {
-        let earlier: u32 = tx.query_row(
-            "SELECT COUNT(*) FROM ticket_reports WHERE sub_problem = ?1 AND reported_at >= ?2",
-            params![
-                intake.sub_problem,
-                ts(now - Duration::days(i64::from(days)))
-            ],
-            |r| r.get(0),
-        )?;
-        similar.insert(days, earlier + 1);
-    }
-    let opening = OpeningRules {
-        grading: &rules.grading,
-        routing: &rules.routing,
-        sla: &rules.sla,
-    };
-    let opened = open_ticket(m.id, intake, similar, opening, user, now);
-    let mut s = Stored {
-        ticket: opened.ticket,
-        created_by: user.id,
-        escalated_at: opened.escalate.then_some(now),
-        resolved_at: None,
-        clock_meta: Vec::new(),
-        saved_timeline: 0,
-        saved_history: 0,
-    };
-    s.started(opened.clock_rules);
-    save(tx, &mut s)?;
-    record_report(tx, m.id, m.id, intake, user.id, now)?;
-    audit(
-        tx,
-        now,
-        Some(user.id),
-        "ticket.create",
-        "ticket",
-        m.id,
-        &summary(&s.ticket),
-    )?;
-    Ok(Ok(()))
+) -> Verdict {
+    service::create(tx, user, m, intake, now)
 }
 
-/// `ticket.update`: fields merged one by one in arrival order (the overwritten value goes to
-/// history, flagged when the editor's `base` was stale), the note appended, the action
-/// applied, clocks paused, resumed and met.
 pub(super) fn update(
     tx: &Transaction,
     user: &User,
     m: &Mutation,
     u: &TicketUpdate,
     now: DateTime<Utc>,
-) -> Result<std::result::Result<(), Rejected>> {
-    let Some(mut s) = load(tx, m.id)? else {
-        return Ok(Err(reject(
-            m.seq,
-            RejectCode::Conflict,
-            None,
-            format!("unknown ticket {}", m.id),
-        )));
-    };
-    if let Err(refusal) = may_update(&s.ticket, Some(s.created_by), user.role, user.id, u) {
-        return Ok(Err(reject(
-            m.seq,
-            RejectCode::Forbidden,
-            None,
-            refusal.message,
-        )));
-    }
-    let rules = rules::rules(tx)?;
-    let before = summary(&s.ticket);
-    let new_assignee = match set_assignee(tx, u)? {
-        None => NewAssignee::Unchecked,
-        Some(None) => NewAssignee::Unknown,
-        Some(Some(role)) => NewAssignee::Found(role),
-    };
-    let edit = Edit {
-        by: user,
-        edited_at: m.at,
-        now,
-        new_assignee,
-        sla: &rules.sla,
-    };
-    let updated = match apply_update(&s.ticket, u, &edit) {
-        Ok(updated) => updated,
-        Err(refusal) => {
-            let code = match refusal.kind {
-                RefusalKind::Forbidden => RejectCode::Forbidden,
-                RefusalKind::Conflict => RejectCode::Conflict,
-                RefusalKind::Invalid => RejectCode::Invalid,
-            };
-            return Ok(Err(reject(m.seq, code, refusal.field, refusal.message)));
-        }
-    };
-    s.ticket = updated.ticket;
-    s.started(updated.started);
-    if updated.resolved {
-        s.resolved_at.get_or_insert(now);
-        after_resolve(tx, &mut s, user, &rules, now)?;
-    }
-    if updated.left_revisit {
-        cancel_revisit_tasks(tx, s.ticket.id, user.id, now)?;
-    }
-    save(tx, &mut s)?;
-    audit_change(
-        tx,
-        now,
-        Some(user.id),
-        "ticket.update",
-        ("ticket", s.ticket.id),
-        Some(&before),
-        &summary(&s.ticket),
-    )?;
-    Ok(Ok(()))
+) -> Verdict {
+    service::update(tx, user, m, u, now)
 }
 
-/// The role of the user an update assigns the ticket to: `None` when it assigns nobody,
-/// `Some(None)` when there is no such user.
-fn set_assignee(
-    conn: &Connection,
-    u: &TicketUpdate,
-) -> Result<Option<Option<huifang_domain::Role>>> {
-    match u.set.assignee {
-        Some(a) => Ok(Some(user_by_id(conn, a)?.map(|who| who.role))),
-        None => Ok(None),
-    }
-}
-
-/// A resolved ticket is revisited (per the targets, and always again after an unsatisfied
-/// revisit) or closed at once; anonymous cases keep the resolution as their written reply.
-/// After [`MAX_REVISITS`] unsatisfied revisits it stays resolved in the supervisors' queue.
-fn after_resolve(
+pub(super) fn review(
     tx: &Transaction,
-    s: &mut Stored,
-    by: &User,
-    rules: &Rules,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    if s.ticket.revisits >= MAX_REVISITS {
-        s.escalate(now);
-        return Ok(());
-    }
-    let intake = &s.ticket.intake;
-    let kind = revisit_kind(intake.nature);
-    let wants = match intake.customer_id {
-        // Only a registered customer can be given a visit task.
-        Some(customer) => {
-            s.ticket.revisits > 0
-                || rules.revisit.wants_revisit(
-                    s.ticket.id,
-                    kind,
-                    key_customer(tx, customer)?,
-                    intake.is_anonymous(),
-                )
-        }
-        None => false,
-    };
-    let assignee = if wants {
-        revisit_assignee(tx, s)?
-    } else {
-        None
-    };
-    match (intake.customer_id, assignee) {
-        (Some(customer), Some(assignee)) => {
-            transition_or_internal(s, TicketAction::ScheduleRevisit, by, now)?;
-            schedule_revisit(tx, s, customer, assignee, kind, by, now)
-        }
-        _ if wants => {
-            // Nobody who does visits can take it: the supervisor decides.
-            s.escalate(now);
-            Ok(())
-        }
-        _ => transition_or_internal(s, TicketAction::Close, by, now),
-    }
-}
-
-fn transition_or_internal(
-    s: &mut Stored,
-    action: TicketAction,
-    by: &User,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    s.ticket
-        .transition(action, by, now)
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-fn key_customer(conn: &Connection, customer: Uuid) -> Result<bool> {
-    let row: Option<(String, bool)> = conn
-        .query_row(
-            "SELECT class, vip FROM customers WHERE id = ?1",
-            [customer.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    Ok(row
-        .is_some_and(|(class, vip)| vip || CustomerClass::parse(&class) == Some(CustomerClass::A)))
-}
-
-/// The ticket's assignee, else whoever did the visit that found the problem, else the
-/// reporter: the first of them who does visits.
-fn revisit_assignee(conn: &Connection, s: &Stored) -> Result<Option<Uuid>> {
-    let visitor: Option<String> = match s.ticket.intake.visit_id {
-        Some(v) => conn
-            .query_row(
-                "SELECT user_id FROM visits WHERE id = ?1",
-                [v.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?,
-        None => None,
-    };
-    let candidates = [
-        s.ticket.assignee,
-        visitor.as_deref().map(parse_uuid).transpose()?,
-        Some(s.created_by),
-    ];
-    for id in candidates.into_iter().flatten() {
-        if user_by_id(conn, id)?.is_some_and(|u| u.role.can_work_tickets()) {
-            return Ok(Some(id));
-        }
-    }
-    Ok(None)
-}
-
-fn schedule_revisit(
-    tx: &Transaction,
-    s: &Stored,
-    customer: Uuid,
-    assignee: Uuid,
-    kind: VisitType,
-    by: &User,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let due_from = match catalog::settings(tx)? {
-        Some((_, settings)) => settings
-            .quiet_hours
-            .next_allowed(now, catalog::offset(&settings)?),
-        None => now,
-    };
-    let due_until = (now + REVISIT_WITHIN).max(due_from + Duration::hours(1));
-    let attempt = s.ticket.revisits + 1;
-    let resolution = s.ticket.resolution.as_deref().unwrap_or_default();
-    let task = VisitTask {
-        id: new_id(),
-        customer_id: customer,
-        assignee,
-        visit_type: kind,
-        planned_channel: huifang_domain::Channel::Phone,
-        priority: if s.ticket.grade.impact == Impact::General {
-            Priority::Normal
-        } else {
-            Priority::High
-        },
-        due_from,
-        due_until,
-        attempt,
-        source: TaskSource::Ticket {
-            ticket_id: s.ticket.id,
-        },
-        status: TaskStatus::Open,
-        note: format!(
-            "工单第 {attempt} 次回访:确认处理结果是否满意。处理结果:{}",
-            resolution.chars().take(200).collect::<String>()
-        ),
-        version: 0,
-    };
-    tasks::insert_task(tx, task, Some(by.id), now)?;
-    Ok(())
-}
-
-/// A revisit made moot (the ticket was closed or reopened by hand) leaves the lists.
-fn cancel_revisit_tasks(
-    tx: &Transaction,
+    user: &User,
+    m: &Mutation,
     ticket: Uuid,
-    by: Uuid,
+    review: &Review,
     now: DateTime<Utc>,
-) -> Result<()> {
-    let source = to_json(&TaskSource::Ticket { ticket_id: ticket })?.to_string();
-    let ids: Vec<String> = tx
-        .prepare("SELECT id FROM tasks WHERE status = 'open' AND source = ?1")?
-        .query_map([&source], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in ids {
-        let version = next_version(tx)?;
-        tx.execute(
-            "UPDATE tasks SET status = 'cancelled', version = ?2 WHERE id = ?1",
-            params![id, to_sql_int(version)],
-        )?;
-        audit_change(
-            tx,
-            now,
-            Some(by),
-            "task.cancel",
-            ("task", parse_uuid(&id)?),
-            None,
-            &json!({"status": "cancelled", "ticket": ticket}),
-        )?;
-    }
-    Ok(())
+) -> Verdict {
+    service::review(tx, user, m, ticket, review, now)
 }
 
-/// The answer of a revisit (a visit carrying out a task whose source is the ticket):
-/// satisfied closes, unsatisfied reopens with a new Resolve clock (its next resolution
-/// schedules the next revisit), not reached leaves it to the task's retry.
 pub(super) fn revisit_answered(
     tx: &Transaction,
     user: &User,
@@ -794,165 +641,31 @@ pub(super) fn revisit_answered(
     ticket: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let verdict = revisit_verdict(record);
-    if verdict == RevisitVerdict::NotReached {
-        return Ok(());
-    }
-    let Some(mut s) = load(tx, ticket)? else {
-        return Ok(());
-    };
-    let before = summary(&s.ticket);
-    let recorded = s
-        .ticket
-        .record_revisit(visit, verdict, user, &rules::rules(tx)?.sla, now)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    if let Some(recorded) = recorded {
-        s.started(recorded.restarted);
-        if recorded.escalate {
-            s.escalate(now);
-        }
-    }
-    save(tx, &mut s)?;
-    audit_change(
-        tx,
-        now,
-        Some(user.id),
-        "ticket.revisit",
-        ("ticket", ticket),
-        Some(&before),
-        &summary(&s.ticket),
-    )
+    service::revisit_answered(tx, user, visit, record, ticket, now)
 }
 
-/// `review.decide` on a ticket: only a written resolution can be reviewed.
-pub(super) fn review(
-    tx: &Transaction,
-    user: &User,
-    m: &Mutation,
-    ticket: Uuid,
-    review: &Review,
-    now: DateTime<Utc>,
-) -> Result<std::result::Result<(), Rejected>> {
-    let Some(mut s) = load(tx, ticket)? else {
-        return Ok(Err(reject(
-            m.seq,
-            RejectCode::Conflict,
-            Some("target"),
-            format!("unknown ticket {ticket}"),
-        )));
-    };
-    if !reviewable(&s.ticket) {
-        return Ok(Err(reject(
-            m.seq,
-            RejectCode::Conflict,
-            Some("target"),
-            format!("ticket {ticket} has no resolution to review"),
-        )));
-    }
-    let before = summary(&s.ticket);
-    s.ticket.record_review(review, user, now);
-    save(tx, &mut s)?;
-    audit_change(
-        tx,
-        now,
-        Some(user.id),
-        "review.decide",
-        ("ticket", ticket),
-        Some(&before),
-        &summary(&s.ticket),
-    )?;
-    Ok(Ok(()))
-}
-
-/// Records every clock that has run out (once), puts its ticket in the supervisors' queue
-/// and counts the supervisors' Escalate clock as met by that. Returns the tickets escalated.
-fn check_breaches(tx: &Transaction, now: DateTime<Utc>) -> Result<u32> {
-    let ids: Vec<String> = tx
-        .prepare(
-            "SELECT DISTINCT c.ticket_id FROM ticket_clocks c JOIN tickets t ON t.id = c.ticket_id
-             WHERE c.met_at IS NULL AND c.breached_at IS NULL AND t.state != 'closed'",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    let cal = rules::calendar(tx)?;
-    let mut escalated = 0;
-    for id in ids {
-        let Some(mut s) = load(tx, parse_uuid(&id)?)? else {
-            continue;
-        };
-        let views = s.views(&cal, now);
-        let mut breached = Vec::new();
-        for ((c, meta), view) in s.ticket.clocks.iter().zip(&mut s.clock_meta).zip(&views) {
-            if c.met_at.is_none() && meta.breached_at.is_none() && view.breached {
-                meta.breached_at = Some(now);
-                breached.push(c.kind);
-            }
-        }
-        if breached.is_empty() {
-            continue;
-        }
-        for kind in breached {
-            s.system_entry(now, TimelineEvent::Breached { clock: kind });
-        }
-        s.escalate(now);
-        s.ticket.meet(&[ClockKind::Escalate], now);
-        save(tx, &mut s)?;
-        escalated += 1;
-    }
-    Ok(escalated)
-}
-
-fn visible_sql(user: &User) -> Option<String> {
-    (!user.role.can_manage_tickets()).then(|| user.id.to_string())
-}
-
-fn view_of(
-    s: Stored,
-    cal: &huifang_domain::calendar::BusinessCalendar,
-    now: DateTime<Utc>,
-) -> TicketView {
-    let clocks = s.views(cal, now);
-    TicketView {
-        ticket: public(s.ticket),
-        clocks,
-    }
-}
-
-/// Tickets concerning `user` changed after `since`, by version, at most `limit`. Closed ones
-/// come too, even on a first pull: they are the user's case history, and leaving them out
-/// would hand a later pull items older than the cursor it was given.
 pub(super) fn tickets_since(
     conn: &Connection,
     user: &User,
     since: u64,
     limit: usize,
 ) -> Result<Vec<Ticket>> {
-    let ids: Vec<String> = conn
-        .prepare(
-            "SELECT id FROM tickets
-             WHERE version > ?1
-               AND (?2 IS NULL OR assignee = ?2 OR created_by = ?2)
-             ORDER BY version LIMIT ?3",
-        )?
-        .query_map(
-            params![to_sql_int(since), visible_sql(user), limit as i64],
-            |r| r.get(0),
-        )?
-        .collect::<rusqlite::Result<_>>()?;
-    ids.iter()
-        .filter_map(|id| parse_uuid(id).and_then(|id| load(conn, id)).transpose())
-        .map(|s| s.map(|s| public(s.ticket)))
-        .collect()
+    service::pulled(conn, user, since, limit)
+}
+
+pub(super) fn tickets_by_review(
+    conn: &Connection,
+    decision: Option<&str>,
+    limit: u32,
+) -> Result<Vec<Ticket>> {
+    service::in_review(conn, decision, limit)
 }
 
 impl Store {
     /// Runs the breach check (also done every minute by the server, and before every ticket
     /// read so a list never shows a stale queue).
     pub async fn check_breaches(&self, now: DateTime<Utc>) -> Result<u32> {
-        self.blocking(move |db| db.write(|tx| check_breaches(tx, now)))
+        self.blocking(move |db| db.write(|tx| service::check_breaches(tx, now)))
             .await
     }
 
@@ -966,52 +679,7 @@ impl Store {
     ) -> Result<TicketList> {
         self.check_breaches(now).await?;
         self.blocking(move |db| {
-            db.read(|conn| {
-                // ?4 and ?6 are the queues of `huifang_domain::ticket::is_escalated` (the
-                // server records when a ticket entered it) and `awaits_review`.
-                let where_ = "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR assignee = ?2)
-                    AND (?3 IS NULL OR assignee = ?3 OR created_by = ?3)
-                    AND (?4 = 0 OR (escalated_at IS NOT NULL AND state != 'closed'))
-                    AND (?5 IS NULL OR assignee = ?5)
-                    AND (?6 = 0 OR (resolution IS NOT NULL AND review IS NULL
-                                    AND state IN ('resolved', 'revisit', 'closed')))";
-                let state = filter.state.map(TicketState::as_str);
-                let mine = (filter.queue == Some(TicketQueue::Mine)).then(|| user.id.to_string());
-                let p = params![
-                    state,
-                    filter.assignee.map(|a| a.to_string()),
-                    visible_sql(&user),
-                    filter.queue == Some(TicketQueue::Escalated),
-                    mine,
-                    filter.queue == Some(TicketQueue::Review),
-                ];
-                let total: i64 = conn.query_row(
-                    &format!("SELECT COUNT(*) FROM tickets WHERE {where_}"),
-                    p,
-                    |r| r.get(0),
-                )?;
-                let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-                let ids: Vec<String> = conn
-                    .prepare(&format!(
-                        "SELECT id FROM tickets WHERE {where_}
-                         ORDER BY version DESC LIMIT {per_page} OFFSET {offset}"
-                    ))?
-                    .query_map(p, |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let cal = rules::calendar(conn)?;
-                let mut tickets = Vec::new();
-                for id in ids {
-                    if let Some(s) = load(conn, parse_uuid(&id)?)? {
-                        tickets.push(view_of(s, &cal, now));
-                    }
-                }
-                Ok(TicketList {
-                    tickets,
-                    total: total.unsigned_abs(),
-                    page,
-                    per_page,
-                })
-            })
+            db.read(|conn| service::list(conn, &user, filter, page, per_page, now))
         })
         .await
     }
@@ -1020,135 +688,23 @@ impl Store {
     /// reported) only.
     pub async fn ticket(&self, user: User, id: Uuid, now: DateTime<Utc>) -> Result<TicketView> {
         self.check_breaches(now).await?;
-        self.blocking(move |db| {
-            db.read(|conn| {
-                let s = load(conn, id)?.ok_or(AppError::NotFound)?;
-                let own = s.ticket.assignee == Some(user.id) || s.created_by == user.id;
-                if visible_sql(&user).is_some() && !own {
-                    return Err(AppError::Forbidden(format!(
-                        "ticket {id} is neither assigned to nor reported by you"
-                    )));
-                }
-                Ok(view_of(s, &rules::calendar(conn)?, now))
-            })
-        })
-        .await
+        self.blocking(move |db| db.read(|conn| service::one(conn, &user, id, now)))
+            .await
     }
 
-    /// Open tickets the intake form should offer to link: the same customer (or contact)
-    /// and sub-problem within [`DUPLICATE_WINDOW_DAYS`], whatever the channel.
+    /// Open tickets the intake form should offer to link (see `service::tickets::duplicates`).
     pub async fn duplicates(&self, q: DuplicateQuery, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
-        self.blocking(move |db| {
-            db.read(|conn| {
-                let window = Duration::days(DUPLICATE_WINDOW_DAYS);
-                let ids: Vec<String> = conn
-                    .prepare(
-                        "SELECT id FROM tickets
-                         WHERE sub_problem = ?1 AND created_at >= ?2 AND state != 'closed'
-                         ORDER BY created_at DESC LIMIT 50",
-                    )?
-                    .query_map(params![q.sub_problem, ts(now - window)], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                // Masked on both sides: the form may only know the masked number.
-                let asked = q.contact.as_deref().map(mask_contact);
-                let key = DuplicateKey {
-                    customer_id: q.customer_id,
-                    contact: asked.as_deref(),
-                    sub_problem: &q.sub_problem,
-                    reported_at: now,
-                };
-                let mut out = Vec::new();
-                for id in ids {
-                    let Some(s) = load(conn, parse_uuid(&id)?)? else {
-                        continue;
-                    };
-                    let masked = s.ticket.intake.contact.as_deref().map(mask_contact);
-                    let other = DuplicateKey {
-                        customer_id: s.ticket.intake.customer_id,
-                        contact: masked.as_deref(),
-                        sub_problem: &s.ticket.intake.sub_problem,
-                        reported_at: s.ticket.created_at,
-                    };
-                    if likely_duplicate(&key, &other, window) {
-                        out.push(public(s.ticket));
-                    }
-                }
-                Ok(out)
-            })
-        })
-        .await
+        self.blocking(move |db| db.read(|conn| service::duplicates(conn, &q, now)))
+            .await
     }
 
-    /// Revisit coverage of tickets first resolved in `[from, to)`, per kind of case, against
-    /// the targets. Cases without a registered customer cannot be revisited and are left out.
+    /// Revisit coverage of tickets first resolved in `[from, to)`, per kind of case.
     pub async fn coverage(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<CoverageRow>> {
-        self.blocking(move |db| {
-            db.read(|conn| {
-                let targets = rules::rules(conn)?.revisit;
-                let rows: Vec<(String, u8)> = conn
-                    .prepare(
-                        "SELECT nature, revisits FROM tickets
-                         WHERE resolved_at >= ?1 AND resolved_at < ?2 AND customer_id IS NOT NULL",
-                    )?
-                    .query_map(params![ts(from), ts(to)], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let mut kinds: Vec<VisitType> = targets.percent_by_type.keys().copied().collect();
-                for k in [VisitType::Complaint, VisitType::Repair] {
-                    if !kinds.contains(&k) {
-                        kinds.push(k);
-                    }
-                }
-                kinds.sort();
-                let mut counts: BTreeMap<VisitType, (u32, u32)> = BTreeMap::new();
-                for (nature, revisits) in rows {
-                    let e = counts
-                        .entry(revisit_kind(stored_name(&nature)?))
-                        .or_default();
-                    e.0 += 1;
-                    e.1 += u32::from(revisits > 0);
-                }
-                Ok(kinds
-                    .into_iter()
-                    .map(|k| {
-                        let (resolved, revisited) = counts.get(&k).copied().unwrap_or_default();
-                        CoverageRow::new(
-                            k,
-                            Coverage {
-                                resolved,
-                                revisited,
-                                target_percent: targets.target(k, false),
-                            },
-                        )
-                    })
-                    .collect())
-            })
-        })
-        .await
+        self.blocking(move |db| db.read(|conn| service::coverage(conn, from, to)))
+            .await
     }
-}
-
-/// Resolved tickets by review state, newest change first, for `GET /api/reviews`; the WHERE is
-/// `huifang_domain::ticket::reviewable` (and `awaits_review` when no decision is asked).
-pub(super) fn tickets_by_review(
-    conn: &Connection,
-    decision: Option<&str>,
-    limit: u32,
-) -> Result<Vec<Ticket>> {
-    let ids: Vec<String> = conn
-        .prepare(
-            "SELECT id FROM tickets
-             WHERE resolution IS NOT NULL AND state IN ('resolved', 'revisit', 'closed')
-               AND ((?1 IS NULL AND review IS NULL) OR json_extract(review, '$.decision') = ?1)
-             ORDER BY version DESC LIMIT ?2",
-        )?
-        .query_map(params![decision, limit], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    ids.iter()
-        .filter_map(|id| parse_uuid(id).and_then(|id| load(conn, id)).transpose())
-        .map(|s| s.map(|s| public(s.ticket)))
-        .collect()
 }
