@@ -5,7 +5,9 @@ mod api;
 mod clock;
 mod credentials;
 pub mod error;
+mod service;
 mod static_files;
+mod storage;
 pub mod store;
 
 use std::io::{IsTerminal, Write};

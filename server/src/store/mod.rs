@@ -1,9 +1,10 @@
-//! Storage: the narrow interface every handler goes through ([`Store`]), backed by SQLite.
+//! The SQLite backend: the storage traits of `crate::storage` implemented in SQL, and the
+//! [`Store`] facade every handler goes through.
 //!
-//! Handlers see only `Store`'s async methods and domain types; SQL, connections and
-//! transactions stay inside this module, so a PostgreSQL backend can replace it without
-//! touching the HTTP layer. Every method runs its blocking SQLite work on tokio's blocking
-//! pool, never on the async workers.
+//! Handlers see only `Store`'s async methods and domain types. Each method opens a connection
+//! or a transaction and runs one use case of `crate::service` on it, on tokio's blocking pool,
+//! never on the async workers. Reads (`*Queries`) are implemented for any connection
+//! ([`Conn`]), writes (`*Rows`) only for a transaction.
 
 mod auth;
 mod catalog;
@@ -23,14 +24,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-pub use auth::NewUser;
 pub use demo::{DEMO_PASSWORD, DemoLogin};
+// What the handlers and the command line name, from the layers below the facade.
+pub use crate::service::auth::NewUser;
+pub use crate::service::tasks::TaskSaved;
+pub use crate::storage::{ReviewState, TaskFilter, VisitFilter};
 pub use rules::RuleSet;
-pub use tasks::{TaskFilter, TaskSaved};
 pub use tickets::{TicketFilter, TicketQueue};
-pub use visits::{ReviewState, VisitFilter};
 
 use crate::error::{AppError, Result};
+use crate::service::new_id;
 
 /// Idle read connections kept for reuse; more are opened under load and closed afterwards.
 const IDLE_READERS: usize = 4;
@@ -149,6 +152,24 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A connection the queries can run on: a pooled reader, or the writer inside a transaction
+/// (so a use case reads what it has written so far).
+pub(crate) trait Conn {
+    fn conn(&self) -> &Connection;
+}
+
+impl Conn for Connection {
+    fn conn(&self) -> &Connection {
+        self
+    }
+}
+
+impl Conn for Transaction<'_> {
+    fn conn(&self) -> &Connection {
+        self
+    }
+}
+
 /// The one text form of a timestamp in the database: fixed width, so text order is time order.
 fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -162,11 +183,6 @@ fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
 
 fn parse_uuid(s: &str) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(s).map_err(|e| AppError::Internal(format!("bad stored id {s:?}: {e}")))
-}
-
-/// A random (version 4) UUID for server-made records.
-fn new_id() -> uuid::Uuid {
-    uuid::Builder::from_random_bytes(rand::random()).into_uuid()
 }
 
 /// SQLite integers are signed; versions and seqs are `u64` on the wire and never get near
@@ -249,4 +265,51 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
 /// Parses a JSON column back into its domain type; failing means damaged data.
 fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| AppError::Internal(format!("bad stored {what}: {e}")))
+}
+
+/// A fresh in-memory database at the current schema, with the default settings and rules, and
+/// a way to add customers (no use case creates them yet), for the service tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::{DateTime, Utc};
+    use rusqlite::{Connection, TransactionBehavior, params};
+    use uuid::Uuid;
+
+    pub fn database(now: DateTime<Utc>) -> Connection {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        super::schema::migrate(&mut conn).unwrap();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        super::catalog::ensure_settings(&tx, now).unwrap();
+        super::rules::ensure_rules(&tx).unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    pub fn add_customer(conn: &Connection, id: Uuid) {
+        conn.execute(
+            "UPDATE server_version SET value = value + 1 WHERE id = 1",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO customers (id, name, class, vip, contact, summary, version)
+             VALUES (?1, '王女士', 'B', 0, '13812345678', '',
+                     (SELECT value FROM server_version WHERE id = 1))",
+            params![id.to_string()],
+        )
+        .unwrap();
+    }
+
+    /// The stored `note` column of a task, as SQL sees it.
+    pub fn note_column(conn: &Connection, task: Uuid) -> String {
+        conn.query_row(
+            "SELECT note FROM tasks WHERE id = ?1",
+            [task.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
 }

@@ -1010,6 +1010,7 @@ fn schedule_revisit(
             "工单第 {attempt} 次回访:确认处理结果是否满意。处理结果:{}",
             resolution.chars().take(200).collect::<String>()
         ),
+        retry_reason: None,
         version: 0,
     };
     tasks::insert_task(tx, task, Some(by.id), now)?;
