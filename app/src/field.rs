@@ -168,6 +168,7 @@ mod tests {
             source: TaskSource::Plan,
             status: TaskStatus::Open,
             note: String::new(),
+            retry_reason: None,
             version: 1,
         }
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use huifang_domain::script::Audience;
 use huifang_domain::sla::{ClockKind, ClockState};
 use huifang_domain::survey::{NpsGroup, SurveyProblem};
-use huifang_domain::task::{Priority, TaskSource};
+use huifang_domain::task::{Priority, RetryReason, TaskSource};
 use huifang_domain::ticket::{
     DemandKind, Impact, IntakeChannel, Nature, ReviewDecision, RevisitVerdict, TicketPriority,
     TicketState, TimelineEvent, When,
@@ -822,6 +822,18 @@ pub fn next_attempt_text(lang: Lang, attempt: u8, when: &str, channel: Channel) 
     }
 }
 
+/// The text of a retry the server scheduled (`VisitTask::retry_reason`).
+pub fn retry_note(lang: Lang, attempt: u8, reason: RetryReason) -> String {
+    match (lang, reason) {
+        (Lang::Zh, RetryReason::NoAnswer) => format!("第 {attempt} 次回访:上次无人接听"),
+        (Lang::Zh, RetryReason::CallBack) => format!("第 {attempt} 次回访:客户约定回拨"),
+        (Lang::En, RetryReason::NoAnswer) => format!("Attempt {attempt}: no answer last time"),
+        (Lang::En, RetryReason::CallBack) => {
+            format!("Attempt {attempt}: the customer asked to be called back")
+        }
+    }
+}
+
 pub fn no_more_attempts(lang: Lang) -> &'static str {
     lang.pick((
         "已达最多回访次数,不再安排重访",
@@ -1423,6 +1435,14 @@ mod tests {
         assert_eq!(
             next_attempt_text(Lang::Zh, 2, "11-23 11:00", Channel::Phone),
             "将安排第 2 次回访(电话),时间 11-23 11:00 起"
+        );
+        assert_eq!(
+            retry_note(Lang::Zh, 2, RetryReason::NoAnswer),
+            "第 2 次回访:上次无人接听"
+        );
+        assert_eq!(
+            retry_note(Lang::Zh, 3, RetryReason::CallBack),
+            "第 3 次回访:客户约定回拨"
         );
         for lang in [Lang::Zh, Lang::En] {
             for p in [Priority::High, Priority::Normal, Priority::Low] {

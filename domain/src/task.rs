@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::auth::Role;
 use crate::visit::{Channel, Outcome, VisitType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -52,10 +53,26 @@ pub struct VisitTask {
     pub attempt: u8,
     pub source: TaskSource,
     pub status: TaskStatus,
+    /// What the planner wrote; empty on tasks the server schedules (their text is
+    /// `retry_reason`'s, in the reader's language).
     #[serde(default)]
     pub note: String,
+    /// Why a retry exists. Absent on planned tasks and on tasks stored before it existed,
+    /// which carry their reason in `note`; a device that does not know the field ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_reason: Option<RetryReason>,
     /// Server change version (pull cursor).
     pub version: u64,
+}
+
+/// Why the previous attempt did not reach the customer (the task's text, drawn by the app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryReason {
+    /// 上次无人接听
+    NoAnswer,
+    /// 客户约定回拨
+    CallBack,
 }
 
 /// `POST /api/tasks`: a supervisor plans a visit and assigns it.
@@ -95,6 +112,57 @@ impl NewTask {
             ));
         }
         Ok(())
+    }
+}
+
+/// Why a visit may not carry out the task it names; the message is the rejection's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TaskMismatch {
+    #[error("unknown task {0}")]
+    Unknown(Uuid),
+    #[error("task {0} is assigned to someone else")]
+    OtherAssignee(Uuid),
+    #[error("task {0} is no longer open")]
+    NotOpen(Uuid),
+    #[error("task {0} is about another customer")]
+    OtherCustomer(Uuid),
+}
+
+/// A visit by `by` about `customer` carries out task `id` (`task`: what is stored under that
+/// id) only if the task is theirs, still open and about that customer, checked in that order.
+pub fn check_visit_task(
+    id: Uuid,
+    task: Option<&VisitTask>,
+    by: Uuid,
+    customer: Uuid,
+) -> Result<(), TaskMismatch> {
+    match task {
+        None => Err(TaskMismatch::Unknown(id)),
+        Some(t) if t.assignee != by => Err(TaskMismatch::OtherAssignee(id)),
+        Some(t) if t.status != TaskStatus::Open => Err(TaskMismatch::NotOpen(id)),
+        Some(t) if t.customer_id != customer => Err(TaskMismatch::OtherCustomer(id)),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A user asked for someone else's tasks without the right to plan.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("role {} may read only its own tasks", .0.as_str())]
+pub struct OthersTasks(pub Role);
+
+/// Whose tasks a user listing tasks sees (`None`: everyone's): planners see every task (or
+/// the assignee they ask for), everyone else only their own.
+pub fn visible_assignee(
+    role: Role,
+    me: Uuid,
+    asked: Option<Uuid>,
+) -> Result<Option<Uuid>, OthersTasks> {
+    if role.can_plan_tasks() {
+        return Ok(asked);
+    }
+    match asked {
+        Some(other) if other != me => Err(OthersTasks(role)),
+        _ => Ok(Some(me)),
     }
 }
 
@@ -232,6 +300,7 @@ pub struct NextAttempt {
     pub due_until: DateTime<Utc>,
     /// Later attempts may be by phone even when the first was on site.
     pub channel: Channel,
+    pub reason: RetryReason,
 }
 
 /// Schedules the next attempt after one that did not reach the customer. Refusals and
@@ -247,9 +316,12 @@ pub fn next_attempt(
     if attempt >= MAX_ATTEMPTS {
         return None;
     }
-    let earliest = match outcome {
-        Outcome::NoAnswer => contacted_at + RETRY_AFTER_NO_ANSWER,
-        Outcome::CallBack => call_back_at.unwrap_or(contacted_at + RETRY_AFTER_CALL_BACK),
+    let (earliest, reason) = match outcome {
+        Outcome::NoAnswer => (contacted_at + RETRY_AFTER_NO_ANSWER, RetryReason::NoAnswer),
+        Outcome::CallBack => (
+            call_back_at.unwrap_or(contacted_at + RETRY_AFTER_CALL_BACK),
+            RetryReason::CallBack,
+        ),
         Outcome::Reached | Outcome::Refused | Outcome::WrongNumber => return None,
     };
     let due_from = quiet.next_allowed(earliest, offset);
@@ -258,6 +330,7 @@ pub fn next_attempt(
         due_from,
         due_until: due_from + RETRY_WINDOW,
         channel: Channel::Phone,
+        reason,
     })
 }
 
@@ -288,8 +361,101 @@ mod tests {
             source: TaskSource::Plan,
             status,
             note: String::new(),
+            retry_reason: None,
             version: 1,
         }
+    }
+
+    #[test]
+    fn a_visit_carries_out_only_an_open_task_of_its_own_about_its_customer() {
+        let (id, me, other, customer) = (
+            Uuid::from_u128(1),
+            Uuid::from_u128(3),
+            Uuid::from_u128(9),
+            Uuid::from_u128(2),
+        );
+        let open = task(bj(9, 0), bj(18, 0), TaskStatus::Open);
+        let theirs = VisitTask {
+            assignee: other,
+            ..open.clone()
+        };
+        let done = task(bj(9, 0), bj(18, 0), TaskStatus::Done);
+        let cancelled = task(bj(9, 0), bj(18, 0), TaskStatus::Cancelled);
+        let elsewhere = VisitTask {
+            customer_id: Uuid::from_u128(7),
+            ..open.clone()
+        };
+        // Someone else's task that is also closed and about another customer: the assignee
+        // is named first.
+        let all_wrong = VisitTask {
+            assignee: other,
+            status: TaskStatus::Done,
+            customer_id: Uuid::from_u128(7),
+            ..open.clone()
+        };
+        let table = [
+            (None, Err(TaskMismatch::Unknown(id))),
+            (Some(&open), Ok(())),
+            (Some(&theirs), Err(TaskMismatch::OtherAssignee(id))),
+            (Some(&done), Err(TaskMismatch::NotOpen(id))),
+            (Some(&cancelled), Err(TaskMismatch::NotOpen(id))),
+            (Some(&elsewhere), Err(TaskMismatch::OtherCustomer(id))),
+            (Some(&all_wrong), Err(TaskMismatch::OtherAssignee(id))),
+        ];
+        for (i, (stored, want)) in table.into_iter().enumerate() {
+            assert_eq!(check_visit_task(id, stored, me, customer), want, "case {i}");
+        }
+        assert_eq!(
+            TaskMismatch::NotOpen(id).to_string(),
+            format!("task {id} is no longer open")
+        );
+    }
+
+    #[test]
+    fn planners_see_every_task_and_the_others_only_their_own() {
+        let (me, other) = (Uuid::from_u128(3), Uuid::from_u128(9));
+        let table = [
+            (Role::Supervisor, None, Ok(None)),
+            (Role::Supervisor, Some(other), Ok(Some(other))),
+            (Role::Supervisor, Some(me), Ok(Some(me))),
+            (Role::Admin, None, Ok(None)),
+            (Role::Admin, Some(other), Ok(Some(other))),
+            (Role::Agent, None, Ok(Some(me))),
+            (Role::Agent, Some(me), Ok(Some(me))),
+            (Role::Agent, Some(other), Err(OthersTasks(Role::Agent))),
+            (Role::Field, None, Ok(Some(me))),
+            (Role::Field, Some(other), Err(OthersTasks(Role::Field))),
+        ];
+        for (role, asked, want) in table {
+            assert_eq!(
+                visible_assignee(role, me, asked),
+                want,
+                "{role:?} {asked:?}"
+            );
+        }
+        assert_eq!(
+            OthersTasks(Role::Agent).to_string(),
+            "role agent may read only its own tasks"
+        );
+    }
+
+    #[test]
+    fn a_retry_says_why_and_old_tasks_without_a_reason_still_parse() {
+        let q = QuietHours::default();
+        let reason =
+            |outcome| next_attempt(outcome, 1, bj(10, 30), None, &q, beijing()).map(|n| n.reason);
+        assert_eq!(reason(Outcome::NoAnswer), Some(RetryReason::NoAnswer));
+        assert_eq!(reason(Outcome::CallBack), Some(RetryReason::CallBack));
+        let plain = task(bj(9, 0), bj(18, 0), TaskStatus::Open);
+        let json = serde_json::to_value(&plain).unwrap();
+        assert!(json.get("retry_reason").is_none(), "{json}");
+        let retry = VisitTask {
+            retry_reason: Some(RetryReason::CallBack),
+            ..plain.clone()
+        };
+        let json = serde_json::to_value(&retry).unwrap();
+        assert_eq!(json["retry_reason"], "call_back");
+        assert_eq!(serde_json::from_value::<VisitTask>(json).unwrap(), retry);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod credentials;
 pub mod error;
 mod service;
 mod static_files;
+mod storage;
 pub mod store;
 
 use std::io::{IsTerminal, Write};

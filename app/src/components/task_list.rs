@@ -127,7 +127,14 @@ fn TaskRow(task: VisitTask, offset: chrono::FixedOffset, start: Callback<Uuid>) 
     let priority = task.priority;
     let high = priority == huifang_domain::task::Priority::High;
     let due = i18n::window(task.due_from, task.due_until, offset);
-    let note = task.note.clone();
+    // A retry the server scheduled carries a code, worded here in the reader's language;
+    // older ones carry their text in the note.
+    let (note, retry) = (task.note.clone(), task.retry_reason);
+    let attempt = task.attempt;
+    let note = move || match retry {
+        Some(reason) if note.is_empty() => i18n::retry_note(app.lang.get(), attempt, reason),
+        _ => note.clone(),
+    };
     let sub = move || {
         let lang = app.lang.get();
         let mut parts = vec![
@@ -158,7 +165,7 @@ fn TaskRow(task: VisitTask, offset: chrono::FixedOffset, start: Callback<Uuid>) 
                 </span>
                 <span class="row-sub">{sub}</span>
                 <span class="row-sub"><time>{due}</time></span>
-                {(!note.is_empty()).then(|| view! { <span class="row-text">{note.clone()}</span> })}
+                {(!note().is_empty()).then(|| view! { <span class="row-text">{note}</span> })}
             </span>
             <button class="btn btn-primary" data-testid="task-start" on:click=move |_| start.run(id)>
                 {move || app.t(Key::StartVisit)}

@@ -553,6 +553,7 @@ fn closed_tasks_leave_the_device_and_a_saved_visit_closes_its_task_at_once() {
         source: TaskSource::Plan,
         status,
         note: String::new(),
+        retry_reason: None,
         version: 1,
     };
     let s = store();

@@ -1,5 +1,5 @@
 //! `/api/*`: the HTTP contract documented in docs/api.md. Handlers only parse, authorize,
-//! call the store and map errors.
+//! call the store and map errors; the rules are the domain's, the use cases `crate::service`'s.
 
 mod extract;
 mod tickets;
@@ -22,7 +22,8 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::{AppError, Result};
-use crate::store::{ReviewState, TaskFilter, TaskSaved, VisitFilter};
+use crate::service::tasks::filter_for as task_filter;
+use crate::store::{ReviewState, TaskSaved, VisitFilter};
 use extract::{AuthUser, BODY_LIMIT, JsonBody, QueryParams};
 
 /// Largest `per_page` of `GET /api/visits`: a supervisor's screen, not an export.
@@ -194,29 +195,13 @@ struct TaskParams {
     assignee: Option<Uuid>,
 }
 
-/// Planners see every task; everyone else only their own.
+/// Planners see every task; everyone else only their own (`task::visible_assignee`).
 async fn list_tasks(
     State(state): State<AppState>,
     auth: AuthUser,
     QueryParams(p): QueryParams<TaskParams>,
 ) -> Result<Json<Vec<VisitTask>>> {
-    let assignee = if auth.user.role.can_plan_tasks() {
-        p.assignee
-    } else {
-        match p.assignee {
-            Some(other) if other != auth.user.id => {
-                return Err(AppError::Forbidden(format!(
-                    "role {} may read only its own tasks",
-                    auth.user.role.as_str()
-                )));
-            }
-            _ => Some(auth.user.id),
-        }
-    };
-    let filter = TaskFilter {
-        status: p.status,
-        assignee,
-    };
+    let filter = task_filter(&auth.user, p.status, p.assignee)?;
     Ok(Json(state.store.list_tasks(filter).await?))
 }
 

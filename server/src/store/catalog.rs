@@ -2,7 +2,7 @@
 //! settings, the call scripts and the survey templates. Scripts and surveys keep every
 //! version, because a visit record names the version it followed.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use huifang_domain::script::Script;
 use huifang_domain::survey::Survey;
 use huifang_domain::task::QuietHours;
@@ -11,9 +11,11 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
 use super::{
-    audit, audit_change, from_json, from_sql_int, next_version, parse_uuid, to_json, to_sql_int, ts,
+    Conn, audit, audit_change, from_json, from_sql_int, next_version, parse_uuid, to_json,
+    to_sql_int, ts,
 };
 use crate::error::{AppError, Result};
+use crate::storage::CatalogQueries;
 
 /// What a fresh installation starts with (DOMAIN.md: 5–10 minute contacts, records finished
 /// within 10 minutes, no calls at rest times); the company name is the operator's to set.
@@ -111,11 +113,28 @@ pub(super) fn settings(conn: &Connection) -> Result<Option<(u64, Settings)>> {
     .transpose()
 }
 
-/// The organisation's local time, for quiet hours and "today".
-pub(super) fn offset(s: &Settings) -> Result<FixedOffset> {
-    FixedOffset::east_opt(s.utc_offset_minutes * 60).ok_or_else(|| {
-        AppError::Internal(format!("bad stored UTC offset {}", s.utc_offset_minutes))
-    })
+pub(super) use crate::service::utc_offset as offset;
+
+impl<C: Conn> CatalogQueries for C {
+    fn settings(&self) -> Result<Option<(u64, Settings)>> {
+        settings(self.conn())
+    }
+
+    fn script_version(&self, id: Uuid, version: u32) -> Result<Option<Script>> {
+        script_version(self.conn(), id, version)
+    }
+
+    fn survey_version(&self, id: Uuid, version: u32) -> Result<Option<Survey>> {
+        survey_version(self.conn(), id, version)
+    }
+
+    fn scripts_since(&self, since: u64, limit: usize) -> Result<Vec<(u64, Script)>> {
+        scripts_since(self.conn(), since, limit)
+    }
+
+    fn surveys_since(&self, since: u64, limit: usize) -> Result<Vec<(u64, Survey)>> {
+        surveys_since(self.conn(), since, limit)
+    }
 }
 
 /// Stores a new script version; it must pass `Script::check` and be newer than any stored one.

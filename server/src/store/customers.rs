@@ -1,74 +1,96 @@
-//! 客户档案: the file read before a visit, and revealing a full contact for one call.
+//! 客户档案 rows: customers with their contact masked, the full contact, and the audit of
+//! revealing it (the use cases are `service::customers`).
 
 use chrono::{DateTime, Utc};
-use huifang_domain::customer::FILE_VISITS;
 use huifang_domain::{Customer, CustomerClass, CustomerFile, RevealedContact, User, mask_contact};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::visits::{Newest, VisitFilter, summaries};
-use super::{Store, audit_change, from_sql_int, parse_uuid, to_sql_int};
+use super::{Conn, Store, audit_change, from_sql_int, parse_uuid, to_sql_int};
 use crate::error::{AppError, Result};
+use crate::service;
+use crate::storage::{CustomerQueries, CustomerRows};
 
 const COLUMNS: &str = "id, name, class, vip, contact, summary, version";
 
 impl Store {
-    /// The customer (contact masked) and their latest visits by contact time, newest first.
+    /// The customer and their latest visits (see `service::customers::customer_file`).
     pub async fn customer_file(&self, id: Uuid) -> Result<CustomerFile> {
-        self.blocking(move |db| {
-            db.read(|conn| {
-                let customer = customer(conn, id)?.ok_or(AppError::NotFound)?;
-                let filter = VisitFilter {
-                    customer: Some(id),
-                    ..VisitFilter::default()
-                };
-                let visits = summaries(conn, filter, Newest::Contacted, FILE_VISITS as u64, 0)?;
-                Ok(CustomerFile { customer, visits })
-            })
-        })
-        .await
+        self.blocking(move |db| db.read(|conn| service::customers::customer_file(conn, id)))
+            .await
     }
 
-    /// The full contact of one customer. Written to the audit trail (who, when, which
-    /// customer; never the number itself), because a full number leaving the server is
-    /// exactly what the privacy rules watch.
+    /// The full contact of one customer, audited (see `service::customers::reveal_contact`).
     pub async fn reveal_contact(
         &self,
         by: User,
         id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<RevealedContact> {
-        self.blocking(move |db| {
-            db.write(|tx| {
-                let contact: String = tx
-                    .query_row(
-                        "SELECT contact FROM customers WHERE id = ?1",
-                        [id.to_string()],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .ok_or(AppError::NotFound)?;
-                audit_change(
-                    tx,
-                    now,
-                    Some(by.id),
-                    "contact.reveal",
-                    ("customer", id),
-                    None,
-                    &json!({"by": by.username, "contact_masked": mask_contact(&contact)}),
-                )?;
-                Ok(RevealedContact {
-                    customer_id: id,
-                    contact,
-                })
-            })
-        })
-        .await
+        self.blocking(move |db| db.write(|tx| service::customers::reveal_contact(tx, &by, id, now)))
+            .await
     }
 }
 
-pub(super) fn customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> {
+impl<C: Conn> CustomerQueries for C {
+    fn customer_exists(&self, id: Uuid) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)",
+            [id.to_string()],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn customer(&self, id: Uuid) -> Result<Option<Customer>> {
+        customer(self.conn(), id)
+    }
+
+    fn customers_since(&self, since: u64, limit: usize) -> Result<Vec<Customer>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM customers WHERE version > ?1 ORDER BY version LIMIT ?2"
+        ))?;
+
+        stmt.query_map(params![to_sql_int(since), limit as i64], |r| {
+            Ok(customer_from_row(r))
+        })?
+        .map(|row| row?)
+        .collect()
+    }
+
+    fn contact(&self, id: Uuid) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT contact FROM customers WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+impl CustomerRows for Transaction<'_> {
+    fn log_contact_reveal(
+        &self,
+        by: &User,
+        customer: Uuid,
+        contact_masked: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        audit_change(
+            self,
+            now,
+            Some(by.id),
+            "contact.reveal",
+            ("customer", customer),
+            None,
+            &json!({"by": by.username, "contact_masked": contact_masked}),
+        )
+    }
+}
+
+fn customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM customers WHERE id = ?1"),
         [id.to_string()],
@@ -76,23 +98,6 @@ pub(super) fn customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> 
     )
     .optional()?
     .transpose()
-}
-
-/// Customers changed after `since`, by version, at most `limit`.
-pub(super) fn customers_since(
-    conn: &Connection,
-    since: u64,
-    limit: usize,
-) -> Result<Vec<Customer>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM customers WHERE version > ?1 ORDER BY version LIMIT ?2"
-    ))?;
-
-    stmt.query_map(params![to_sql_int(since), limit as i64], |r| {
-        Ok(customer_from_row(r))
-    })?
-    .map(|row| row?)
-    .collect()
 }
 
 /// Reads [`COLUMNS`]; the contact leaves only masked.

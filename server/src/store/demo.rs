@@ -15,13 +15,14 @@ use rusqlite::{Transaction, params};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::auth::{has_users, insert_user};
+use super::auth::has_users;
 use super::{
-    Store, audit, catalog, demo_content, new_id, next_version, sync, tasks, to_json, to_sql_int,
+    Store, audit, catalog, demo_content, new_id, next_version, tasks, to_json, to_sql_int,
 };
 use crate::credentials::hash_password;
 use crate::error::{AppError, Result};
-use crate::store::NewUser;
+use crate::service;
+use crate::service::auth::NewUser;
 
 /// Shared by every demo login; printed at start-up, so never use `--demo` in production.
 pub const DEMO_PASSWORD: &str = "huifang-demo";
@@ -157,7 +158,7 @@ impl Store {
                         agent_no: (*agent_no).to_owned(),
                         password: DEMO_PASSWORD.to_owned(),
                     };
-                    users.push(insert_user(tx, &new, hash, now)?);
+                    users.push(service::auth::add_user(tx, &new, hash, now)?);
                     logins.push(DemoLogin {
                         username,
                         display_name,
@@ -285,6 +286,7 @@ fn seed_field_work(
         source: TaskSource::Plan,
         status: TaskStatus::Open,
         note: note.to_owned(),
+        retry_reason: None,
         version: 0,
     };
     use Channel::{OnSite, Phone};
@@ -800,7 +802,7 @@ fn push_mutations(
         device_id: new_id(),
         mutations,
     };
-    let answer = sync::push(tx, user, &req, now)?;
+    let answer = service::sync::push(tx, user, &req, now)?;
     match answer.rejected.first() {
         Some(r) => Err(AppError::Internal(format!("demo mutation rejected: {r:?}"))),
         None => Ok(()),
@@ -832,7 +834,7 @@ fn push_visits(
         device_id: new_id(),
         mutations,
     };
-    let answer = sync::push(tx, user, &req, now)?;
+    let answer = service::sync::push(tx, user, &req, now)?;
     match answer.rejected.first() {
         Some(r) => Err(AppError::Internal(format!("demo visit rejected: {r:?}"))),
         None => Ok(()),

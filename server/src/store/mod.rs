@@ -1,9 +1,10 @@
-//! Storage: the narrow interface every handler goes through ([`Store`]), backed by SQLite.
+//! The SQLite backend: the storage traits of `crate::storage` implemented in SQL, and the
+//! [`Store`] facade every handler goes through.
 //!
-//! Handlers see only `Store`'s async methods and domain types; SQL, connections and
-//! transactions stay inside this module, so a PostgreSQL backend can replace it without
-//! touching the HTTP layer. Every method runs its blocking SQLite work on tokio's blocking
-//! pool, never on the async workers.
+//! Handlers see only `Store`'s async methods and domain types. Each method opens a connection
+//! or a transaction and runs one use case of `crate::service` on it, on tokio's blocking pool,
+//! never on the async workers. Reads (`*Queries`) are implemented for any connection
+//! ([`Conn`]), writes (`*Rows`) only for a transaction.
 
 mod auth;
 mod catalog;
@@ -23,14 +24,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-pub use auth::NewUser;
 pub use demo::{DEMO_PASSWORD, DemoLogin};
+// What the handlers and the command line name, from the layers below the facade.
+pub use crate::service::auth::NewUser;
+pub use crate::service::tasks::TaskSaved;
+pub use crate::storage::{ReviewState, TaskFilter, TicketFilter, TicketQueue, VisitFilter};
 pub use rules::RuleSet;
-pub use tasks::{TaskFilter, TaskSaved};
-pub use tickets::{TicketFilter, TicketQueue};
-pub use visits::{ReviewState, VisitFilter};
 
 use crate::error::{AppError, Result};
+use crate::service::new_id;
 
 /// Idle read connections kept for reuse; more are opened under load and closed afterwards.
 const IDLE_READERS: usize = 4;
@@ -182,11 +184,6 @@ fn parse_uuid(s: &str) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(s).map_err(|e| AppError::Internal(format!("bad stored id {s:?}: {e}")))
 }
 
-/// A random (version 4) UUID for server-made records.
-fn new_id() -> uuid::Uuid {
-    uuid::Builder::from_random_bytes(rand::random()).into_uuid()
-}
-
 /// SQLite integers are signed; versions and seqs are `u64` on the wire and never get near
 /// `i64::MAX`, but a hostile `since` might, so the conversion saturates instead of wrapping.
 fn to_sql_int(n: u64) -> i64 {
@@ -303,5 +300,15 @@ pub(crate) mod testing {
             params![id.to_string()],
         )
         .unwrap();
+    }
+
+    /// The stored `note` column of a task, as SQL sees it.
+    pub fn note_column(conn: &Connection, task: Uuid) -> String {
+        conn.query_row(
+            "SELECT note FROM tasks WHERE id = ?1",
+            [task.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap()
     }
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{Store, audit_change, from_json, next_version, to_json, to_sql_int};
 use crate::error::{AppError, Result};
-use crate::service::tickets::Rules;
+use crate::storage::Rules;
 
 pub use huifang_domain::ticket::RuleSet;
 

@@ -1,146 +1,99 @@
-//! 回访任务: planned visits, their lifecycle (open → done by a visit, or cancelled) and the
-//! retries the server schedules after an attempt that did not reach the customer.
+//! 回访任务 rows: planned visits, their lifecycle (open → done by a visit, or cancelled) and
+//! the retries the server schedules (the use cases are `service::tasks` and
+//! `service::visits`).
 
-use chrono::{DateTime, SubsecRound, Utc};
-use huifang_domain::task::{NewTask, Priority, TaskSource, TaskStatus, VisitTask};
+use chrono::{DateTime, Utc};
+use huifang_domain::task::{NewTask, Priority, RetryReason, TaskSource, TaskStatus, VisitTask};
 use huifang_domain::{Channel, User, VisitType};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
-use super::auth::user_by_id;
 use super::{
-    Store, audit, audit_change, from_json, from_sql_int, next_version, parse_ts, parse_uuid,
+    Conn, Store, audit, audit_change, from_json, from_sql_int, next_version, parse_ts, parse_uuid,
     to_json, to_sql_int, ts,
 };
 use crate::error::{AppError, Result};
-
-/// `GET /api/tasks` filters.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TaskFilter {
-    pub status: Option<TaskStatus>,
-    pub assignee: Option<Uuid>,
-}
-
-/// What `POST /api/tasks` did: a retried request finds its task already there.
-#[derive(Debug, Clone)]
-pub enum TaskSaved {
-    Created(VisitTask),
-    Existing(VisitTask),
-}
+use crate::service;
+use crate::service::tasks::TaskSaved;
+use crate::storage::{TaskFilter, TaskQueries, TaskRows};
 
 impl Store {
-    /// Plans a task. The id is client-made, so the same request sent twice creates one task;
-    /// the same id with other content is a conflict, never a silent overwrite.
+    /// Plans a task (see `service::tasks::create_task`).
     pub async fn create_task(
         &self,
         by: User,
         new: NewTask,
         now: DateTime<Utc>,
     ) -> Result<TaskSaved> {
-        new.validate()
-            .map_err(|e| AppError::bad_request(e.message, Some(e.field)))?;
-        // Stored timestamps have microseconds; trimming first makes a replay compare equal.
-        let new = NewTask {
-            due_from: new.due_from.trunc_subsecs(6),
-            due_until: new.due_until.trunc_subsecs(6),
-            ..new
-        };
-        self.blocking(move |db| {
-            db.write(|tx| {
-                if let Some(existing) = task(tx, new.id)? {
-                    return if existing.source == TaskSource::Plan && as_new(&existing) == new {
-                        Ok(TaskSaved::Existing(existing))
-                    } else {
-                        Err(AppError::Conflict(format!(
-                            "task {} already exists with other content",
-                            new.id
-                        )))
-                    };
-                }
-                let customer_known: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)",
-                    [new.customer_id.to_string()],
-                    |r| r.get(0),
-                )?;
-                if !customer_known {
-                    return Err(AppError::bad_request(
-                        format!("unknown customer {}", new.customer_id),
-                        Some("customer_id"),
-                    ));
-                }
-                match user_by_id(tx, new.assignee)? {
-                    Some(u) if u.role.can_record_visits() => {}
-                    Some(u) => {
-                        return Err(AppError::bad_request(
-                            format!("role {} does not do visits", u.role.as_str()),
-                            Some("assignee"),
-                        ));
-                    }
-                    None => {
-                        return Err(AppError::bad_request(
-                            format!("unknown user {}", new.assignee),
-                            Some("assignee"),
-                        ));
-                    }
-                }
-                let task = VisitTask {
-                    id: new.id,
-                    customer_id: new.customer_id,
-                    assignee: new.assignee,
-                    visit_type: new.visit_type,
-                    planned_channel: new.planned_channel,
-                    priority: new.priority,
-                    due_from: new.due_from,
-                    due_until: new.due_until,
-                    attempt: 1,
-                    source: TaskSource::Plan,
-                    status: TaskStatus::Open,
-                    note: new.note.clone(),
-                    version: 0,
-                };
-                insert_task(tx, task, Some(by.id), now).map(TaskSaved::Created)
-            })
-        })
-        .await
+        let new = service::tasks::prepare(new)?;
+        self.blocking(move |db| db.write(|tx| service::tasks::create_task(tx, &by, &new, now)))
+            .await
     }
 
     /// Tasks by due time (then id), filtered.
     pub async fn list_tasks(&self, filter: TaskFilter) -> Result<Vec<VisitTask>> {
-        self.blocking(move |db| {
-            db.read(|conn| {
-                let mut stmt = conn.prepare(&format!(
-                    "SELECT {COLUMNS} FROM tasks
-                     WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR assignee = ?2)
-                     ORDER BY due_from, id"
-                ))?;
-
-                stmt.query_map(
-                    params![
-                        filter.status.map(status_str),
-                        filter.assignee.map(|a| a.to_string())
-                    ],
-                    |r| Ok(task_from_row(r)),
-                )?
-                .map(|row| row?)
-                .collect()
-            })
-        })
-        .await
+        self.blocking(move |db| db.read(|conn| conn.tasks(filter)))
+            .await
     }
 }
 
-/// The request a stored planned task answers, to tell a replay from a reused id.
-fn as_new(t: &VisitTask) -> NewTask {
-    NewTask {
-        id: t.id,
-        customer_id: t.customer_id,
-        assignee: t.assignee,
-        visit_type: t.visit_type,
-        planned_channel: t.planned_channel,
-        priority: t.priority,
-        due_from: t.due_from,
-        due_until: t.due_until,
-        note: t.note.clone(),
+impl<C: Conn> TaskQueries for C {
+    fn task(&self, id: Uuid) -> Result<Option<VisitTask>> {
+        task(self.conn(), id)
+    }
+
+    fn tasks(&self, filter: TaskFilter) -> Result<Vec<VisitTask>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM tasks
+             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR assignee = ?2)
+             ORDER BY due_from, id"
+        ))?;
+
+        stmt.query_map(
+            params![
+                filter.status.map(status_str),
+                filter.assignee.map(|a| a.to_string())
+            ],
+            |r| Ok(task_from_row(r)),
+        )?
+        .map(|row| row?)
+        .collect()
+    }
+
+    fn tasks_since(&self, assignee: Uuid, since: u64, limit: usize) -> Result<Vec<VisitTask>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM tasks
+             WHERE assignee = ?1 AND version > ?2 AND (status = 'open' OR ?2 > 0)
+             ORDER BY version LIMIT ?3"
+        ))?;
+
+        stmt.query_map(
+            params![assignee.to_string(), to_sql_int(since), limit as i64],
+            |r| Ok(task_from_row(r)),
+        )?
+        .map(|row| row?)
+        .collect()
+    }
+}
+
+impl TaskRows for Transaction<'_> {
+    fn insert_task(
+        &self,
+        task: VisitTask,
+        by: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<VisitTask> {
+        insert_task(self, task, by, now)
+    }
+
+    fn complete_task(
+        &self,
+        task: &VisitTask,
+        visit: Uuid,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        complete_task(self, task, visit, by, now)
     }
 }
 
@@ -169,7 +122,7 @@ pub(super) fn insert_task(
             task.attempt,
             to_json(&task.source)?.to_string(),
             status_str(task.status),
-            task.note,
+            note_column(&task),
             to_sql_int(task.version),
             created_by.map(|u| u.to_string()),
             ts(now)
@@ -227,28 +180,6 @@ pub(super) fn task(conn: &Connection, id: Uuid) -> Result<Option<VisitTask>> {
     .transpose()
 }
 
-/// A user's tasks changed after `since`, by version, at most `limit`. On a first pull only
-/// open tasks: a device that never saw a task has nothing to drop.
-pub(super) fn tasks_since(
-    conn: &Connection,
-    assignee: Uuid,
-    since: u64,
-    limit: usize,
-) -> Result<Vec<VisitTask>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM tasks
-         WHERE assignee = ?1 AND version > ?2 AND (status = 'open' OR ?2 > 0)
-         ORDER BY version LIMIT ?3"
-    ))?;
-
-    stmt.query_map(
-        params![assignee.to_string(), to_sql_int(since), limit as i64],
-        |r| Ok(task_from_row(r)),
-    )?
-    .map(|row| row?)
-    .collect()
-}
-
 const COLUMNS: &str = "id, customer_id, assignee, visit_type, planned_channel, priority, \
                        due_from, due_until, attempt, source, status, note, version";
 
@@ -257,7 +188,7 @@ fn task_from_row(r: &Row) -> Result<VisitTask> {
     fn known<T>(value: String, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
         parse(&value).ok_or_else(|| AppError::Internal(format!("bad stored task value {value:?}")))
     }
-    Ok(VisitTask {
+    let mut task = VisitTask {
         id: parse_uuid(&text(0)?)?,
         customer_id: parse_uuid(&text(1)?)?,
         assignee: parse_uuid(&text(2)?)?,
@@ -269,9 +200,44 @@ fn task_from_row(r: &Row) -> Result<VisitTask> {
         attempt: r.get(8)?,
         source: from_json(&text(9)?, "task source")?,
         status: known(text(10)?, parse_status)?,
-        note: text(11)?,
+        note: String::new(),
+        retry_reason: None,
         version: from_sql_int(r.get(12)?)?,
-    })
+    };
+    let note = text(11)?;
+    match retry_code(&task.source, &note) {
+        Some(reason) => task.retry_reason = Some(reason),
+        None => task.note = note,
+    }
+    Ok(task)
+}
+
+/// The `note` column holds what a planner wrote, or, for a retry the server scheduled, the
+/// code of its reason (no new column: the schema stays as it is). A planned task's note is
+/// never read as a code, whatever its text.
+const RETRY_CODES: [(RetryReason, &str); 2] = [
+    (RetryReason::NoAnswer, "retry:no_answer"),
+    (RetryReason::CallBack, "retry:call_back"),
+];
+
+fn note_column(task: &VisitTask) -> &str {
+    match task.retry_reason {
+        Some(reason) => RETRY_CODES
+            .iter()
+            .find(|(r, _)| *r == reason)
+            .map_or("", |(_, code)| code),
+        None => &task.note,
+    }
+}
+
+fn retry_code(source: &TaskSource, note: &str) -> Option<RetryReason> {
+    if *source == TaskSource::Plan {
+        return None;
+    }
+    RETRY_CODES
+        .iter()
+        .find(|(_, code)| *code == note)
+        .map(|(r, _)| *r)
 }
 
 fn status_str(s: TaskStatus) -> &'static str {

@@ -5,28 +5,26 @@
 use chrono::{DateTime, Utc};
 use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::sla::ClockRecord;
-use huifang_domain::task::{TaskSource, VisitTask};
+use huifang_domain::task::TaskSource;
 use huifang_domain::ticket::{
     CoverageRow, DuplicateQuery, FieldChange, Nature, Review, Ticket, TicketIntake, TicketList,
-    TicketState, TicketUpdate, TicketView, TimelineEntry,
+    TicketState, TicketView, TimelineEntry,
 };
-use huifang_domain::{CustomerClass, Mutation, Role, Settings, User, VisitRecord, WireName};
+use huifang_domain::{User, WireName};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::auth::user_by_id;
 use super::{
-    Conn, Store, audit, audit_change, catalog, from_json, from_sql_int, next_version, parse_ts,
-    parse_uuid, rules, tasks, to_json, to_sql_int, ts,
+    Conn, Store, audit, audit_change, from_json, from_sql_int, next_version, parse_ts, parse_uuid,
+    rules, to_json, to_sql_int, ts,
 };
 use crate::error::{AppError, Result};
-use crate::service::tickets::{
-    self as service, ClockMeta, Rules, StoredTicket, TicketAudit, TicketPage, TicketQueries,
-    TicketRows, Verdict,
+use crate::service::tickets as service;
+use crate::storage::{
+    ClockMeta, Rules, StoredTicket, TicketAudit, TicketFilter, TicketPage, TicketQueries,
+    TicketQueue, TicketRows,
 };
-
-pub use crate::service::tickets::{TicketFilter, TicketQueue};
 
 /// A closed-set value read back from its column.
 fn stored_name<T: WireName>(s: &str) -> Result<T> {
@@ -332,10 +330,6 @@ impl<C: Conn> TicketQueries for C {
         rules::calendar(self.conn())
     }
 
-    fn ticket_settings(&self) -> Result<Option<Settings>> {
-        Ok(catalog::settings(self.conn())?.map(|(_, s)| s))
-    }
-
     fn report_known(&self, id: Uuid) -> Result<bool> {
         Ok(self.conn().query_row(
             "SELECT EXISTS (SELECT 1 FROM ticket_reports WHERE id = ?1)",
@@ -350,22 +344,6 @@ impl<C: Conn> TicketQueries for C {
             params![sub_problem, ts(since)],
             |r| r.get(0),
         )?)
-    }
-
-    fn customer_class(&self, id: Uuid) -> Result<Option<(Option<CustomerClass>, bool)>> {
-        let row: Option<(String, bool)> = self
-            .conn()
-            .query_row(
-                "SELECT class, vip FROM customers WHERE id = ?1",
-                [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        Ok(row.map(|(class, vip)| (CustomerClass::parse(&class), vip)))
-    }
-
-    fn user_role(&self, id: Uuid) -> Result<Option<Role>> {
-        Ok(user_by_id(self.conn(), id)?.map(|u| u.role))
     }
 
     fn visit_author(&self, visit: Uuid) -> Result<Option<Uuid>> {
@@ -569,11 +547,6 @@ impl TicketRows for Transaction<'_> {
         Ok(())
     }
 
-    fn add_revisit_task(&self, task: VisitTask, by: Uuid, now: DateTime<Utc>) -> Result<()> {
-        tasks::insert_task(self, task, Some(by), now)?;
-        Ok(())
-    }
-
     fn cancel_revisit_tasks(&self, ticket: Uuid, by: Uuid, now: DateTime<Utc>) -> Result<()> {
         let source = to_json(&TaskSource::Ticket { ticket_id: ticket })?.to_string();
         let open = ids(
@@ -599,66 +572,6 @@ impl TicketRows for Transaction<'_> {
         }
         Ok(())
     }
-}
-
-/// The ticket mutations of a push, on its transaction.
-pub(super) fn create(
-    tx: &Transaction,
-    user: &User,
-    m: &Mutation,
-    intake: &TicketIntake,
-    now: DateTime<Utc>,
-) -> Verdict {
-    service::create(tx, user, m, intake, now)
-}
-
-pub(super) fn update(
-    tx: &Transaction,
-    user: &User,
-    m: &Mutation,
-    u: &TicketUpdate,
-    now: DateTime<Utc>,
-) -> Verdict {
-    service::update(tx, user, m, u, now)
-}
-
-pub(super) fn review(
-    tx: &Transaction,
-    user: &User,
-    m: &Mutation,
-    ticket: Uuid,
-    review: &Review,
-    now: DateTime<Utc>,
-) -> Verdict {
-    service::review(tx, user, m, ticket, review, now)
-}
-
-pub(super) fn revisit_answered(
-    tx: &Transaction,
-    user: &User,
-    visit: Uuid,
-    record: &VisitRecord,
-    ticket: Uuid,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    service::revisit_answered(tx, user, visit, record, ticket, now)
-}
-
-pub(super) fn tickets_since(
-    conn: &Connection,
-    user: &User,
-    since: u64,
-    limit: usize,
-) -> Result<Vec<Ticket>> {
-    service::pulled(conn, user, since, limit)
-}
-
-pub(super) fn tickets_by_review(
-    conn: &Connection,
-    decision: Option<&str>,
-    limit: u32,
-) -> Result<Vec<Ticket>> {
-    service::in_review(conn, decision, limit)
 }
 
 impl Store {

@@ -1,61 +1,23 @@
-//! Reading stored visits back: the review list (supervisors and admins) and customer files.
+//! 回访记录 rows: storing a pushed visit and its review, and reading visits back for the
+//! review list (supervisors and admins) and customer files.
 
 use chrono::{DateTime, Utc};
 use huifang_domain::ticket::{Review, ReviewQueue};
 use huifang_domain::{
-    Channel, Demand, Emotion, Mutation, Outcome, RejectCode, Rejected, User, VisitList,
-    VisitRecord, VisitSummary, VisitType,
+    Channel, Demand, Emotion, Outcome, VisitList, VisitRecord, VisitSummary, VisitType,
 };
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
-use super::{Store, audit_change, from_json, parse_ts, parse_uuid, tickets, to_json};
+use super::{
+    Conn, Store, audit, audit_change, from_json, parse_ts, parse_uuid, to_json, to_sql_int, ts,
+};
 use crate::error::{AppError, Result};
-
-/// `GET /api/visits` filters.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct VisitFilter {
-    /// Only visits escalated to the supervisors (转接主管).
-    pub escalated: bool,
-    pub customer: Option<Uuid>,
-    pub review: Option<ReviewState>,
-}
-
-/// Where a visit record or a ticket resolution stands in 主管审核.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewState {
-    Pending,
-    SignedOff,
-    Returned,
-}
-
-impl ReviewState {
-    /// The stored decision this state means; `None`: no decision yet.
-    fn decision(self) -> Option<&'static str> {
-        match self {
-            ReviewState::Pending => None,
-            ReviewState::SignedOff => Some("sign_off"),
-            ReviewState::Returned => Some("return"),
-        }
-    }
-}
-
-/// Most records of each kind `GET /api/reviews` lists: a supervisor's desk, not an export.
-const REVIEW_LIMIT: u32 = 200;
-
-/// How a list of visits is ordered.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Newest {
-    /// By arrival at the server: what a reviewer has not seen yet comes first.
-    Received,
-    /// By when the contact happened: a customer's history.
-    Contacted,
-}
+use crate::service;
+use crate::storage::{NewVisit, Newest, ReviewState, VisitFilter, VisitQueries, VisitRows};
 
 impl Store {
-    /// One page of visits, newest first: by arrival at the server, then by contact time (a
-    /// device that was offline for a week delivers old contacts; they show up as news).
+    /// One page of visits (see `service::visits::list_visits`).
     pub async fn list_visits(
         &self,
         filter: VisitFilter,
@@ -63,46 +25,16 @@ impl Store {
         per_page: u32,
     ) -> Result<VisitList> {
         self.blocking(move |db| {
-            db.read(|conn| {
-                let total: i64 = conn.query_row(
-                    &format!("SELECT COUNT(*) FROM visits v WHERE {WHERE}"),
-                    params![
-                        filter.escalated,
-                        filter.customer.map(|c| c.to_string()),
-                        filter.review.is_some(),
-                        filter.review.and_then(ReviewState::decision),
-                    ],
-                    |r| r.get(0),
-                )?;
-                let offset = u64::from(page.saturating_sub(1)) * u64::from(per_page);
-                let visits = summaries(conn, filter, Newest::Received, per_page.into(), offset)?;
-                Ok(VisitList {
-                    visits,
-                    total: total.unsigned_abs(),
-                    page,
-                    per_page,
-                })
-            })
+            db.read(|conn| service::visits::list_visits(conn, filter, page, per_page))
         })
         .await
     }
 
-    /// Visits and ticket resolutions in one review state (pending: no decision yet), newest
-    /// first, at most [`REVIEW_LIMIT`] of each.
+    /// Visits and ticket resolutions in one review state (see
+    /// `service::visits::review_queue`).
     pub async fn reviews(&self, state: ReviewState) -> Result<ReviewQueue> {
-        self.blocking(move |db| {
-            db.read(|conn| {
-                let filter = VisitFilter {
-                    review: Some(state),
-                    ..VisitFilter::default()
-                };
-                Ok(ReviewQueue {
-                    visits: summaries(conn, filter, Newest::Received, REVIEW_LIMIT.into(), 0)?,
-                    tickets: tickets::tickets_by_review(conn, state.decision(), REVIEW_LIMIT)?,
-                })
-            })
-        })
-        .await
+        self.blocking(move |db| db.read(|conn| service::visits::review_queue(conn, state)))
+            .await
     }
 }
 
@@ -111,54 +43,129 @@ const WHERE: &str = "(?1 = 0 OR v.escalate = 1) AND (?2 IS NULL OR v.customer_id
      AND (?3 = 0 OR (?4 IS NULL AND v.review IS NULL)
           OR json_extract(v.review, '$.decision') = ?4)";
 
-/// `review.decide` on a visit record. A later decision replaces an earlier one (a returned
-/// record is signed off once corrected); the audit trail keeps both.
-pub(super) fn review_visit(
-    tx: &Transaction,
-    user: &User,
-    m: &Mutation,
-    visit: Uuid,
-    review: &Review,
-    now: DateTime<Utc>,
-) -> Result<std::result::Result<(), Rejected>> {
-    let before: Option<Option<String>> = tx
-        .query_row(
-            "SELECT review FROM visits WHERE id = ?1",
-            [visit.to_string()],
+impl<C: Conn> VisitQueries for C {
+    fn visit_exists(&self, id: Uuid) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM visits WHERE id = ?1)",
+            [id.to_string()],
             |r| r.get(0),
-        )
-        .optional()?;
-    let Some(before) = before else {
-        return Ok(Err(Rejected {
-            field: Some("target".to_owned()),
-            ..Rejected::new(
-                m.seq,
-                RejectCode::Conflict,
-                format!("unknown visit {visit}"),
+        )?)
+    }
+
+    fn visit_review(&self, id: Uuid) -> Result<Option<Option<serde_json::Value>>> {
+        let found: Option<Option<String>> = self
+            .conn()
+            .query_row(
+                "SELECT review FROM visits WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
             )
-        }));
-    };
-    let after = to_json(review)?;
-    tx.execute(
-        "UPDATE visits SET review = ?2 WHERE id = ?1",
-        params![visit.to_string(), after.to_string()],
-    )?;
-    let before = before
-        .map(|b| from_json::<serde_json::Value>(&b, "visit review"))
-        .transpose()?;
-    audit_change(
-        tx,
-        now,
-        Some(user.id),
-        "review.decide",
-        ("visit", visit),
-        before.as_ref(),
-        &after,
-    )?;
-    Ok(Ok(()))
+            .optional()?;
+        found
+            .map(|review| {
+                review
+                    .map(|b| from_json::<serde_json::Value>(&b, "visit review"))
+                    .transpose()
+            })
+            .transpose()
+    }
+
+    fn count_visits(&self, filter: VisitFilter) -> Result<u64> {
+        let total: i64 = self.conn().query_row(
+            &format!("SELECT COUNT(*) FROM visits v WHERE {WHERE}"),
+            params![
+                filter.escalated,
+                filter.customer.map(|c| c.to_string()),
+                filter.review.is_some(),
+                filter.review.and_then(ReviewState::decision),
+            ],
+            |r| r.get(0),
+        )?;
+        Ok(total.unsigned_abs())
+    }
+
+    fn visit_summaries(
+        &self,
+        filter: VisitFilter,
+        order: Newest,
+        limit: u64,
+        offset: u64,
+    ) -> Result<Vec<VisitSummary>> {
+        summaries(self.conn(), filter, order, limit, offset)
+    }
 }
 
-pub(super) fn summaries(
+impl VisitRows for Transaction<'_> {
+    fn insert_visit(&self, visit: NewVisit<'_>) -> Result<()> {
+        let (m, v) = (visit.mutation, visit.record);
+        let record = to_json(v)?;
+        self.execute(
+            "INSERT INTO visits (id, device_id, seq, user_id, customer_id, channel, visit_type,
+                                 outcome, attempt, satisfaction, emotion, verbatim, demand,
+                                 follow_up, contacted_at, recorded_at, received_at, record_json,
+                                 task_id, escalate)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     ?18, ?19, ?20)",
+            params![
+                m.id.to_string(),
+                visit.device.to_string(),
+                to_sql_int(m.seq),
+                visit.user.to_string(),
+                v.customer_id.to_string(),
+                v.channel.as_str(),
+                v.visit_type.as_str(),
+                v.outcome.as_str(),
+                v.attempt,
+                v.satisfaction,
+                v.emotion.map(|e| e.as_str()),
+                v.verbatim,
+                v.demand.map(|d| d.as_str()),
+                v.follow_up,
+                ts(v.contacted_at),
+                ts(m.at),
+                ts(visit.received_at),
+                record.to_string(),
+                v.task_id.map(|t| t.to_string()),
+                v.escalate,
+            ],
+        )?;
+        audit(
+            self,
+            visit.received_at,
+            Some(visit.user),
+            &m.kind,
+            "visit",
+            m.id,
+            &record,
+        )
+    }
+
+    fn set_visit_review(
+        &self,
+        visit: Uuid,
+        review: &Review,
+        before: Option<&serde_json::Value>,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let after = to_json(review)?;
+        self.execute(
+            "UPDATE visits SET review = ?2 WHERE id = ?1",
+            params![visit.to_string(), after.to_string()],
+        )?;
+        audit_change(
+            self,
+            now,
+            Some(by),
+            "review.decide",
+            ("visit", visit),
+            before,
+            &after,
+        )
+    }
+}
+
+fn summaries(
     conn: &Connection,
     filter: VisitFilter,
     order: Newest,

@@ -8,13 +8,12 @@
 //! rejected mutation writes nothing.
 
 mod reads;
-pub mod rows;
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Duration, Utc};
 use huifang_domain::sla::ClockKind;
 use huifang_domain::task::{Priority, TaskSource, TaskStatus, VisitTask};
 use huifang_domain::ticket::{
@@ -27,16 +26,24 @@ use huifang_domain::{Mutation, RejectCode, Rejected, User, VisitRecord};
 use uuid::Uuid;
 
 pub use reads::{coverage, duplicates, in_review, list, one, pulled};
-pub use rows::{
-    ClockMeta, Rules, StoredTicket, TicketAudit, TicketFilter, TicketPage, TicketQueries,
-    TicketQueue, TicketRows,
+
+use super::{new_id, utc_offset};
+use crate::error::{AppError, Result};
+use crate::storage::{
+    CatalogQueries, ClockMeta, CustomerQueries, Rules, StoredTicket, TaskRows, TicketAudit,
+    TicketQueries, TicketRows, UserQueries, Verdict,
 };
 
-use crate::error::{AppError, Result};
+/// Everything the ticket use cases read and write.
+pub trait TicketStorage:
+    TicketRows + TaskRows + CustomerQueries + UserQueries + CatalogQueries
+{
+}
 
-/// The verdict on one pushed mutation. The outer `Result` is a storage failure (the whole
-/// push rolls back); the inner one says whether the mutation was applied or rejected.
-pub type Verdict = Result<std::result::Result<(), Rejected>>;
+impl<S: TicketRows + TaskRows + CustomerQueries + UserQueries + CatalogQueries> TicketStorage
+    for S
+{
+}
 
 /// A revisit is due within this long after the resolution (DOMAIN.md: revisit within 3 days).
 const REVISIT_WITHIN: Duration = Duration::days(3);
@@ -75,7 +82,7 @@ impl StoredTicket {
 /// report's), so a replay from another batch finds it and changes nothing. A report linked to
 /// an open ticket is counted there; otherwise the ticket is opened, graded with the number of
 /// reports of its sub-problem in each of the grading rules' windows (this one included).
-pub fn create<S: TicketRows>(
+pub fn create<S: TicketStorage>(
     s: &S,
     user: &User,
     m: &Mutation,
@@ -86,7 +93,7 @@ pub fn create<S: TicketRows>(
         return Ok(Ok(()));
     }
     if let Some(customer) = intake.customer_id
-        && s.customer_class(customer)?.is_none()
+        && !s.customer_exists(customer)?
     {
         return Ok(Err(reject(
             m.seq,
@@ -133,7 +140,7 @@ pub fn create<S: TicketRows>(
 /// `ticket.update`: refused unless the domain allows it (`may_update`, then `apply_update`
 /// with the new assignee's role looked up); applied, a resolution leads on to a revisit or
 /// closure, and leaving the revisit by hand cancels its task.
-pub fn update<S: TicketRows>(
+pub fn update<S: TicketStorage>(
     s: &S,
     user: &User,
     m: &Mutation,
@@ -159,9 +166,9 @@ pub fn update<S: TicketRows>(
     let rules = s.ticket_rules()?;
     let new_assignee = match u.set.assignee {
         None => NewAssignee::Unchecked,
-        Some(a) => match s.user_role(a)? {
+        Some(a) => match s.user(a)? {
             None => NewAssignee::Unknown,
-            Some(role) => NewAssignee::Found(role),
+            Some(found) => NewAssignee::Found(found.role),
         },
     };
     let edit = Edit {
@@ -202,7 +209,7 @@ pub fn update<S: TicketRows>(
 
 /// What follows a resolution (`domain::ticket::after_resolve`), with the facts it needs
 /// looked up only when a revisit is possible at all.
-fn resolved<S: TicketRows>(
+fn resolved<S: TicketStorage>(
     s: &S,
     t: &mut StoredTicket,
     by: &User,
@@ -223,8 +230,8 @@ fn resolved<S: TicketRows>(
         && facts.revisits < huifang_domain::ticket::MAX_REVISITS
     {
         facts.key_customer = s
-            .customer_class(customer)?
-            .is_some_and(|(class, vip)| class.is_some_and(|c| is_key_customer(c, vip)) || vip);
+            .customer(customer)?
+            .is_some_and(|c| is_key_customer(c.class, c.vip));
         facts.revisitor = revisitor(s, t)?;
     }
     match after_resolve(&facts, &rules.revisit) {
@@ -242,7 +249,7 @@ fn resolved<S: TicketRows>(
 
 /// The ticket's assignee, else whoever did the visit that found the problem, else the
 /// reporter: the first of them who does visits.
-fn revisitor<S: TicketQueries>(s: &S, t: &StoredTicket) -> Result<Option<Uuid>> {
+fn revisitor<S: TicketQueries + UserQueries>(s: &S, t: &StoredTicket) -> Result<Option<Uuid>> {
     let visitor = match t.ticket.intake.visit_id {
         Some(v) => s.visit_author(v)?,
         None => None,
@@ -251,7 +258,7 @@ fn revisitor<S: TicketQueries>(s: &S, t: &StoredTicket) -> Result<Option<Uuid>> 
         .into_iter()
         .flatten()
     {
-        if s.user_role(id)?.is_some_and(|role| role.can_work_tickets()) {
+        if s.user(id)?.is_some_and(|u| u.role.can_work_tickets()) {
             return Ok(Some(id));
         }
     }
@@ -260,7 +267,7 @@ fn revisitor<S: TicketQueries>(s: &S, t: &StoredTicket) -> Result<Option<Uuid>> 
 
 /// The revisit as an ordinary visit task, due outside quiet hours within
 /// [`REVISIT_WITHIN`] (at least an hour after it may start).
-fn schedule_revisit<S: TicketRows>(
+fn schedule_revisit<S: TicketStorage>(
     s: &S,
     t: &StoredTicket,
     customer: Uuid,
@@ -268,10 +275,10 @@ fn schedule_revisit<S: TicketRows>(
     by: &User,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let due_from = match s.ticket_settings()? {
-        Some(settings) => settings
+    let due_from = match s.settings()? {
+        Some((_, settings)) => settings
             .quiet_hours
-            .next_allowed(now, utc_offset(settings.utc_offset_minutes)?),
+            .next_allowed(now, utc_offset(&settings)?),
         None => now,
     };
     let due_until = (now + REVISIT_WITHIN).max(due_from + Duration::hours(1));
@@ -299,25 +306,17 @@ fn schedule_revisit<S: TicketRows>(
             "工单第 {attempt} 次回访:确认处理结果是否满意。处理结果:{}",
             resolution.chars().take(200).collect::<String>()
         ),
+        retry_reason: None,
         version: 0,
     };
-    s.add_revisit_task(task, by.id, now)
-}
-
-fn utc_offset(minutes: i32) -> Result<FixedOffset> {
-    FixedOffset::east_opt(minutes * 60)
-        .ok_or_else(|| AppError::Internal(format!("bad stored UTC offset {minutes}")))
-}
-
-/// A random (version 4) UUID for server-made records.
-fn new_id() -> Uuid {
-    uuid::Builder::from_random_bytes(rand::random()).into_uuid()
+    s.insert_task(task, Some(by.id), now)?;
+    Ok(())
 }
 
 /// The answer of a revisit (a visit carrying out a task whose source is the ticket):
 /// satisfied closes, unsatisfied reopens with a new Resolve clock (its next resolution
 /// schedules the next revisit), not reached leaves it to the task's retry.
-pub fn revisit_answered<S: TicketRows>(
+pub fn revisit_answered<S: TicketStorage>(
     s: &S,
     user: &User,
     visit: Uuid,
@@ -352,7 +351,7 @@ pub fn revisit_answered<S: TicketRows>(
 }
 
 /// `review.decide` on a ticket: only a written resolution can be reviewed.
-pub fn review<S: TicketRows>(
+pub fn review<S: TicketStorage>(
     s: &S,
     user: &User,
     m: &Mutation,
@@ -389,7 +388,7 @@ pub fn review<S: TicketRows>(
 
 /// Records every clock that has run out (once), puts its ticket in the supervisors' queue
 /// and counts the supervisors' Escalate clock as met by that. Returns the tickets escalated.
-pub fn check_breaches<S: TicketRows>(s: &S, now: DateTime<Utc>) -> Result<u32> {
+pub fn check_breaches<S: TicketStorage>(s: &S, now: DateTime<Utc>) -> Result<u32> {
     let ids = s.tickets_with_running_clocks()?;
     if ids.is_empty() {
         return Ok(0);

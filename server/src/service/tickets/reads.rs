@@ -11,8 +11,8 @@ use huifang_domain::ticket::{
 use huifang_domain::{User, VisitType, mask_contact};
 use uuid::Uuid;
 
-use super::rows::{StoredTicket, TicketFilter, TicketPage, TicketQueries};
 use crate::error::{AppError, Result};
+use crate::storage::{StoredTicket, TicketFilter, TicketPage, TicketQueries};
 
 /// The ticket as it leaves the server: the contact masked.
 fn public(mut t: Ticket) -> Ticket {

@@ -10,7 +10,8 @@ use huifang_domain::{Mutation, RejectCode, Rejected, Role, User};
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{StoredTicket, TicketQueries, create, update};
+use super::{create, update};
+use crate::storage::{StoredTicket, TicketQueries};
 use crate::store::testing::{add_customer, database};
 
 fn now() -> DateTime<Utc> {
