@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{OnceLock, mpsc};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -79,58 +79,38 @@ impl TestServer {
     }
 
     /// The same server as [`TestServer::start`], run inside the test process: the library's
-    /// `prepare` and `serve` on a runtime of its own and a free port, with its clock started at
-    /// [`clock_start`].
+    /// `prepare` and `serve` on a runtime of its own and a free port. Its database is a copy of
+    /// the demo database seeded once per test binary at [`clock_start`], and its clock starts
+    /// where that seeding ended, as a fresh process's clock reads once it has seeded.
     pub fn in_process() -> TestServer {
-        TestServer::in_process_at(clock_start())
+        let demo = demo_database();
+        TestServer::in_process_on(Some(&demo.bytes), demo.seeded_by, demo.banner.clone())
     }
 
-    /// An in-process server whose clock starts at `at`.
+    /// An in-process server whose clock starts at `at`, seeding its own demo data then.
     pub fn in_process_at(at: DateTime<Utc>) -> TestServer {
+        TestServer::in_process_on(None, at, String::new())
+    }
+
+    fn in_process_on(seeded: Option<&[u8]>, at: DateTime<Utc>, banner: String) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("t.db");
         let static_dir = dir.path().join("static");
         std::fs::create_dir_all(&static_dir).expect("static dir");
+        if let Some(bytes) = seeded {
+            std::fs::write(&db, bytes).expect("copy the demo database");
+        }
         let clock = Clock::starting_at(at);
-        // Its own multi-threaded runtime, as in `huifang serve`: the server keeps answering
-        // while a test blocks its own thread (on SQLite, say), and it stops with the server.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("server runtime");
         let config = ServeConfig {
             db: db.clone(),
             static_dir,
             demo: true,
             clock,
         };
-        let (base, banner) = std::thread::scope(|s| {
-            // `block_on` may not run on a test's own runtime thread; a helper thread may.
-            s.spawn(|| {
-                runtime.block_on(async {
-                    let (state, banner) = huifang_server::prepare(config)
-                        .await
-                        .expect("prepare the server");
-                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                        .await
-                        .expect("bind 127.0.0.1:0");
-                    let addr = listener.local_addr().expect("local address");
-                    tokio::spawn(async move {
-                        let forever = std::future::pending::<()>();
-                        if let Err(e) = huifang_server::serve(listener, state, forever).await {
-                            eprintln!("[huifang] {e}");
-                        }
-                    });
-                    (format!("http://{addr}"), banner.unwrap_or_default())
-                })
-            })
-            .join()
-            .expect("server start-up")
-        });
+        let (runtime, base, seeded_banner) = serve_in_process(config);
         TestServer {
             base,
-            banner,
+            banner: seeded_banner.unwrap_or(banner),
             db,
             client: reqwest::Client::new(),
             clock,
@@ -276,6 +256,89 @@ impl Drop for TestServer {
             }
         }
     }
+}
+
+/// The server's own multi-threaded runtime, as in `huifang serve`, serving `config` on a free
+/// port: the server keeps answering while a test blocks its own thread (on SQLite, say), and
+/// it stops when the runtime is shut down. Returns the runtime, the base URL and the demo
+/// banner if it seeded.
+fn serve_in_process(config: ServeConfig) -> (tokio::runtime::Runtime, String, Option<String>) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("server runtime");
+    let (base, banner) = std::thread::scope(|s| {
+        // `block_on` may not run on a test's own runtime thread; a helper thread may.
+        s.spawn(|| {
+            runtime.block_on(async {
+                let (state, banner) = huifang_server::prepare(config)
+                    .await
+                    .expect("prepare the server");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind 127.0.0.1:0");
+                let addr = listener.local_addr().expect("local address");
+                tokio::spawn(async move {
+                    let forever = std::future::pending::<()>();
+                    if let Err(e) = huifang_server::serve(listener, state, forever).await {
+                        eprintln!("[huifang] {e}");
+                    }
+                });
+                (format!("http://{addr}"), banner)
+            })
+        })
+        .join()
+        .expect("server start-up")
+    });
+    (runtime, base, banner)
+}
+
+/// A database as `huifang serve --demo` leaves it after seeding at [`clock_start`].
+struct DemoDatabase {
+    bytes: Vec<u8>,
+    banner: String,
+    /// A reading of the seeding clock taken after the seed: every demo row is older.
+    seeded_by: DateTime<Utc>,
+}
+
+/// Seeding hashes four passwords and writes the demo in one durable transaction; done once
+/// per test binary, it no longer dominates each test's start-up.
+fn demo_database() -> &'static DemoDatabase {
+    static DEMO: OnceLock<DemoDatabase> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (seed, copy) = (dir.path().join("seed.db"), dir.path().join("copy.db"));
+        let clock = Clock::starting_at(clock_start());
+        let config = ServeConfig {
+            db: seed.clone(),
+            static_dir: dir.path().to_owned(),
+            demo: true,
+            clock,
+        };
+        let banner = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("seeding runtime");
+            let (_, banner) = runtime
+                .block_on(huifang_server::prepare(config))
+                .expect("seed the demo database");
+            banner.expect("a fresh database is seeded")
+        })
+        .join()
+        .expect("seeding");
+        let seeded_by = clock.now();
+        // One standalone file, whatever the write-ahead log still held.
+        rusqlite::Connection::open(&seed)
+            .and_then(|db| db.execute("VACUUM INTO ?1", [copy.to_str().expect("UTF-8 path")]))
+            .expect("copy the demo database");
+        DemoDatabase {
+            bytes: std::fs::read(&copy).expect("read the demo database"),
+            banner,
+            seeded_by,
+        }
+    })
 }
 
 /// Runs `huifang user add` against `db` with `password` on stdin.
