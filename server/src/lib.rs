@@ -65,34 +65,56 @@ pub fn init_logging() {
 /// Migrates the database, seeds demo data if asked, then serves on `listener` until SIGTERM
 /// or Ctrl-C, letting requests in flight finish.
 pub async fn launch(listener: TcpListener, config: ServeConfig) -> Result<()> {
+    let (state, banner) = prepare(config).await?;
+    if let Some(banner) = banner {
+        print!("{banner}");
+    }
+    serve(listener, state, shutdown_signal()).await
+}
+
+/// What `launch` does before it serves: migrates the database and, if asked, seeds demo
+/// data into an empty one, returning the demo banner when it did. Public so the API tests can
+/// run the server inside the test process.
+pub async fn prepare(config: ServeConfig) -> Result<(AppState, Option<String>)> {
     let clock = config.clock;
     let store = Store::open(&config.db, clock.now()).await?;
     tracing::info!(db = %config.db.display(), "database ready");
+    let mut banner = None;
     if config.demo {
         match store.seed_demo(clock.now()).await? {
             Some(logins) => {
-                let mut banner = format!(
+                let mut text = format!(
                     "Demo data created. Demo logins (password for all: {DEMO_PASSWORD}):\n"
                 );
                 for l in logins {
-                    banner += &format!(
+                    text += &format!(
                         "  {:<11} role {:<11} {}\n",
                         l.username,
                         l.role.as_str(),
                         l.display_name
                     );
                 }
-                print!("{banner}");
+                banner = Some(text);
             }
             None => tracing::info!("demo: the database already has users; nothing seeded"),
         }
     }
-    tokio::spawn(watch_clocks(store.clone(), clock));
-    let app = router(AppState {
+    let state = AppState {
         store,
         clock,
         static_dir: config.static_dir,
-    });
+    };
+    Ok((state, banner))
+}
+
+/// Serves `state` on `listener`, with the breach sweep running, until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    tokio::spawn(watch_clocks(state.store.clone(), state.clock));
+    let app = router(state);
     let addr = listener.local_addr()?;
     // Scripts and tests wait for exactly this line to know the server accepts requests.
     println!("huifang listening on http://{addr}");
@@ -101,7 +123,7 @@ pub async fn launch(listener: TcpListener, config: ServeConfig) -> Result<()> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await?;
     tracing::info!("stopped");
     Ok(())

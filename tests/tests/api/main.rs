@@ -1,0 +1,13 @@
+//! The HTTP contract (docs/api.md), one module per feature. Most tests run the server inside
+//! the test process (`TestServer::in_process`); `process` covers what needs the real `huifang`
+//! binary. Run `cargo build -p huifang-server` first.
+
+mod auth;
+mod customers;
+mod process;
+mod reviews;
+mod rules;
+mod sync;
+mod tasks;
+mod tickets;
+mod visits;
