@@ -16,10 +16,10 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::fields::Options;
 use crate::api::{self, ApiFailure};
 use crate::i18n::{self, Key, Lang};
 use crate::state::use_app;
+use crate::widgets::Options;
 
 const NATURES: [Nature; 3] = [Nature::Product, Nature::Service, Nature::Experience];
 const IMPACTS: [Impact; 3] = [Impact::General, Impact::Important, Impact::Urgent];
