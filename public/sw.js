@@ -1,9 +1,13 @@
 // Huifang service worker. TEMPLATE: app/build/gen-sw.sh fills in the version and the file
 // list at build time; the served /sw.js is the generated copy in app/dist.
 //
-// One cache per build version holds the complete app shell of that version, so an update
+// One cache per build version holds the complete field app of that version, so an update
 // never mixes old and new files: a new worker installs only when every file of its version
 // is cached, waits until the user accepts the update, and then deletes the old caches.
+//
+// The console (/console/, supervisors and admins) is not precached: tablets in the field
+// never download it. It caches itself the first time it loads under this worker, in a cache
+// of its own that always holds one console: the files its latest index.html names.
 
 const VERSION = "__HUIFANG_VERSION__";
 const CACHE = `huifang-${VERSION}`;
@@ -11,6 +15,9 @@ const PRECACHE = [
 __HUIFANG_PRECACHE__
 ];
 const INDEX = "/index.html";
+const CONSOLE_CACHE = "huifang-console";
+const CONSOLE_PREFIX = "/console/";
+const CONSOLE_INDEX = "/console/index.html";
 // On a weak connection a navigation falls back to the cached shell instead of hanging.
 const NAVIGATION_TIMEOUT_MS = 4000;
 
@@ -31,7 +38,7 @@ self.addEventListener("activate", (event) => {
       .then((keys) =>
         Promise.all(
           keys
-            .filter((key) => key.startsWith("huifang-") && key !== CACHE)
+            .filter((key) => key.startsWith("huifang-") && key !== CACHE && key !== CONSOLE_CACHE)
             .map((key) => caches.delete(key))
         )
       )
@@ -67,6 +74,55 @@ async function navigate(request) {
   }
 }
 
+function isConsole(url) {
+  return url.pathname === "/console" || url.pathname.startsWith(CONSOLE_PREFIX);
+}
+
+// A console page from the network is kept as the console's shell (every console route is
+// the same index.html), and the files an older shell named are dropped with it.
+async function keepConsole(cache, response) {
+  const html = await response.clone().text();
+  const named = new Set([CONSOLE_INDEX, ...(html.match(/\/console\/[^"'\s)]+/g) ?? [])]);
+  for (const key of await cache.keys()) {
+    if (!named.has(new URL(key.url).pathname)) {
+      await cache.delete(key);
+    }
+  }
+  await cache.put(CONSOLE_INDEX, response);
+}
+
+async function navigateConsole(request) {
+  const cache = await caches.open(CONSOLE_CACHE);
+  try {
+    const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    const html = (response.headers.get("content-type") ?? "").startsWith("text/html");
+    if (response.ok && html) {
+      await keepConsole(cache, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const cached = await cache.match(CONSOLE_INDEX);
+    if (cached) {
+      return cached;
+    }
+    throw error;
+  }
+}
+
+// The console's files are fingerprinted, so a cached copy is always the right one.
+async function consoleFile(request) {
+  const cache = await caches.open(CONSOLE_CACHE);
+  const cached = await cache.match(request);
+  if (cached) {
+    return cached;
+  }
+  const response = await fetch(request);
+  if (response.ok) {
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
 async function cacheFirst(request) {
   const cached = await caches.open(CACHE).then((cache) => cache.match(request));
   return cached || fetch(request);
@@ -80,6 +136,10 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET") {
+    return;
+  }
+  if (isConsole(url)) {
+    event.respondWith(request.mode === "navigate" ? navigateConsole(request) : consoleFile(request));
     return;
   }
   if (request.mode === "navigate") {

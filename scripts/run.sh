@@ -6,8 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source scripts/tools.sh
 
-say "building the app (trunk, wasm-release profile)"
-(cd app && trunk build --release)
+scripts/build-app.sh
 say "building the server"
 cargo build --release -p huifang-server
 mkdir -p data

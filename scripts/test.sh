@@ -28,8 +28,7 @@ say "unit and API tests"
 cargo build -p huifang-server
 cargo test --workspace
 
-say "building the app for the browser tests"
-(cd app && trunk build --release)
+scripts/build-app.sh
 
 say "browser end-to-end tests (headless Chromium)"
 HUIFANG_BIN="$root/target/debug/huifang" HUIFANG_STATIC_DIR="$root/app/dist" \

@@ -3,10 +3,16 @@
 #  - the version: a hash of every output file's name and content, so any change to the app
 #    makes a new service worker (and a new cache), and an unchanged build keeps the old one;
 #  - the precache list: exactly the files of this build.
+# Only the field app's build makes one: the console (console.html) is cached by the same
+# worker on first use, so its build gets no worker of its own.
 set -eu
 
 staging="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
 source_dir="${TRUNK_SOURCE_DIR:-.}"
+if [ "$(basename "${TRUNK_HTML_FILE:-index.html}")" != index.html ]; then
+  echo "gen-sw: $(basename "$TRUNK_HTML_FILE") is not precached (the worker caches it on first use)"
+  exit 0
+fi
 template="$source_dir/../public/sw.js"
 
 cd "$staging"

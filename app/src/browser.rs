@@ -81,7 +81,7 @@ pub fn locate(timeout_ms: u32, done: impl FnOnce(huifang_domain::proof::Place) +
                 .zip(num(&coords, "longitude"))
                 .map(|(lat, lon)| {
                     let accuracy = num(&coords, "accuracy").unwrap_or(0.0);
-                    crate::field::place_from(lat, lon, accuracy, now())
+                    crate::visits::field::place_from(lat, lon, accuracy, now())
                 });
             finish(fix.unwrap_or(Place::Unavailable));
         })

@@ -965,11 +965,11 @@ impl<B: Backend> LocalStore<B> {
         self.get(&keys::file(customer))
     }
 
-    pub fn put_draft(&self, draft: &crate::form::Draft) -> Result<(), StoreError> {
+    pub fn put_draft(&self, draft: &crate::visits::form::Draft) -> Result<(), StoreError> {
         self.put(&keys::draft(draft.id), draft)
     }
 
-    pub fn draft(&self, id: Uuid) -> Option<crate::form::Draft> {
+    pub fn draft(&self, id: Uuid) -> Option<crate::visits::form::Draft> {
         self.get(&keys::draft(id))
     }
 
@@ -978,12 +978,12 @@ impl<B: Backend> LocalStore<B> {
     }
 
     /// Drafts, the most recently touched first.
-    pub fn drafts(&self) -> Vec<crate::form::Draft> {
+    pub fn drafts(&self) -> Vec<crate::visits::form::Draft> {
         self.newest_drafts(usize::MAX)
     }
 
     /// The `n` most recently touched drafts: only those are read.
-    pub fn newest_drafts(&self, n: usize) -> Vec<crate::form::Draft> {
+    pub fn newest_drafts(&self, n: usize) -> Vec<crate::visits::form::Draft> {
         let mut order: Vec<_> = self.with_index(|ix| {
             ix.drafts
                 .iter()

@@ -17,7 +17,7 @@ use crate::browser;
 use crate::i18n::Key;
 use crate::state::AppCtx;
 use crate::store::{LocalStore, OutboxEntry, QueueStats, StoreError, UserBacklog, keys};
-use crate::tickets::TicketRules;
+use crate::tickets::logic::TicketRules;
 
 const BACKOFF_BASE_MS: u64 = 1_000;
 const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;

@@ -1,5 +1,6 @@
 //! The built app (trunk's `dist`): every path outside `/api`, with the single-page-app
-//! fallback to `index.html`.
+//! fallback to `index.html`. Two front doors share the directory: the field app at its root
+//! and the console in `console/`, each with its own `index.html`.
 
 use std::path::{Path, PathBuf};
 
@@ -25,28 +26,46 @@ pub fn router(dir: &Path) -> Router {
         );
         return Router::new().fallback(not_built);
     }
-    let index = dir.join("index.html");
-    let shell = move |req: Request| app_shell(index.clone(), req);
+    let root = dir.to_path_buf();
+    let shell = move |req: Request| app_shell(root.clone(), req);
     let serve = ServeDir::new(dir).fallback(shell.into_service());
     Router::new()
         .fallback_service(serve)
         .layer(middleware::from_fn(cache_control))
 }
 
+/// The console's routes live under this path, its files in the directory of the same name.
+const CONSOLE: &str = "/console";
+
 /// Unknown paths without a file extension are app routes (`/visits/new`) that the app's own
-/// router resolves, so they get `index.html`. A missing file (an old build's `app-<hash>.js`)
-/// stays a 404: answering it with HTML would be cached as if it were the script.
-async fn app_shell(index: PathBuf, req: Request) -> Response {
-    let last = req.uri().path().rsplit('/').next().unwrap_or_default();
+/// router resolves, so they get the `index.html` of the front door they belong to. A missing
+/// file (an old build's `app-<hash>.js`) stays a 404: answering it with HTML would be cached
+/// as if it were the script.
+async fn app_shell(root: PathBuf, req: Request) -> Response {
+    let path = req.uri().path();
+    let last = path.rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
         return StatusCode::NOT_FOUND.into_response();
     }
+    let index = root.join(shell_for(path));
     match tokio::fs::read_to_string(&index).await {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::warn!(path = %index.display(), error = %e, "cannot read the app shell");
             StatusCode::NOT_FOUND.into_response()
         }
+    }
+}
+
+/// The `index.html` (relative to the static directory) that answers an app route.
+fn shell_for(path: &str) -> &'static str {
+    let console = path
+        .strip_prefix(CONSOLE)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if console {
+        "console/index.html"
+    } else {
+        "index.html"
     }
 }
 
@@ -88,7 +107,14 @@ fn is_fingerprinted(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_fingerprinted;
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode, header};
+    use tower::ServiceExt;
+
+    use super::{is_fingerprinted, router, shell_for};
 
     #[test]
     fn only_hashed_build_outputs_count_as_fingerprinted() {
@@ -96,6 +122,7 @@ mod tests {
             ("/huifang-app-9f8e7d6c5b4a3921.js", true),
             ("/huifang-app-9f8e7d6c5b4a3921_bg.wasm", true),
             ("/style-0123456789abcdef.css", true),
+            ("/console/huifang-console-9f8e7d6c5b4a3921_bg.wasm", true),
             ("/sw.js", false),
             ("/index.html", false),
             ("/", false),
@@ -104,6 +131,113 @@ mod tests {
         ];
         for (path, want) in table {
             assert_eq!(is_fingerprinted(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn console_routes_get_the_console_shell_and_every_other_route_the_field_app() {
+        let table = [
+            ("/", "index.html"),
+            ("/tasks", "index.html"),
+            ("/tickets/6f0c", "index.html"),
+            ("/consoles", "index.html"),
+            ("/consolex/supervise", "index.html"),
+            ("/console", "console/index.html"),
+            ("/console/", "console/index.html"),
+            ("/console/supervise", "console/index.html"),
+            ("/console/tickets/6f0c", "console/index.html"),
+        ];
+        for (path, want) in table {
+            assert_eq!(shell_for(path), want, "{path}");
+        }
+    }
+
+    /// A built `dist` with both front doors, removed when dropped.
+    struct Dist(PathBuf);
+
+    impl Dist {
+        fn new() -> Self {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let dir = std::env::temp_dir().join(format!("huifang-dist-{}-{n}", std::process::id()));
+            let files = [
+                ("index.html", "field shell"),
+                ("huifang-app-0123456789abcdef.js", "field script"),
+                ("sw.js", "worker"),
+                ("console/index.html", "console shell"),
+                (
+                    "console/huifang-console-0123456789abcdef.js",
+                    "console script",
+                ),
+            ];
+            for (name, body) in files {
+                let path = dir.join(name);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, body).unwrap();
+            }
+            Dist(dir)
+        }
+
+        fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Dist {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Status, cache policy and body of a GET.
+    async fn get(dist: &Dist, path: &str) -> (StatusCode, String, String) {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let response = router(dist.path()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let cache = response.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        (status, cache, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn each_front_door_serves_its_files_and_its_own_shell() {
+        let dist = Dist::new();
+        let ok = |cache: &str, body: &str| (StatusCode::OK, cache.to_owned(), body.to_owned());
+        let table = [
+            ("/", ok("no-cache", "field shell")),
+            ("/tasks", ok("no-cache", "field shell")),
+            ("/sw.js", ok("no-cache", "worker")),
+            (
+                "/huifang-app-0123456789abcdef.js",
+                ok(super::IMMUTABLE, "field script"),
+            ),
+            ("/console/", ok("no-cache", "console shell")),
+            ("/console/supervise", ok("no-cache", "console shell")),
+            ("/console/tickets/6f0c", ok("no-cache", "console shell")),
+            (
+                "/console/huifang-console-0123456789abcdef.js",
+                ok(super::IMMUTABLE, "console script"),
+            ),
+        ];
+        for (path, want) in table {
+            assert_eq!(get(&dist, path).await, want, "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_missing_file_is_a_404_in_either_front_door() {
+        let dist = Dist::new();
+        for path in [
+            "/huifang-app-ffffffffffffffff.js",
+            "/console/huifang-console-ffffffffffffffff.js",
+            "/console/sw.js",
+        ] {
+            let (status, cache, _) = get(&dist, path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(cache, "no-cache", "{path}");
         }
     }
 }

@@ -260,7 +260,7 @@ for (const [sizeName, viewport] of Object.entries({ tabletLandscape: SIZES.table
     await snap(d.page, name, '03-ticket-clocks-timeline');
     if (sizeName === 'tabletLandscape') assert.deepEqual(await d.app.axeViolations(), [], 'ticket');
 
-    await d.app.id('nav-supervise').click();
+    await d.app.go('supervise');
     await d.app.id('coverage-row').first().waitFor({ timeout: 15_000 });
     await assertNoHorizontalOverflow(d.page, 'supervision');
     await d.page.evaluate(() => window.scrollTo(0, 0));

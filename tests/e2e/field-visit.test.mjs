@@ -268,11 +268,11 @@ test('escalations reach the supervisors, who can also plan a visit', async () =>
   await app.logout();
 
   await app.login('supervisor', DEMO_PASSWORD);
-  await app.id('nav-admin').click();
+  await app.go('admin');
   await app.id('escalation-row').filter({ hasText: '第三次了还没修好' }).waitFor({ timeout: 15_000 });
 
   await app.waitForCustomers();
-  await app.id('nav-plan').click();
+  await app.go('plan');
   await app.id('plan-assignee').locator('option').nth(1).waitFor({ state: 'attached' });
   await app.id('plan-customer').selectOption({ index: 1 });
   await app.id('plan-assignee').selectOption({ index: 1 });

@@ -70,7 +70,7 @@ test('a visit recorded offline survives reloads and reaches the server exactly o
 
   await app.logout();
   await app.login('admin', DEMO_PASSWORD);
-  await app.id('nav-admin').click();
+  await app.go('admin');
   const adminRows = app.id('admin-visit-row');
   await adminRows.first().waitFor({ timeout: 30_000 });
   assert.equal(await adminRows.filter({ hasText: verbatim }).count(), 1);

@@ -5,6 +5,27 @@ import { SIZES, DEMO_PASSWORD } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 
+/// The app has two front doors on one origin: the field app at `/` and the console at
+/// `/console/`. Each place of the navigation lives in one of them; 工单 (tickets) in both.
+const DOOR_OF_PLACE = {
+  tasks: 'field',
+  customers: 'field',
+  'new-visit': 'field',
+  'my-visits': 'field',
+  drafts: 'field',
+  attention: 'field',
+  supervise: 'console',
+  plan: 'console',
+  admin: 'console',
+  rules: 'console',
+};
+
+/// The front door of a URL (a string or a URL).
+export function doorOf(url) {
+  const { pathname } = new URL(url);
+  return pathname === '/console' || pathname.startsWith('/console/') ? 'console' : 'field';
+}
+
 export class App {
   constructor(page) {
     this.page = page;
@@ -37,9 +58,31 @@ export class App {
     await expect(async () => (await this.syncState()) === state, timeout, `sync state ${state}`);
   }
 
-  /// Goes to a place in the navigation (`nav-<place>`), through the phone's "more" menu
-  /// when the place is behind it.
+  /// The front door the page is in: 'field' or 'console'.
+  door() {
+    return doorOf(this.page.url());
+  }
+
+  /// `/console` in the console, nothing in the field app: what the paths of this door's
+  /// screens start with.
+  base() {
+    return this.door() === 'console' ? '/console' : '';
+  }
+
+  /// Goes to the other front door through the switch link in the top bar (a full page load).
+  async switchTo(door) {
+    if (this.door() === door) return;
+    await this.id(`switch-${door}`).click();
+    await this.page.waitForURL((url) => doorOf(url) === door);
+    await this.id('sync-badge').waitFor();
+  }
+
+  /// Goes to a place in the navigation (`nav-<place>`), through the switch link when the
+  /// place is in the other front door and through the phone's "more" menu when it is behind
+  /// it.
   async go(place) {
+    const door = DOOR_OF_PLACE[place];
+    if (door) await this.switchTo(door);
     const link = this.id(`nav-${place}`);
     if (!(await link.isVisible()) && (await this.id('nav-more').isVisible())) {
       await this.id('nav-more').click();
@@ -192,10 +235,10 @@ export class Tickets {
   }
 
   async open(ticketId) {
-    await this.page.evaluate((id) => {
-      history.pushState({}, '', `/tickets/${id}`);
+    await this.page.evaluate((path) => {
+      history.pushState({}, '', path);
       window.dispatchEvent(new PopStateEvent('popstate'));
-    }, ticketId);
+    }, `${this.app.base()}/tickets/${ticketId}`);
     await this.page.locator(`[data-testid="ticket-detail"][data-id="${ticketId}"]`).waitFor();
   }
 

@@ -1,6 +1,6 @@
-// A phone in one hand: every role's navigation fits a bottom bar and a "more" menu, and every
-// tap target on every main screen is at least 44×44 px (WCAG 2.5.5, Apple HIG). Tickets open on
-// the queue each role acts on.
+// A phone in one hand: every role's navigation fits a bottom bar and a "more" menu in each of
+// its front doors, and every tap target on every main screen is at least 44×44 px (WCAG 2.5.5,
+// Apple HIG). Tickets open on the queue each role acts on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -84,20 +84,21 @@ async function places(page) {
   return { bar, more };
 }
 
+const FIELD_BAR = ['nav-tasks', 'nav-new-visit', 'nav-customers', 'nav-tickets'];
+
+/// Each role's front doors, the one it lands in first, and each door's bottom bar.
 const ROLES = {
-  field: { bar: ['nav-tasks', 'nav-new-visit', 'nav-customers', 'nav-tickets'], visit: true },
-  agent: { bar: ['nav-tasks', 'nav-new-visit', 'nav-customers', 'nav-tickets'], visit: true },
-  supervisor: { bar: ['nav-tasks', 'nav-supervise', 'nav-tickets', 'nav-plan'], visit: true },
-  admin: { bar: ['nav-admin', 'nav-supervise', 'nav-tickets', 'nav-rules', 'nav-plan'], visit: false },
+  field: { doors: { field: FIELD_BAR }, visit: true },
+  agent: { doors: { field: FIELD_BAR }, visit: true },
+  supervisor: { doors: { console: ['nav-supervise', 'nav-tickets', 'nav-plan', 'nav-admin'], field: FIELD_BAR }, visit: true },
+  admin: { doors: { console: ['nav-admin', 'nav-supervise', 'nav-tickets', 'nav-rules', 'nav-plan'] }, visit: false },
 };
 
 for (const [user, expected] of Object.entries(ROLES)) {
   test(`every tap target is at least ${TAP}x${TAP} px on a phone: ${user}`, async () => {
     const { context, page, app, errors } = await phone(user);
     await app.waitForSyncState('online');
-    const { bar, more } = await places(page);
-    assert.deepEqual(bar, expected.bar, 'the bottom bar');
-    assert.ok(bar.length + (more.length ? 1 : 0) <= 5, 'at most five slots');
+    assert.equal(app.door(), Object.keys(expected.doors)[0], 'the door the role lands in');
     const problems = [];
     const check = async (where) => {
       await settle(page);
@@ -105,16 +106,22 @@ for (const [user, expected] of Object.entries(ROLES)) {
       for (const p of await smallTargets(page)) problems.push(`${where}: ${p}`);
     };
 
-    for (const id of [...bar, ...more]) {
-      await app.go(id.replace(/^nav-/, ''));
-      await expect(async () => (await page.getByTestId(id).getAttribute('aria-current')) === 'page', 5_000, `${id} current`);
-      await check(id);
-      if (more.length) {
-        // With the menu open its links are on screen too.
-        await app.id('nav-more').click();
-        await app.id('nav-more-menu').waitFor();
-        await check(`${id} + more menu`);
-        await page.keyboard.press('Escape');
+    for (const [door, expectedBar] of Object.entries(expected.doors)) {
+      await app.switchTo(door);
+      const { bar, more } = await places(page);
+      assert.deepEqual(bar, expectedBar, `the bottom bar of the ${door}`);
+      assert.ok(bar.length + (more.length ? 1 : 0) <= 5, 'at most five slots');
+      for (const id of [...bar, ...more]) {
+        await app.go(id.replace(/^nav-/, ''));
+        await expect(async () => (await page.getByTestId(id).getAttribute('aria-current')) === 'page', 5_000, `${id} current`);
+        await check(`${door} ${id}`);
+        if (more.length) {
+          // With the menu open its links are on screen too.
+          await app.id('nav-more').click();
+          await app.id('nav-more-menu').waitFor();
+          await check(`${door} ${id} + more menu`);
+          await page.keyboard.press('Escape');
+        }
       }
     }
 
@@ -156,6 +163,7 @@ for (const [user, expected] of Object.entries(ROLES)) {
 test('the bottom bar and its "more" menu work by touch and keyboard', async () => {
   const { context, page, app, errors } = await phone('supervisor');
   await app.waitForSyncState('online');
+  await app.switchTo('field');
   const bar = app.id('nav');
   const box = await bar.boundingBox();
   assert.equal(Math.round(box.y + box.height), SIZES.phone.height, 'the bar sits at the bottom');
@@ -163,20 +171,20 @@ test('the bottom bar and its "more" menu work by touch and keyboard', async () =
   const menu = app.id('nav-more-menu');
   assert.equal(await more.getAttribute('aria-expanded'), 'false');
   assert.equal(await menu.isVisible(), false);
-  assert.equal(await app.id('nav-admin').isVisible(), false, 'all visits is behind "more"');
+  assert.equal(await app.id('nav-attention').isVisible(), false, 'needs attention is behind "more"');
 
   // Tap: opens, the first link has focus; arrows move; Escape closes and focus comes back.
   await more.tap();
   await menu.waitFor();
   assert.equal(await more.getAttribute('aria-expanded'), 'true');
   const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
-  await expect(async () => (await focused()) === 'nav-customers', 2_000, 'focus on the first link');
+  await expect(async () => (await focused()) === 'nav-my-visits', 2_000, 'focus on the first link');
   await page.keyboard.press('ArrowDown');
-  assert.equal(await focused(), 'nav-new-visit');
+  assert.equal(await focused(), 'nav-drafts');
   await page.keyboard.press('End');
-  assert.equal(await focused(), 'nav-admin');
+  assert.equal(await focused(), 'nav-attention');
   await page.keyboard.press('ArrowDown');
-  assert.equal(await focused(), 'nav-customers', 'wraps around');
+  assert.equal(await focused(), 'nav-my-visits', 'wraps around');
   await page.evaluate(() => window.scrollTo(0, 0));
   mkdirSync(SCREENS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENS, 'phone-supervisor-more-menu.png') });
@@ -193,21 +201,21 @@ test('the bottom bar and its "more" menu work by touch and keyboard', async () =
 
   // Navigating closes the menu, and "more" shows it holds the current screen.
   await more.tap();
-  await app.id('nav-admin').tap();
-  await expect(async () => new URL(page.url()).pathname === '/admin', 5_000, 'on /admin');
+  await app.id('nav-attention').tap();
+  await expect(async () => new URL(page.url()).pathname === '/attention', 5_000, 'on /attention');
   await menu.waitFor({ state: 'hidden' });
   assert.equal(await more.getAttribute('aria-expanded'), 'false');
   assert.match(await more.getAttribute('class'), /holds-current/);
 
   // A bar place: no menu involved.
-  await app.id('nav-supervise').tap();
-  await app.id('review-queue').waitFor();
+  await app.id('nav-tasks').tap();
+  await app.id('task-tab-today').waitFor();
   assert.doesNotMatch(await more.getAttribute('class'), /holds-current/);
 
   // On a tablet the same links are tabs, and there is no "more".
   await page.setViewportSize(SIZES.tabletPortrait);
   assert.equal(await more.isVisible(), false);
-  assert.equal(await app.id('nav-admin').isVisible(), true);
+  assert.equal(await app.id('nav-attention').isVisible(), true);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -232,14 +240,14 @@ test('a ticket review card on 主管工作台 opens the ticket wherever it is ta
   const comment = card.getByTestId('review-comment');
   await comment.tap();
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'review-comment');
-  assert.equal(new URL(page.url()).pathname, '/supervise');
+  assert.equal(new URL(page.url()).pathname, '/console/supervise');
 
   // Anywhere else on the card, e.g. the resolution text well away from the title, opens it.
   const text = await card.locator('.row-text').boundingBox();
   const title = await card.getByTestId('review-open').boundingBox();
   assert.ok(text.y >= title.y + title.height, 'the text is below the title');
   await page.mouse.click(text.x + text.width - 4, text.y + text.height / 2);
-  await expect(async () => new URL(page.url()).pathname === `/tickets/${id}`, 5_000, 'the ticket opened');
+  await expect(async () => new URL(page.url()).pathname === `/console/tickets/${id}`, 5_000, 'the ticket opened in the console');
   await app.id('ticket-detail').waitFor();
   assert.deepEqual(errors, []);
   await context.close();

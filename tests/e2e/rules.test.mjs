@@ -278,7 +278,7 @@ test('a supervisor has no rules screen', async () => {
   const sup = await device('supervisor');
   await sup.app.id('nav-tickets').waitFor();
   assert.equal(await sup.app.id('nav-rules').count(), 0);
-  await sup.page.goto(`${server.url}/rules`);
+  await sup.page.goto(`${server.url}/console/rules`);
   await sup.app.id('rules-page').waitFor();
   assert.equal(await sup.page.locator('[data-testid="rules-card"]').count(), 0);
   await sup.context.close();

@@ -60,7 +60,7 @@ struct RawRecord {
     contacted_at: DateTime<Utc>,
 }
 
-/// Drafts read every field with a default, as [`crate::form::Draft`] does.
+/// Drafts read every field with a default, as [`crate::visits::form::Draft`] does.
 #[derive(Deserialize)]
 struct RawDraft {
     #[serde(default)]

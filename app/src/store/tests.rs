@@ -197,7 +197,7 @@ fn a_full_storage_queues_no_ticket_change() {
 #[test]
 fn cached_tickets_keep_the_newest_version_and_leave_at_logout() {
     let s = store();
-    let rules = crate::tickets::TicketRules::default();
+    let rules = crate::tickets::logic::TicketRules::default();
     let m = Mutation {
         seq: 1,
         id: Uuid::from_u128(9),
@@ -206,7 +206,7 @@ fn cached_tickets_keep_the_newest_version_and_leave_at_logout() {
         data: serde_json::json!({"channel": "hotline", "nature": "service",
             "sub_problem": "attitude", "description": "挂电话", "demand": "emotional"}),
     };
-    let mut t = crate::tickets::local_ticket(&rules, &m, &user(1)).unwrap();
+    let mut t = crate::tickets::logic::local_ticket(&rules, &m, &user(1)).unwrap();
     t.version = 5;
     s.put_tickets(std::slice::from_ref(&t)).unwrap();
     let mut old = t.clone();
@@ -520,9 +520,9 @@ fn the_single_draft_of_schema_1_becomes_one_of_many() {
 #[test]
 fn drafts_are_one_key_each_newest_first() {
     let s = store();
-    let mut a = crate::form::Draft::new(Uuid::from_u128(70), None, now());
+    let mut a = crate::visits::form::Draft::new(Uuid::from_u128(70), None, now());
     a.verbatim = "a".into();
-    let mut b = crate::form::Draft::new(
+    let mut b = crate::visits::form::Draft::new(
         Uuid::from_u128(71),
         None,
         now() + chrono::Duration::minutes(1),
@@ -633,7 +633,7 @@ fn the_running_total_matches_a_full_recount_through_every_kind_of_change() {
         .unwrap();
     assert_eq!(s.usage(), recount(&s));
     s.discard_rejected(me, 2);
-    let mut d = crate::form::Draft::new(Uuid::from_u128(80), None, now());
+    let mut d = crate::visits::form::Draft::new(Uuid::from_u128(80), None, now());
     d.verbatim = "一半".into();
     s.put_draft(&d).unwrap();
     d.verbatim = "写了更多的字".into();
@@ -704,7 +704,7 @@ fn pages_of_visits_and_drafts_are_the_newest_in_order() {
     assert_eq!(s.visits(user(1).id).len(), 30);
     assert_eq!(s.newest_visits(user(1).id, 100).len(), 30);
     for n in 0..4i64 {
-        let d = crate::form::Draft::new(
+        let d = crate::visits::form::Draft::new(
             Uuid::from_u128(200 + n as u128),
             None,
             now() + chrono::Duration::minutes(n),
@@ -759,7 +759,7 @@ fn a_sync_prunes_synced_copies_beyond_the_budget_but_never_unsynced_work() {
         &acked(sent[0].mutation.seq, vec![invalid(sent[0].mutation.seq)]),
     )
     .unwrap();
-    let draft = crate::form::Draft::new(Uuid::from_u128(9003), None, old);
+    let draft = crate::visits::form::Draft::new(Uuid::from_u128(9003), None, old);
     s.put_draft(&draft).unwrap();
     // And one synced copy past the retention time.
     s.put(&keys::visit(Uuid::from_u128(9004)), &synced_visit(9004, 31))

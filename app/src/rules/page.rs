@@ -16,11 +16,11 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::fields::Options;
 use crate::api::{self, ApiFailure};
 use crate::i18n::{self, Key, Lang};
 use crate::state::use_app;
-use crate::tickets::{from_wire, wire};
+use crate::tickets::logic::{from_wire, wire};
+use crate::widgets::Options;
 
 const IMPACTS: [Impact; 3] = [Impact::General, Impact::Important, Impact::Urgent];
 const PRIORITIES: [TicketPriority; 3] = [

@@ -6,10 +6,10 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::field::{PAD_H, PAD_W, polyline, push_point, scale_point};
-use crate::form::Draft;
 use crate::i18n::Key;
 use crate::state::use_app;
+use crate::visits::field::{PAD_H, PAD_W, polyline, push_point, scale_point};
+use crate::visits::form::Draft;
 
 /// 客户签名: the customer signs with a finger, pen or mouse. The canvas works in signature
 /// units (its pixel size is the signature box), so what is drawn is what is stored.

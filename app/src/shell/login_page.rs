@@ -1,12 +1,12 @@
 use huifang_domain::LoginRequest;
 use leptos::prelude::*;
 
-use super::lang_switch::LanguageSwitch;
 use super::other_users_notice::OtherUsersNotice;
 use crate::api::{self, ApiFailure};
 use crate::i18n::Key;
 use crate::state::use_app;
 use crate::store::{LocalStore, Session};
+use crate::widgets::LanguageSwitch;
 
 /// The first screen without a session, and the re-login screen when it expired.
 #[component]

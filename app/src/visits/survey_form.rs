@@ -1,9 +1,9 @@
 use huifang_domain::survey::{Answer, Question, QuestionKind, Survey, SurveyError, nps_group};
 use leptos::prelude::*;
 
-use crate::form::{Draft, prune_answers};
 use crate::i18n::{self, Key};
 use crate::state::use_app;
+use crate::visits::form::{Draft, prune_answers};
 
 /// 满意度问卷: the survey of this visit, one widget per question kind. Conditional questions
 /// come and go with the answers they depend on.

@@ -8,8 +8,8 @@ use leptos_router::hooks::use_location;
 use wasm_bindgen::JsCast;
 use web_sys::{FocusEvent, KeyboardEvent};
 
+use super::places::{self, Place};
 use crate::i18n::Key;
-use crate::nav::{self, Place};
 use crate::state::{AppCtx, use_app};
 
 #[component]
@@ -21,8 +21,8 @@ pub fn Nav() -> impl IntoView {
             {move || {
                 role()
                     .map(|role| {
-                        let all = nav::places(role);
-                        let (bar, more) = nav::phone_bar(role);
+                        let all = places::places(role);
+                        let (bar, more) = places::phone_bar(role);
                         // On tablets the menu's links join the tabs; `order` keeps the
                         // tablet's tab order whatever the phone's split.
                         let order = move |p: Place| all.iter().position(|q| *q == p).unwrap_or(0);

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use super::signature_pad::SignatureView;
-use crate::field;
 use crate::i18n::{self, Key};
 use crate::state::use_app;
 use crate::store::{Holdings, LocalStore, RETENTION, VisitState, usage_percent};
+use crate::visits::field;
+use crate::widgets::SignatureView;
 
 /// Rows drawn at a time: a device can hold thousands of records, and drawing them all made
 /// this screen take over a second to open.

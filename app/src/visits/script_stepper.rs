@@ -1,9 +1,9 @@
 use huifang_domain::script::{Audience, Script, Values, fill};
 use leptos::prelude::*;
 
-use crate::form::Draft;
 use crate::i18n::{self, Key};
 use crate::state::use_app;
+use crate::visits::form::Draft;
 
 /// 话术: the visit type's script, one step at a time, in the wording for this customer.
 #[component]

@@ -11,16 +11,17 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use uuid::Uuid;
 
-use super::fields::Pick;
 use crate::api;
 use crate::browser;
 use crate::i18n::{self, Key};
 use crate::state::{AppCtx, use_app};
 use crate::store::{LocalStore, keys};
 use crate::sync::Trigger;
-use crate::tickets::{
-    self, ActionInput, Filter, IntakeDraft, ShownTicket, TicketRules, UiAction, from_wire, wire,
+use crate::tickets::logic::{
+    self as tickets, ActionInput, Filter, IntakeDraft, ShownTicket, TicketRules, UiAction,
+    from_wire, wire,
 };
+use crate::widgets::Pick;
 
 /// The ticket rules as last pulled, or the defaults.
 fn rules(app: AppCtx) -> TicketRules {
@@ -119,7 +120,7 @@ fn clock_class(state: ClockState) -> &'static str {
 }
 
 fn offset(app: AppCtx) -> chrono::FixedOffset {
-    crate::field::offset(Some(crate::state::settings(app).utc_offset_minutes))
+    crate::visits::field::offset(Some(crate::state::settings(app).utc_offset_minutes))
 }
 
 fn when(app: AppCtx, at: chrono::DateTime<chrono::Utc>) -> String {

@@ -3,13 +3,13 @@ use huifang_domain::{Channel, User, VisitType};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::fields::Pick;
 use crate::api::{self, ApiFailure};
 use crate::browser;
-use crate::form::{from_local_input, to_local_input};
 use crate::i18n::{self, Key};
 use crate::state::use_app;
 use crate::store::LocalStore;
+use crate::visits::form::{from_local_input, to_local_input};
+use crate::widgets::Pick;
 
 #[derive(Clone, PartialEq)]
 enum Outcome {

@@ -3,10 +3,10 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiFailure};
 use crate::browser;
-use crate::field;
 use crate::i18n::{self, Key};
 use crate::state::{settings, use_app};
 use crate::store::{CachedFile, LocalStore};
+use crate::visits::field;
 
 /// 客户档案: class, VIP, masked contact, summary and past visits, read before the visit so
 /// nothing is asked twice. Served from the device; refreshed when the server is reachable.

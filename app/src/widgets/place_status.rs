@@ -2,10 +2,10 @@ use huifang_domain::proof::Place;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::field::fix_text;
-use crate::form::Draft;
 use crate::i18n::Key;
 use crate::state::use_app;
+use crate::visits::field::fix_text;
+use crate::visits::form::Draft;
 
 /// How long to wait for a fix before recording that there is none.
 const LOCATE_TIMEOUT_MS: u32 = 10_000;

@@ -1,5 +1,5 @@
 //! Where each role can go, and which of those places a phone's bottom bar holds. Plain
-//! functions, tested natively; the navigation itself lives in `components::nav`.
+//! functions, tested natively; the navigation itself lives in `shell::nav`.
 
 use huifang_domain::Role;
 

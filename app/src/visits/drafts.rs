@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::my_visits::{MoreRows, PAGE};
-use crate::form::Draft;
 use crate::i18n::{self, Key};
 use crate::state::use_app;
 use crate::store::LocalStore;
+use crate::visits::form::Draft;
 
 /// 草稿: visits started and not saved yet, to resume or throw away.
 #[component]

@@ -4,10 +4,10 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use crate::browser;
-use crate::field::{self, BucketCounts};
 use crate::i18n::{self, Key};
 use crate::state::{settings, use_app};
 use crate::store::LocalStore;
+use crate::visits::field::{self, BucketCounts};
 
 const TABS: [(TaskBucket, &str, Key); 3] = [
     (TaskBucket::Today, "task-tab-today", Key::TabToday),

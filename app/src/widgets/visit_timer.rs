@@ -2,10 +2,10 @@ use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::field::{mmss, overdue_record};
-use crate::form::Draft;
 use crate::i18n::{self, Key};
 use crate::state::{settings, use_app};
+use crate::visits::field::{mmss, overdue_record};
+use crate::visits::form::Draft;
 
 /// The visit timer (5–10 minutes is the target) and "contact finished", after which the
 /// record is due within minutes (一事一记).

@@ -8,20 +8,22 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
-use super::customer_file::CustomerFilePanel;
-use super::fields::Pick;
-use super::place_status::PlaceStatus;
 use super::script_stepper::ScriptStepper;
-use super::signature_pad::SignaturePad;
 use super::survey_form::SurveyForm;
-use super::visit_timer::VisitTimer;
 use crate::browser;
-use crate::field;
-use crate::form::{Draft, FormError, default_audience, script_for, script_values, survey_for};
+use crate::customers::CustomerFilePanel;
 use crate::i18n::{self, Key, Lang};
 use crate::state::{settings, use_app};
 use crate::store::{BrowserBackend, LocalStore, StoreError};
 use crate::sync::Trigger;
+use crate::visits::field;
+use crate::visits::form::{
+    Draft, FormError, default_audience, script_for, script_values, survey_for,
+};
+use crate::widgets::Pick;
+use crate::widgets::PlaceStatus;
+use crate::widgets::SignaturePad;
+use crate::widgets::VisitTimer;
 
 /// Long enough not to write on every keystroke, short enough that a crash loses a few words.
 const AUTOSAVE_MS: u32 = 500;
@@ -155,7 +157,7 @@ fn VisitForm() -> impl IntoView {
     let values = Signal::derive(move || {
         let user = app.session.get().map(|s| s.user);
         let next = draft
-            .with(|d| crate::form::from_local_input(&d.call_back_at))
+            .with(|d| crate::visits::form::from_local_input(&d.call_back_at))
             .map(|t| i18n::clock(t, offset()));
         script_values(
             customer.get().as_ref(),

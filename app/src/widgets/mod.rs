@@ -1,0 +1,15 @@
+//! Pieces of screens that more than one feature draws.
+
+mod fields;
+mod lang_switch;
+mod place_status;
+mod signature_pad;
+mod sync_badge;
+mod visit_timer;
+
+pub use fields::{Options, Pick};
+pub use lang_switch::LanguageSwitch;
+pub use place_status::PlaceStatus;
+pub use signature_pad::{SignaturePad, SignatureView};
+pub use sync_badge::SyncBadge;
+pub use visit_timer::VisitTimer;
