@@ -76,6 +76,8 @@ texts! {
     NavLogout => "退出登录", "Log out";
     NavMore => "更多", "More";
     NavLabel => "主导航", "Main navigation";
+    SwitchConsole => "控制台", "Console";
+    SwitchField => "外勤应用", "Field app";
     LangSwitchTo => "English", "中文";
     SyncOnline => "在线", "Online";
     SyncOffline => "离线", "Offline";

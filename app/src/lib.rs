@@ -21,12 +21,23 @@ mod tickets;
 mod visits;
 mod widgets;
 
-/// Starts the app in the page: migrates the local store, then mounts the screens.
-pub fn start() {
+/// Starts the field app (`/`): tasks, visits, customers, the user's tickets.
+pub fn start_field() {
+    start(shell::Door::Field, shell::routes::field);
+}
+
+/// Starts the console (`/console`): supervision, every ticket, plans, every visit, rules.
+pub fn start_console() {
+    start(shell::Door::Console, shell::routes::console);
+}
+
+/// Migrates the local store, then mounts one front door. Each binary names its door's route
+/// table, so the other door's screens are not in its bundle.
+fn start(door: shell::Door, routes: fn() -> leptos::prelude::AnyView) {
     console_error_panic_hook::set_once();
     // Migrate before any screen reads the store, so nothing ever sees old-format data.
     if let Err(e) = store::LocalStore::browser().migrate() {
         web_sys::console::error_1(&format!("local data migration failed: {e:?}").into());
     }
-    leptos::mount::mount_to_body(shell::App);
+    leptos::mount::mount_to_body(move || leptos::view! { <shell::App door routes /> });
 }

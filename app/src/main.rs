@@ -1,5 +1,5 @@
-//! The binary trunk builds for the page; everything lives in the library.
+//! The field app's binary (index.html names it in data-bin); everything lives in the library.
 
 fn main() {
-    huifang_app::start();
+    huifang_app::start_field();
 }

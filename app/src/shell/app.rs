@@ -1,31 +1,21 @@
-//! The frame around every screen: top bar, navigation, banners, toast, routes.
+//! The frame around every screen of either front door: top bar, navigation, banners, toast;
+//! the door's routes come from `routes`.
 
 use gloo_timers::callback::Interval;
-use huifang_domain::Role;
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
 
 use super::login_page::LoginPage;
 use super::logout_dialog::LogoutDialog;
-use super::nav::Nav;
+use super::nav::{Nav, use_door};
 use super::other_users_notice::OtherUsersNotice;
+use super::places::{self, Door};
 use crate::browser;
-use crate::customers::CustomerList;
 use crate::i18n::{self, Key};
-use crate::review::AdminVisits;
-use crate::rules::RulesPage;
 use crate::state::{AppCtx, set_document_lang, use_app};
 use crate::store::{WARN_PERCENT, usage_percent};
 use crate::sw;
 use crate::sync::Trigger;
-use crate::tasks::MyTasks;
-use crate::tasks::PlanVisit;
-use crate::tickets::{Supervise, TicketIntakePage, TicketList, TicketPage};
-use crate::visits::Drafts;
-use crate::visits::MyVisits;
-use crate::visits::NeedsAttention;
-use crate::visits::VisitPage;
 use crate::widgets::LanguageSwitch;
 use crate::widgets::SyncBadge;
 
@@ -34,10 +24,13 @@ const CLOCK_TICK_MS: u32 = 15_000;
 /// Unsynced records older than this are at risk (eviction, a lost tablet): say so louder.
 const STALE_HOURS: i64 = 24;
 
+/// One front door: `door` says which, `routes` is its route table (`super::routes`). Both
+/// doors share the store, the session and the sync engine.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(door: Door, routes: fn() -> AnyView) -> impl IntoView {
     let app = AppCtx::new();
     provide_context(app);
+    provide_context(door);
     set_document_lang(app.lang.get_untracked());
     sw::register(app.update_ready);
     browser::on_connectivity_change(move |online| {
@@ -52,17 +45,33 @@ pub fn App() -> impl IntoView {
     })
     .forget();
     Interval::new(CLOCK_TICK_MS, move || app.now.set(browser::now())).forget();
-    if app.session.get_untracked().is_some() {
+    // A page about to send its user to the other door does not start a sync it would cut off.
+    let stays = app
+        .session
+        .with_untracked(|s| s.as_ref().is_some_and(|s| door.admits(s.user.role)));
+    if stays {
         app.request_sync(Trigger::Start);
     }
 
+    // A login (not a re-login) on this page is when a user lands in their door.
+    let had_session = StoredValue::new(app.session.with_untracked(Option::is_some));
     view! {
-        <Router>
+        <Router base=door.base()>
             {move || {
-                if app.session.with(Option::is_none) || app.relogin.get() {
-                    view! { <LoginPage /> }.into_any()
-                } else {
-                    view! { <Shell /> }.into_any()
+                let role = app.session.with(|s| s.as_ref().map(|s| s.user.role));
+                let just_logged_in = role.is_some() && !had_session.get_value();
+                had_session.set_value(role.is_some());
+                let leave = role.and_then(|r| places::leave_for(door, r, just_logged_in));
+                match (role, leave) {
+                    (None, _) => view! { <LoginPage /> }.into_any(),
+                    _ if app.relogin.get() => view! { <LoginPage /> }.into_any(),
+                    (Some(_), Some(to)) => {
+                        // A full page load: the other door is another bundle. Nothing of
+                        // this one shows meanwhile.
+                        let _ = window().location().replace(&to);
+                        ().into_any()
+                    }
+                    (Some(_), None) => view! { <Shell routes /> }.into_any(),
                 }
             }}
             <UpdateBanner />
@@ -72,35 +81,13 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-fn Shell() -> impl IntoView {
-    let app = use_app();
-    let role = move || app.session.with(|s| s.as_ref().map(|s| s.user.role));
-    let home = move || match role() {
-        Some(Role::Admin) => "/admin",
-        _ => "/tasks",
-    };
+fn Shell(routes: fn() -> AnyView) -> impl IntoView {
     view! {
         <div class="shell">
             <TopBar />
             <Banners />
             <main class="content" id="main">
-                <Routes fallback=move || view! { <p class="empty">{move || app.t(Key::NotFound)}</p> }>
-                    <Route path=path!("/") view=move || view! { <Redirect path=home() /> } />
-                    <Route path=path!("/login") view=move || view! { <Redirect path=home() /> } />
-                    <Route path=path!("/tasks") view=MyTasks />
-                    <Route path=path!("/plan") view=PlanVisit />
-                    <Route path=path!("/drafts") view=Drafts />
-                    <Route path=path!("/customers") view=CustomerList />
-                    <Route path=path!("/visit/new") view=VisitPage />
-                    <Route path=path!("/visits") view=MyVisits />
-                    <Route path=path!("/attention") view=NeedsAttention />
-                    <Route path=path!("/admin") view=AdminVisits />
-                    <Route path=path!("/tickets") view=TicketList />
-                    <Route path=path!("/tickets/new") view=TicketIntakePage />
-                    <Route path=path!("/tickets/:id") view=TicketPage />
-                    <Route path=path!("/supervise") view=Supervise />
-                    <Route path=path!("/rules") view=RulesPage />
-                </Routes>
+                {routes()}
             </main>
             <StorageInfo />
         </div>
@@ -134,6 +121,7 @@ fn TopBar() -> impl IntoView {
                             })
                     }}
                 </span>
+                <SwitchDoor />
                 <LanguageSwitch />
                 <button class="btn btn-quiet" data-testid="nav-logout" on:click=on_logout>
                     {move || app.t(Key::NavLogout)}
@@ -144,6 +132,36 @@ fn TopBar() -> impl IntoView {
         <Show when=move || logout_open.get()>
             <LogoutDialog open=logout_open />
         </Show>
+    }
+}
+
+/// The link to the other front door, for a role that may use both. A plain link with
+/// `rel="external"`: the other door is another bundle, loaded afresh.
+#[component]
+fn SwitchDoor() -> impl IntoView {
+    let app = use_app();
+    let door = use_door();
+    let target = move || {
+        app.session
+            .with(|s| s.as_ref().and_then(|s| places::switch(door, s.user.role)))
+    };
+    move || {
+        target().map(|(other, href)| {
+            let key = match other {
+                Door::Console => Key::SwitchConsole,
+                Door::Field => Key::SwitchField,
+            };
+            view! {
+                <a
+                    class="btn btn-quiet switch-door"
+                    href=href
+                    rel="external"
+                    data-testid=format!("switch-{}", other.as_str())
+                >
+                    {move || app.t(key)}
+                </a>
+            }
+        })
     }
 }
 

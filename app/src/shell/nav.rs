@@ -8,21 +8,22 @@ use leptos_router::hooks::use_location;
 use wasm_bindgen::JsCast;
 use web_sys::{FocusEvent, KeyboardEvent};
 
-use super::places::{self, Place};
+use super::places::{self, Door, Place};
 use crate::i18n::Key;
 use crate::state::{AppCtx, use_app};
 
 #[component]
 pub fn Nav() -> impl IntoView {
     let app = use_app();
+    let door = use_door();
     let role = move || app.session.with(|s| s.as_ref().map(|s| s.user.role));
     view! {
         <nav class="tabs" aria-label=move || app.t(Key::NavLabel) data-testid="nav">
             {move || {
                 role()
                     .map(|role| {
-                        let all = places::places(role);
-                        let (bar, more) = places::phone_bar(role);
+                        let all = door.places(role);
+                        let (bar, more) = places::phone_bar(role, door);
                         // On tablets the menu's links join the tabs; `order` keeps the
                         // tablet's tab order whatever the phone's split.
                         let order = move |p: Place| all.iter().position(|q| *q == p).unwrap_or(0);
@@ -56,21 +57,27 @@ fn count(app: AppCtx, place: Place) -> usize {
     }
 }
 
+/// The door this page is: each front door's `App` provides it.
+pub fn use_door() -> Door {
+    use_context::<Door>().expect("the App provides its door")
+}
+
 #[component]
 fn NavLink(place: Place, order: usize) -> impl IntoView {
     let app = use_app();
+    let door = use_door();
     let location = use_location();
     let current = move || {
         location
             .pathname
-            .with(|p| place.contains(p))
+            .with(|p| place.contains(door.route(p)))
             .then_some("page")
     };
     let n = move || count(app, place);
     view! {
         <a
             class="tab"
-            href=place.href()
+            href=door.href(place)
             data-testid=place.testid()
             aria-current=current
             style=format!("--tab-order: {order}")
@@ -88,6 +95,7 @@ fn NavLink(place: Place, order: usize) -> impl IntoView {
 #[component]
 fn MoreMenu(places: Vec<Place>, orders: Vec<usize>) -> impl IntoView {
     let app = use_app();
+    let door = use_door();
     let location = use_location();
     let open = RwSignal::new(false);
     let button = NodeRef::<html::Button>::new();
@@ -101,7 +109,7 @@ fn MoreMenu(places: Vec<Place>, orders: Vec<usize>) -> impl IntoView {
     let holds_current = move || {
         location
             .pathname
-            .with(|path| inside.with_value(|ps| ps.iter().any(|p| p.contains(path))))
+            .with(|path| inside.with_value(|ps| ps.iter().any(|p| p.contains(door.route(path)))))
     };
     let total = move || inside.with_value(|ps| ps.iter().map(|p| count(app, *p)).sum::<usize>());
     let focus = |el: Option<web_sys::Element>| {

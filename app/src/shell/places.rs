@@ -1,5 +1,6 @@
-//! Where each role can go, and which of those places a phone's bottom bar holds. Plain
-//! functions, tested natively; the navigation itself lives in `shell::nav`.
+//! Where each role can go, in which of the two front doors, and which of those places a
+//! phone's bottom bar holds; where each role lands and when a page sends its user to the other
+//! door. Plain functions, tested natively; the navigation itself lives in `shell::nav`.
 
 use huifang_domain::Role;
 
@@ -109,37 +110,43 @@ pub fn places(role: Role) -> Vec<Place> {
     out
 }
 
-/// The places a role works in all day, first on a phone's bottom bar. Field staff and agents
-/// go through their tasks, the visit and the customer's file, and log tickets; supervisors
-/// start from their tasks and spend the day on the workbench (reviews, escalations), the
-/// tickets and the plan.
-fn main_places(role: Role) -> &'static [Place] {
-    match role {
-        Role::Agent | Role::Field => &[
+/// The places a role works in all day in a door, first on a phone's bottom bar. In the field
+/// app everyone goes through their tasks, the visit and the customer's file, and logs tickets;
+/// in the console supervisors start from the workbench (reviews, escalations), then the
+/// tickets, the plan and every visit; admins start from every visit and keep the rules.
+fn main_places(role: Role, door: Door) -> &'static [Place] {
+    match (door, role) {
+        (Door::Field, _) => &[
             Place::Tasks,
             Place::NewVisit,
             Place::Customers,
             Place::Tickets,
         ],
-        Role::Supervisor => &[Place::Tasks, Place::Supervise, Place::Tickets, Place::Plan],
-        Role::Admin => &[
+        (Door::Console, Role::Admin) => &[
             Place::AllVisits,
             Place::Supervise,
             Place::Tickets,
             Place::Rules,
         ],
+        (Door::Console, _) => &[
+            Place::Supervise,
+            Place::Tickets,
+            Place::Plan,
+            Place::AllVisits,
+        ],
     }
 }
 
-/// A phone's navigation: the bottom bar's places and those behind "more". A "more" menu of a
-/// single place would waste a tap, so when everything fits the bar holds it all.
-pub fn phone_bar(role: Role) -> (Vec<Place>, Vec<Place>) {
-    let main = main_places(role);
-    let rest: Vec<Place> = places(role)
-        .into_iter()
-        .filter(|p| !main.contains(p))
+/// A phone's navigation in a door: the bottom bar's places and those behind "more". A "more"
+/// menu of a single place would waste a tap, so when everything fits the bar holds it all.
+pub fn phone_bar(role: Role, door: Door) -> (Vec<Place>, Vec<Place>) {
+    let all = door.places(role);
+    let mut bar: Vec<Place> = main_places(role, door)
+        .iter()
+        .copied()
+        .filter(|p| all.contains(p))
         .collect();
-    let mut bar = main.to_vec();
+    let rest: Vec<Place> = all.into_iter().filter(|p| !bar.contains(p)).collect();
     if bar.len() + rest.len() <= BAR_SLOTS {
         bar.extend(rest);
         return (bar, Vec::new());
@@ -147,16 +154,130 @@ pub fn phone_bar(role: Role) -> (Vec<Place>, Vec<Place>) {
     (bar, rest)
 }
 
+/// The app's two front doors, built from one library and sharing one origin and one store:
+/// the field app at `/` (what tablets in the field download) and the console under
+/// `/console` (supervision, plans, every visit, the rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    Field,
+    Console,
+}
+
+impl Door {
+    /// What every path of this door starts with: the console's router base.
+    pub fn base(self) -> &'static str {
+        match self {
+            Door::Field => "",
+            Door::Console => "/console",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Door::Field => "field",
+            Door::Console => "console",
+        }
+    }
+
+    pub fn other(self) -> Door {
+        match self {
+            Door::Field => Door::Console,
+            Door::Console => Door::Field,
+        }
+    }
+
+    /// Whether this door shows `place`. 工单 is in both: field staff take and follow their
+    /// tickets in the field app, supervisors and admins work the whole list in the console.
+    pub fn holds(self, place: Place) -> bool {
+        match place {
+            Place::Tickets => true,
+            Place::Plan | Place::Supervise | Place::AllVisits | Place::Rules => {
+                self == Door::Console
+            }
+            Place::Tasks
+            | Place::Customers
+            | Place::NewVisit
+            | Place::MyVisits
+            | Place::Drafts
+            | Place::Attention => self == Door::Field,
+        }
+    }
+
+    /// Every place `role` may go in this door, in the order the tablet's tabs show them.
+    pub fn places(self, role: Role) -> Vec<Place> {
+        places(role)
+            .into_iter()
+            .filter(|p| self.holds(*p))
+            .collect()
+    }
+
+    /// Whether this door is for `role`: it holds a place of the role's besides the ticket
+    /// list, which both doors hold.
+    pub fn admits(self, role: Role) -> bool {
+        self.places(role).iter().any(|p| *p != Place::Tickets)
+    }
+
+    /// The full path of `place` in this door (`/console/supervise`).
+    pub fn href(self, place: Place) -> String {
+        self.path(place.href())
+    }
+
+    /// `path` (`/tickets/6f0c`) as a path of this door.
+    pub fn path(self, path: &str) -> String {
+        format!("{}{path}", self.base())
+    }
+
+    /// `path` as this door's router sees it: without the door's base.
+    pub fn route(self, path: &str) -> &str {
+        path.strip_prefix(self.base()).unwrap_or(path)
+    }
+
+    /// The screen `role` starts on in this door: the first of its bottom bar.
+    pub fn home(self, role: Role) -> Place {
+        phone_bar(role, self)
+            .0
+            .first()
+            .copied()
+            .unwrap_or(Place::Tickets)
+    }
+}
+
+/// The door `role` lands in after logging in: supervisors and admins in the console, the
+/// people who record visits in the field app.
+pub fn door_for(role: Role) -> Door {
+    if Door::Console.admits(role) {
+        Door::Console
+    } else {
+        Door::Field
+    }
+}
+
+/// Where a page of `door` sends a user of `role` instead of showing itself (a full page
+/// load): to the role's landing when this door is not for the role, or when the role has
+/// just logged in here and lands in the other door. A re-login keeps the user where they are.
+pub fn leave_for(door: Door, role: Role, just_logged_in: bool) -> Option<String> {
+    let landing = door_for(role);
+    (!door.admits(role) || (just_logged_in && landing != door))
+        .then(|| landing.href(landing.home(role)))
+}
+
+/// The link to the other door, when it is for `role`: the door and where it opens.
+pub fn switch(door: Door, role: Role) -> Option<(Door, String)> {
+    let other = door.other();
+    other
+        .admits(role)
+        .then(|| (other, other.href(other.home(role))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn home(role: Role) -> Place {
-        if role == Role::Admin {
-            Place::AllVisits
-        } else {
-            Place::Tasks
-        }
+    const DOORS: [Door; 2] = [Door::Field, Door::Console];
+
+    /// Every door `role` may use.
+    fn doors(role: Role) -> impl Iterator<Item = Door> {
+        DOORS.into_iter().filter(move |d| d.admits(role))
     }
 
     #[test]
@@ -190,50 +311,150 @@ mod tests {
     }
 
     #[test]
-    fn the_phone_bar_and_more_menu_hold_every_place_once() {
+    fn the_phone_bar_and_more_menu_hold_every_place_of_the_door_once() {
         for role in Role::ALL {
-            let (bar, more) = phone_bar(role);
-            let mut seen: Vec<Place> = bar.iter().chain(&more).copied().collect();
-            assert_eq!(seen.len(), places(role).len(), "{role:?}: a place twice");
-            seen.sort_by_key(|p| p.href());
-            let mut all = places(role);
-            all.sort_by_key(|p| p.href());
-            assert_eq!(seen, all, "{role:?}");
+            for door in doors(role) {
+                let (bar, more) = phone_bar(role, door);
+                let mut seen: Vec<Place> = bar.iter().chain(&more).copied().collect();
+                let mut all = door.places(role);
+                assert_eq!(seen.len(), all.len(), "{role:?} {door:?}: a place twice");
+                seen.sort_by_key(|p| p.href());
+                all.sort_by_key(|p| p.href());
+                assert_eq!(seen, all, "{role:?} {door:?}");
+            }
         }
     }
 
     #[test]
     fn the_phone_bar_fits_its_slots_and_starts_at_home() {
         for role in Role::ALL {
-            let (bar, more) = phone_bar(role);
-            let slots = bar.len() + usize::from(!more.is_empty());
-            assert!((4..=BAR_SLOTS).contains(&slots), "{role:?}: {slots} slots");
-            assert_ne!(more.len(), 1, "{role:?}: a menu of one");
-            assert!(bar.contains(&home(role)), "{role:?}: home not on the bar");
+            for door in doors(role) {
+                let (bar, more) = phone_bar(role, door);
+                let slots = bar.len() + usize::from(!more.is_empty());
+                assert!(
+                    (4..=BAR_SLOTS).contains(&slots),
+                    "{role:?} {door:?}: {slots} slots"
+                );
+                assert_ne!(more.len(), 1, "{role:?} {door:?}: a menu of one");
+                assert_eq!(bar[0], door.home(role), "{role:?} {door:?}");
+            }
         }
     }
 
     #[test]
-    fn the_main_places_of_each_role() {
+    fn the_main_places_of_each_role_in_each_door() {
         use Place::*;
+        let field = (
+            vec![Tasks, NewVisit, Customers, Tickets],
+            vec![MyVisits, Drafts, Attention],
+        );
+        for role in [Role::Agent, Role::Field, Role::Supervisor] {
+            assert_eq!(phone_bar(role, Door::Field), field, "{role:?}");
+        }
         assert_eq!(
-            phone_bar(Role::Field),
-            (
-                vec![Tasks, NewVisit, Customers, Tickets],
-                vec![MyVisits, Drafts, Attention]
-            )
+            phone_bar(Role::Supervisor, Door::Console),
+            (vec![Supervise, Tickets, Plan, AllVisits], vec![])
         );
         assert_eq!(
-            phone_bar(Role::Supervisor),
-            (
-                vec![Tasks, Supervise, Tickets, Plan],
-                vec![Customers, NewVisit, MyVisits, Drafts, Attention, AllVisits]
-            )
-        );
-        assert_eq!(
-            phone_bar(Role::Admin),
+            phone_bar(Role::Admin, Door::Console),
             (vec![AllVisits, Supervise, Tickets, Rules, Plan], vec![])
         );
+    }
+
+    #[test]
+    fn each_door_admits_the_roles_it_has_screens_for() {
+        let cases = [
+            (Role::Agent, true, false),
+            (Role::Field, true, false),
+            (Role::Supervisor, true, true),
+            (Role::Admin, false, true),
+        ];
+        for (role, field, console) in cases {
+            assert_eq!(Door::Field.admits(role), field, "{role:?} field app");
+            assert_eq!(Door::Console.admits(role), console, "{role:?} console");
+        }
+    }
+
+    #[test]
+    fn every_place_of_a_role_is_in_a_door_it_may_use() {
+        for role in Role::ALL {
+            for place in places(role) {
+                let doors: Vec<Door> = [Door::Field, Door::Console]
+                    .into_iter()
+                    .filter(|d| d.admits(role) && d.holds(place))
+                    .collect();
+                assert!(!doors.is_empty(), "{role:?}: {place:?} in no door");
+            }
+        }
+    }
+
+    #[test]
+    fn each_role_lands_in_its_door_on_its_home() {
+        let cases = [
+            (Role::Agent, "/tasks"),
+            (Role::Field, "/tasks"),
+            (Role::Supervisor, "/console/supervise"),
+            (Role::Admin, "/console/admin"),
+        ];
+        for (role, landing) in cases {
+            let door = door_for(role);
+            assert_eq!(door.href(door.home(role)), landing, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn a_page_sends_its_user_away_only_when_the_door_is_not_theirs_or_after_a_login() {
+        use Door::*;
+        let cases = [
+            // door, role, just logged in, where to
+            (Field, Role::Field, true, None),
+            (Field, Role::Agent, false, None),
+            (Console, Role::Field, false, Some("/tasks")),
+            (Console, Role::Agent, true, Some("/tasks")),
+            (Field, Role::Supervisor, true, Some("/console/supervise")),
+            (Field, Role::Supervisor, false, None),
+            (Console, Role::Supervisor, true, None),
+            (Console, Role::Supervisor, false, None),
+            (Field, Role::Admin, false, Some("/console/admin")),
+            (Field, Role::Admin, true, Some("/console/admin")),
+            (Console, Role::Admin, true, None),
+        ];
+        for (door, role, fresh, want) in cases {
+            assert_eq!(
+                leave_for(door, role, fresh).as_deref(),
+                want,
+                "{door:?} {role:?} fresh {fresh}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_supervisor_may_switch_doors() {
+        use Door::*;
+        assert_eq!(
+            switch(Console, Role::Supervisor),
+            Some((Field, "/tasks".to_owned()))
+        );
+        assert_eq!(
+            switch(Field, Role::Supervisor),
+            Some((Console, "/console/supervise".to_owned()))
+        );
+        for role in [Role::Agent, Role::Field] {
+            assert_eq!(switch(Field, role), None, "{role:?}");
+        }
+        assert_eq!(switch(Console, Role::Admin), None);
+    }
+
+    #[test]
+    fn a_door_path_carries_the_door_base_and_the_router_sees_it_without() {
+        assert_eq!(Door::Field.href(Place::Tickets), "/tickets");
+        assert_eq!(Door::Console.href(Place::Tickets), "/console/tickets");
+        assert_eq!(Door::Console.path("/tickets/6f0c"), "/console/tickets/6f0c");
+        assert_eq!(
+            Door::Console.route("/console/tickets/6f0c"),
+            "/tickets/6f0c"
+        );
+        assert_eq!(Door::Field.route("/tickets/6f0c"), "/tickets/6f0c");
     }
 
     #[test]

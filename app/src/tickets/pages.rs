@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::api;
 use crate::browser;
 use crate::i18n::{self, Key};
+use crate::shell::use_door;
 use crate::state::{AppCtx, use_app};
 use crate::store::{LocalStore, keys};
 use crate::sync::Trigger;
@@ -237,6 +238,7 @@ pub fn TicketList() -> impl IntoView {
 #[component]
 fn TicketRow(shown: ShownTicket, views: Vec<ClockView>, users: Vec<User>) -> impl IntoView {
     let app = use_app();
+    let door = use_door();
     let t = shown.ticket;
     let id = t.id;
     let assignee = t.assignee.map(|a| user_name(&users, a));
@@ -260,7 +262,7 @@ fn TicketRow(shown: ShownTicket, views: Vec<ClockView>, users: Vec<User>) -> imp
             data-state=wire(state)
             data-local=shown.local.to_string()
         >
-            <a class="row-main row-link" href=format!("/tickets/{id}")>
+            <a class="row-main row-link" href=door.path(&format!("/tickets/{id}"))>
                 <span class="row-title">
                     {move || {
                         title.clone().unwrap_or_else(|| app.t(Key::Anonymous).to_owned())
@@ -1119,6 +1121,7 @@ fn TicketActions(ticket: StoredValue<Ticket>, users: RwSignal<Vec<User>>) -> imp
 #[component]
 pub fn Supervise() -> impl IntoView {
     let app = use_app();
+    let door = use_door();
     let coverage = RwSignal::new(None::<Vec<huifang_domain::ticket::CoverageRow>>);
     let reviews = RwSignal::new(None::<ReviewQueue>);
     let failed = RwSignal::new(false);
@@ -1265,7 +1268,7 @@ pub fn Supervise() -> impl IntoView {
                     {move || review_tickets().into_iter().map(|t| {
                         let text = t.resolution.clone().unwrap_or_default();
                         let who = if t.intake.reporter.is_empty() { None } else { Some(t.intake.reporter.clone()) };
-                        let href = format!("/tickets/{}", t.id);
+                        let href = door.path(&format!("/tickets/{}", t.id));
                         view! {
                             <ReviewRow target=ReviewTarget::Ticket(t.id) done>
                                 <a class="row-title review-open" href=href data-testid="review-open">
