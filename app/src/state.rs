@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::browser;
 use crate::i18n::{self, Key, Lang};
 use crate::store::{LocalStore, Session, StoreError, keys};
-use crate::sync::{SyncEngine, Trigger};
+use crate::sync::{Host, SyncEngine, Trigger};
 
 #[derive(Clone, Copy)]
 pub struct AppCtx {
@@ -127,6 +127,20 @@ impl AppCtx {
         self.relogin.set(false);
         self.sync.auth_restored();
         self.bump();
+    }
+}
+
+impl Host for AppCtx {
+    fn session(&self) -> Option<Session> {
+        self.session.get_untracked()
+    }
+
+    fn user_id(&self) -> Option<Uuid> {
+        AppCtx::user_id(self)
+    }
+
+    fn bump(&self) {
+        AppCtx::bump(self);
     }
 }
 

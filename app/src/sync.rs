@@ -15,8 +15,7 @@ use uuid::Uuid;
 use crate::api::{self, ApiFailure};
 use crate::browser;
 use crate::i18n::Key;
-use crate::state::AppCtx;
-use crate::store::{LocalStore, OutboxEntry, QueueStats, StoreError, UserBacklog, keys};
+use crate::store::{LocalStore, OutboxEntry, QueueStats, Session, StoreError, UserBacklog, keys};
 use crate::tickets::logic::TicketRules;
 
 const BACKOFF_BASE_MS: u64 = 1_000;
@@ -206,6 +205,16 @@ impl From<StoreError> for Failure {
     }
 }
 
+/// What the engine needs of the app that holds it: who is logged in, and a way to say local
+/// data changed. The app state implements it, so this module need not know the app state.
+pub trait Host: Copy + 'static {
+    fn session(&self) -> Option<Session>;
+    /// The logged-in user, whose records are synced.
+    fn user_id(&self) -> Option<Uuid>;
+    /// Local data changed: lists, counters and the storage gauge read it again.
+    fn bump(&self);
+}
+
 /// The one place syncing happens. Cheap to copy into closures and event handlers.
 #[derive(Clone, Copy)]
 pub struct SyncEngine {
@@ -269,7 +278,7 @@ impl SyncEngine {
         self.ctl().failures.set(0);
     }
 
-    pub fn request(&self, app: AppCtx, trigger: Trigger) {
+    pub fn request(&self, app: impl Host, trigger: Trigger) {
         let ctl = self.ctl();
         let status = self.status.get_untracked();
         if status.auth_needed {
@@ -313,7 +322,7 @@ impl SyncEngine {
         });
     }
 
-    fn finish(&self, app: AppCtx, result: Result<(), Failure>) {
+    fn finish(&self, app: impl Host, result: Result<(), Failure>) {
         let ctl = self.ctl();
         let now = browser::now();
         app.bump();
@@ -364,8 +373,8 @@ impl SyncEngine {
 /// Pushes the logged-in user's outbox under their own device id, then pulls their data.
 /// Other users' records wait for their owners: sending them under this login would file
 /// them as this user's, or be refused for a device id bound to someone else.
-async fn run_once(app: AppCtx) -> Result<(), Failure> {
-    let Some(session) = app.session.get_untracked() else {
+async fn run_once(app: impl Host) -> Result<(), Failure> {
+    let Some(session) = app.session() else {
         return Ok(());
     };
     if session.expires_at <= browser::now() {
@@ -460,7 +469,7 @@ async fn refresh_rules(token: &str, store: &LocalStore<crate::store::BrowserBack
 /// Reads the customer file of every open task ahead of the visit, so it opens offline. Best
 /// effort: a file that cannot be read now keeps its older copy, and the sync still counts.
 async fn prefetch_files(
-    app: AppCtx,
+    app: impl Host,
     me: Uuid,
     token: &str,
     store: &LocalStore<crate::store::BrowserBackend>,

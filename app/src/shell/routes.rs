@@ -9,11 +9,11 @@ use leptos_router::path;
 use super::nav::use_door;
 use crate::customers::CustomerList;
 use crate::i18n::Key;
-use crate::review::AdminVisits;
+use crate::review::{AdminVisits, Supervise};
 use crate::rules::RulesPage;
 use crate::state::use_app;
 use crate::tasks::{MyTasks, PlanVisit};
-use crate::tickets::{Supervise, TicketIntakePage, TicketList, TicketPage};
+use crate::tickets::{TicketIntakePage, TicketList, TicketPage};
 use crate::visits::{Drafts, MyVisits, NeedsAttention, VisitPage};
 
 /// The field app (`/`): tasks, the visit, the customer's file, drafts, needs attention, and

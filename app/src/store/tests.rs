@@ -1,7 +1,14 @@
 use super::memory::MemoryBackend;
+use super::migration::{Meta, Migration};
+use super::outbox::{DeviceIdentity, LocalVisit};
+use super::quota::QUOTA_UNITS;
 use super::*;
 use chrono::TimeZone;
-use huifang_domain::{Channel, CustomerClass, Outcome, Rejected, Role, VisitType};
+use huifang_domain::task::{TaskStatus, VisitTask};
+use huifang_domain::{
+    Channel, Customer, CustomerClass, Mutation, MutationKind, Outcome, PushResponse, Rejected,
+    Role, User, VisitRecord, VisitType,
+};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 fn now() -> DateTime<Utc> {

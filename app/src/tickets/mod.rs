@@ -1,7 +1,14 @@
-//! 工单: the ticket list, intake, a ticket's page, the supervisor's review queue, and the rules
-//! the device applies to tickets offline.
+//! 工单: the ticket list, intake, a ticket's page and its actions, and the rules the device
+//! applies to tickets offline.
 
+mod actions;
+mod grade_badges;
+mod intake;
+pub mod list;
 pub mod logic;
-mod pages;
+pub mod shared;
+mod ticket_page;
 
-pub use pages::{Supervise, TicketIntakePage, TicketList, TicketPage};
+pub use intake::TicketIntakePage;
+pub use list::TicketList;
+pub use ticket_page::TicketPage;
