@@ -82,7 +82,7 @@ function isConsole(url) {
 // the same index.html), and the files an older shell named are dropped with it.
 async function keepConsole(cache, response) {
   const html = await response.clone().text();
-  const named = new Set([CONSOLE_INDEX, ...(html.match(/\/console\/[^"'\s)]+/g) ?? [])]);
+  const named = new Set([CONSOLE_INDEX, ...(html.match(/\/console\/[^"'\s)>]+/g) ?? [])]);
   for (const key of await cache.keys()) {
     if (!named.has(new URL(key.url).pathname)) {
       await cache.delete(key);

@@ -11,4 +11,5 @@ cd "$root/app"
 say "building the field app (trunk, wasm-release profile) into app/dist"
 trunk build --release
 say "building the console into app/dist/console"
-trunk build --release console.html --dist dist/console --public-url /console/
+# The HTML target comes first: `--release` takes an optional value.
+trunk build console.html --release --dist dist/console --public-url /console/
