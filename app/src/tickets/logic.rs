@@ -2,7 +2,7 @@
 //! creates and changes show before the server has them, the list's filters and the intake
 //! form. The ticket rules themselves (opening, changing, who may do what) are the domain's,
 //! the same functions the server decides with. Plain functions, tested natively; the screens
-//! live in `components::tickets`.
+//! live beside this file in `tickets/`.
 
 use std::collections::BTreeMap;
 
