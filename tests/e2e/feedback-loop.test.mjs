@@ -187,9 +187,13 @@ test('two offline devices edit one ticket: both notes stay, the last arrival win
     await d.tickets.waitForState('assigned');
   }
 
-  // A reaches the server first, then B: B's assignee stays, A's is kept in the history.
+  // A reaches the server first, then B: B's assignee stays, A's is kept in the history. B stays
+  // cut off until A's change is in, or B's own retry timer could push first.
+  await b.context.setOffline(true);
   await server.start();
   await a.tickets.syncNow();
+  await expect(async () => (await a.app.id('ticket-pending').count()) === 0, 15_000, 'A synced');
+  await b.context.setOffline(false);
   await b.tickets.syncNow();
   const stored = await serverTicket(target.id);
   assert.equal(stored.assignee, fieldId, 'the last arrival wins the field');
