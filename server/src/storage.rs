@@ -193,7 +193,8 @@ pub trait UserQueries {
     fn users(&self, role: Option<Role>) -> Result<Vec<User>>;
     /// The account a login names, with its password hash.
     fn login_account(&self, username: &str) -> Result<Option<(User, String)>>;
-    /// How many failures `key` has at or after `since`, and the oldest of them.
+    /// How many failures `key` has at or after `since` (attempts still being checked
+    /// included), and the oldest of them.
     fn failures(&self, key: &str, since: DateTime<Utc>) -> Result<(u64, Option<DateTime<Utc>>)>;
     /// The user of a session token hash and when the session expires.
     fn session(&self, token_hash: &str) -> Result<Option<(User, DateTime<Utc>)>>;
@@ -202,8 +203,14 @@ pub trait UserQueries {
 pub trait UserRows: UserQueries {
     /// `Err(UsernameTaken)` when the name is in use.
     fn insert_user(&self, user: &User, password_hash: &str, now: DateTime<Utc>) -> Result<()>;
-    fn add_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Counts a login attempt against `key` while its password is being checked.
+    fn add_attempt(&self, key: &str, at: DateTime<Utc>, attempt: Uuid) -> Result<()>;
+    /// The attempt's password was wrong: its rows stay, as failures.
+    fn settle_failure(&self, attempt: Uuid) -> Result<()>;
+    /// The attempt's password was right: its rows go.
+    fn forget_attempt(&self, attempt: Uuid) -> Result<()>;
     fn forget_failures_before(&self, at: DateTime<Utc>) -> Result<()>;
+    /// Forgets the settled failures of `key`; attempts still being checked stay counted.
     fn forget_failures_of(&self, key: &str) -> Result<()>;
     fn add_session(
         &self,

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, Utc};
 use huifang_domain::auth::{MAX_PASSWORD, MAX_USERNAME};
 use huifang_domain::{LoginRequest, LoginResponse, Role, User};
+use uuid::Uuid;
 
 use super::new_id;
 use crate::credentials::new_token;
@@ -76,11 +77,16 @@ pub fn add_user<S: UserRows>(
 
 /// One login attempt. Failures are counted per username and per client address; over the
 /// limit the answer is `rate_limited` even for the right password, so a guesser learns
-/// nothing more. The password is verified between [`LoginAttempt::account`] and the write
-/// that follows, holding no connection: argon2 takes tens of milliseconds.
+/// nothing more. [`LoginAttempt::begin`] checks the limits and counts the attempt as a
+/// failure in one transaction; the password is then verified holding no connection (argon2
+/// takes tens of milliseconds), and [`LoginAttempt::failed`] or
+/// [`LoginAttempt::succeeded`] settles it. So however many attempts run at once, no more
+/// than the limit get their password checked.
 pub struct LoginAttempt {
-    /// The counters this attempt is limited by and adds a failure to, username first.
+    /// The counters this attempt is limited by and counted in, username first.
     keys: [(String, u64); 2],
+    /// Marks this attempt's rows while its password is checked.
+    id: Uuid,
     now: DateTime<Utc>,
 }
 
@@ -100,6 +106,7 @@ impl LoginAttempt {
                 ),
                 (format!("ip:{client}"), MAX_FAILURES_PER_IP),
             ],
+            id: new_id(),
             now,
         })
     }
@@ -109,8 +116,9 @@ impl LoginAttempt {
     }
 
     /// `rate_limited` when a counter is full (the limit lifts a window after its oldest
-    /// failure), else the account named and its password hash.
-    pub fn account<S: UserQueries>(&self, s: &S, username: &str) -> Result<Option<(User, String)>> {
+    /// failure); else counts this attempt, pending, against every key and answers the
+    /// account named and its password hash. Runs in one write transaction.
+    pub fn begin<S: UserRows>(&self, s: &S, username: &str) -> Result<Option<(User, String)>> {
         for (key, max) in &self.keys {
             if let (count, Some(oldest)) = s.failures(key, self.window_start())?
                 && count >= *max
@@ -121,24 +129,27 @@ impl LoginAttempt {
                 });
             }
         }
+        s.forget_failures_before(self.window_start())?;
+        for (key, _) in &self.keys {
+            s.add_attempt(key, self.now, self.id)?;
+        }
         s.login_account(username)
     }
 
-    /// Counts a failure against every key (and forgets failures that left the window).
+    /// The password was wrong: the attempt stays counted, as a failure.
     pub fn failed<S: UserRows>(&self, s: &S) -> Result<()> {
-        s.forget_failures_before(self.window_start())?;
-        for (key, _) in &self.keys {
-            s.add_failure(key, self.now)?;
-        }
-        Ok(())
+        s.settle_failure(self.id)
     }
 
-    /// Opens a session for `user`, whose password was right.
+    /// Opens a session for `user`, whose password was right. The username's failures that
+    /// are over are forgotten; attempts still being checked stay counted, so a right
+    /// password in the middle of a guessing run opens no room for more guesses at once.
     pub fn succeeded<S: UserRows>(&self, s: &S, user: User) -> Result<LoginResponse> {
+        s.forget_attempt(self.id)?;
+        s.forget_failures_of(&self.keys[0].0)?;
         let (token, token_hash) = new_token();
         let expires_at = self.now + Duration::days(SESSION_DAYS);
         s.add_session(&token_hash, user.id, self.now, expires_at)?;
-        s.forget_failures_of(&self.keys[0].0)?;
         // Long-dead sessions go; recently expired ones stay a while so their tablets hear
         // `session_expired` rather than `unauthorized`.
         s.forget_sessions_expired_before(self.now - Duration::days(SESSION_DAYS))?;
@@ -157,4 +168,88 @@ pub fn session_user<S: UserQueries>(s: &S, token_hash: &str, now: DateTime<Utc>)
         return Err(AppError::SessionExpired);
     }
     Ok(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use rusqlite::{Connection, TransactionBehavior};
+
+    use super::*;
+    use crate::store::testing;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 2, 30, 0).unwrap()
+    }
+
+    fn write<T>(conn: &mut Connection, f: impl FnOnce(&rusqlite::Transaction) -> T) -> T {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let out = f(&tx);
+        tx.commit().unwrap();
+        out
+    }
+
+    fn attempt(password: &str) -> LoginAttempt {
+        let req = LoginRequest {
+            username: "Agent".into(),
+            password: password.into(),
+        };
+        LoginAttempt::new(&req, IpAddr::from([10, 0, 0, 7]), now()).unwrap()
+    }
+
+    /// Starts an attempt as the store does; `Err` when it is rate-limited.
+    fn begin(conn: &mut Connection, a: &LoginAttempt) -> Result<Option<(User, String)>> {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let out = a.begin(&tx, "agent")?;
+        tx.commit().unwrap();
+        Ok(out)
+    }
+
+    #[test]
+    fn attempts_count_while_checked_and_a_success_frees_only_what_is_over() {
+        let mut conn = testing::database(now());
+        let new = NewUser {
+            username: "agent".into(),
+            display_name: "agent".into(),
+            role: Role::Agent,
+            agent_no: String::new(),
+            password: "right".into(),
+        };
+        let user = write(&mut conn, |tx| add_user(tx, &new, "hash", now())).unwrap();
+
+        let over = attempt("wrong");
+        assert!(begin(&mut conn, &over).unwrap().is_some(), "the account");
+        write(&mut conn, |tx| over.failed(tx)).unwrap();
+        let in_flight = [attempt("wrong"), attempt("wrong")];
+        for a in &in_flight {
+            begin(&mut conn, a).unwrap();
+        }
+        let right = attempt("right");
+        begin(&mut conn, &right).unwrap();
+        write(&mut conn, |tx| right.succeeded(tx, user)).unwrap();
+        // The settled failure and the success's own place are gone; the two guesses still
+        // being checked stay counted, then fail.
+        for a in &in_flight {
+            write(&mut conn, |tx| a.failed(tx)).unwrap();
+        }
+        let more: Vec<_> = (0..3).map(|_| attempt("wrong")).collect();
+        for a in &more {
+            begin(&mut conn, a).expect("under the limit");
+        }
+        // Five attempts counted, none of them settled yet: the sixth is refused at once.
+        let refused = begin(&mut conn, &attempt("right"));
+        assert!(
+            matches!(
+                refused,
+                Err(AppError::RateLimited {
+                    retry_after_secs: 300
+                })
+            ),
+            "{refused:?}"
+        );
+    }
 }

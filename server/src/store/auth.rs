@@ -37,7 +37,9 @@ impl Store {
             .await
             .map_err(|e| AppError::Internal(format!("password check queue: {e}")))?;
         self.blocking(move |db| {
-            let found = db.read(|conn| attempt.account(conn, &req.username))?;
+            // Checked and counted in one transaction: attempts in parallel queue for the
+            // writer, so each sees the ones before it.
+            let found = db.write(|tx| attempt.begin(tx, &req.username))?;
             let (user, hash) = found.unzip();
             // Verified while holding no connection: argon2 takes tens of milliseconds.
             match (verify_password(&req.password, hash.as_deref())?, user) {
@@ -156,10 +158,26 @@ impl UserRows for Transaction<'_> {
         )
     }
 
-    fn add_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
+    fn add_attempt(&self, key: &str, at: DateTime<Utc>, attempt: uuid::Uuid) -> Result<()> {
         self.execute(
-            "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
-            params![key, ts(at)],
+            "INSERT INTO login_failures (key, at, attempt) VALUES (?1, ?2, ?3)",
+            params![key, ts(at), attempt.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn settle_failure(&self, attempt: uuid::Uuid) -> Result<()> {
+        self.execute(
+            "UPDATE login_failures SET attempt = NULL WHERE attempt = ?1",
+            [attempt.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn forget_attempt(&self, attempt: uuid::Uuid) -> Result<()> {
+        self.execute(
+            "DELETE FROM login_failures WHERE attempt = ?1",
+            [attempt.to_string()],
         )?;
         Ok(())
     }
@@ -170,7 +188,10 @@ impl UserRows for Transaction<'_> {
     }
 
     fn forget_failures_of(&self, key: &str) -> Result<()> {
-        self.execute("DELETE FROM login_failures WHERE key = ?1", [key])?;
+        self.execute(
+            "DELETE FROM login_failures WHERE key = ?1 AND attempt IS NULL",
+            [key],
+        )?;
         Ok(())
     }
 

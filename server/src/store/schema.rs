@@ -10,6 +10,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_init.sql")),
     M::up(include_str!("../../migrations/0002_field_visit.sql")),
     M::up(include_str!("../../migrations/0003_feedback_loop.sql")),
+    M::up(include_str!("../../migrations/0004_login_attempts.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 

@@ -149,3 +149,76 @@ async fn logout_revokes_the_token() {
     let res = session.get("/api/me").send().await.unwrap();
     expect_error(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
+
+/// Sends every `(username, password)` login at once and answers the statuses, in order.
+async fn logins_at_once(server: &TestServer, tries: &[(String, &str)]) -> Vec<StatusCode> {
+    let mut running = tokio::task::JoinSet::new();
+    for (i, (username, password)) in tries.iter().enumerate() {
+        let request = server
+            .client
+            .post(server.url("/api/auth/login"))
+            .json(&json!({"username": username, "password": password}));
+        running.spawn(async move { (i, request.send().await.expect("login").status()) });
+    }
+    let mut statuses = vec![StatusCode::OK; tries.len()];
+    while let Some(done) = running.join_next().await {
+        let (i, status) = done.expect("login task");
+        statuses[i] = status;
+    }
+    statuses
+}
+
+fn count(statuses: &[StatusCode], status: StatusCode) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
+#[tokio::test]
+async fn fifty_parallel_wrong_passwords_for_one_user_get_exactly_five_401s() {
+    let server = TestServer::in_process();
+    let tries = vec![("agent".to_owned(), "guess"); 50];
+    let statuses = logins_at_once(&server, &tries).await;
+    let (refused, limited) = (
+        count(&statuses, StatusCode::UNAUTHORIZED),
+        count(&statuses, StatusCode::TOO_MANY_REQUESTS),
+    );
+    assert_eq!((refused, limited), (5, 45), "{statuses:?}");
+    let res = server.try_login("agent", DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn sixty_parallel_wrong_logins_from_one_address_get_exactly_thirty_401s() {
+    let server = TestServer::in_process();
+    // Different (mostly unknown) usernames: only the per-address limit applies.
+    let tries: Vec<(String, &str)> = (0..64).map(|i| (format!("guess{i}"), "guess")).collect();
+    let statuses = logins_at_once(&server, &tries).await;
+    let (refused, limited) = (
+        count(&statuses, StatusCode::UNAUTHORIZED),
+        count(&statuses, StatusCode::TOO_MANY_REQUESTS),
+    );
+    assert_eq!((refused, limited), (30, 34), "{statuses:?}");
+    // The address is now limited, whoever logs in from it.
+    let res = server.try_login("field", DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_right_password_among_parallel_guesses_lets_no_extra_guess_through() {
+    let server = TestServer::in_process();
+    let mut tries = vec![("agent".to_owned(), "guess"); 40];
+    tries.insert(2, ("agent".to_owned(), DEMO_PASSWORD));
+    let during = logins_at_once(&server, &tries).await;
+    let after = logins_at_once(&server, &vec![("agent".to_owned(), "guess"); 20]).await;
+    // The right password takes a place under the limit while it is checked, then clears the
+    // failures already over; guesses still being checked stay counted. So at most four
+    // guesses before it and five after it, however the race went.
+    let refused =
+        count(&during, StatusCode::UNAUTHORIZED) + count(&after, StatusCode::UNAUTHORIZED);
+    assert!(
+        refused <= 9,
+        "{refused} guesses checked: {during:?} {after:?}"
+    );
+    assert!(count(&after, StatusCode::UNAUTHORIZED) <= 5, "{after:?}");
+    let res = server.try_login("agent", DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
