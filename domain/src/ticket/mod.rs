@@ -38,7 +38,7 @@ pub use revisit::{
     revisit_verdict,
 };
 pub use routing::RoutingMap;
-pub use rules::{RuleSet, RuleSetRefusal};
+pub use rules::{RuleSet, RuleSetRefusal, limits as rule_limits};
 pub use update::{Edit, NewAssignee, Refusal, RefusalKind, Updated, apply_update, may_update};
 pub use vocabulary::{
     DemandKind, Department, Impact, IntakeChannel, Nature, TicketAction, TicketPriority,

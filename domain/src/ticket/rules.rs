@@ -1,11 +1,15 @@
 //! 规则设置: the ticket rule sets admins replace whole (grading, deadlines, business calendar,
-//! routing, revisit targets), and the checks a replacement must pass before it is stored.
+//! routing, revisit targets), and the checks a replacement must pass before it is stored:
+//! first its size ([`limits`]), then what the evaluators rely on.
 
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::grading::GradingRules;
+use super::grading::{GradingRules, When};
 use super::revisit::RevisitTargets;
 use super::routing::RoutingMap;
 use crate::calendar::BusinessCalendar;
@@ -23,6 +27,33 @@ wire_enum!(
     }
 );
 
+/// How big a rule set may be. Every ticket read grades, routes and runs its clocks over the
+/// stored sets, on the server and on every tablet, so a set far beyond what anyone keeps by
+/// hand would slow every read down; these are well above a real organisation's sets.
+pub mod limits {
+    use std::ops::RangeInclusive;
+
+    /// Longest code (a grading rule's key, a sub-problem a rule tests): codes are short words
+    /// joined by `_`, looked up in the app's names, never prose.
+    pub const MAX_CODE_CHARS: usize = 64;
+    /// Longest department name: a name shown on every ticket, not a description.
+    pub const MAX_NAME_CHARS: usize = 100;
+    /// Most grading rules, and most SLA rules: hand-kept sets have a handful; every one is
+    /// tried on every ticket.
+    pub const MAX_RULES: usize = 200;
+    /// Most tests in one grading rule's `when` (each `any`/`all` counting as one besides what
+    /// it holds): still a condition an admin can read.
+    pub const MAX_WHEN_TESTS: usize = 32;
+    /// Most holidays, and most make-up working days: a year has about 30, so this is a decade
+    /// ahead; every day a clock covers is looked up in them.
+    pub const MAX_DATES: usize = 400;
+    /// The years a holiday or make-up day may fall in: a mistyped year (0202, 20266) is
+    /// refused instead of kept for ever.
+    pub const DATE_YEARS: RangeInclusive<i32> = 2000..=2099;
+}
+
+use limits::{DATE_YEARS, MAX_CODE_CHARS, MAX_DATES, MAX_NAME_CHARS, MAX_RULES, MAX_WHEN_TESTS};
+
 /// Why a replacement rule set is refused, and the field to point at (none when it does not
 /// even parse).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,9 +63,16 @@ pub struct RuleSetRefusal {
     pub message: String,
 }
 
+fn refuse(field: &'static str, message: impl Into<String>) -> RuleSetRefusal {
+    RuleSetRefusal {
+        field: Some(field),
+        message: message.into(),
+    }
+}
+
 impl RuleSet {
-    /// Parses an admin's replacement and applies the checks the evaluators rely on; returns
-    /// it as it will be stored.
+    /// Parses an admin's replacement, checks its size, then applies the checks the evaluators
+    /// rely on; returns it as it will be stored.
     pub fn check(self, value: Value) -> Result<Value, RuleSetRefusal> {
         fn parse<T: DeserializeOwned>(value: Value) -> Result<T, RuleSetRefusal> {
             serde_json::from_value(value).map_err(|e| RuleSetRefusal {
@@ -58,17 +96,30 @@ impl RuleSet {
         }
         match self {
             RuleSet::Grading => {
-                checked(parse::<GradingRules>(value)?, "rules", GradingRules::check)
+                let set = parse::<GradingRules>(value)?;
+                grading_size(&set)?;
+                checked(set, "rules", GradingRules::check)
             }
-            RuleSet::Sla => checked(parse::<SlaPolicy>(value)?, "rules", SlaPolicy::check),
-            RuleSet::Calendar => checked(parse::<BusinessCalendar>(value)?, "calendar", |c| {
-                c.check().map_err(|e| e.to_string())
-            }),
-            RuleSet::Routing => checked(
-                parse::<RoutingMap>(value)?,
-                "by_sub_problem",
-                RoutingMap::check,
-            ),
+            RuleSet::Sla => {
+                let set = parse::<SlaPolicy>(value)?;
+                if set.rules.len() > MAX_RULES {
+                    return Err(refuse("rules", format!("at most {MAX_RULES} rules")));
+                }
+                checked(set, "rules", SlaPolicy::check)
+            }
+            RuleSet::Calendar => {
+                let set = parse::<BusinessCalendar>(value)?;
+                dates_size("holidays", &set.holidays)?;
+                dates_size("extra_workdays", &set.extra_workdays)?;
+                checked(set, "calendar", |c| c.check().map_err(|e| e.to_string()))
+            }
+            RuleSet::Routing => {
+                let set = parse::<RoutingMap>(value)?;
+                department_names("by_nature", set.by_nature.values())?;
+                department_names("by_sub_problem", set.by_sub_problem.values())?;
+                checked(set, "by_sub_problem", RoutingMap::check)
+            }
+            // Keyed by closed sets of values: its size is bounded by its type.
             RuleSet::Revisit => checked(
                 parse::<RevisitTargets>(value)?,
                 "percent_by_type",
@@ -76,6 +127,104 @@ impl RuleSet {
             ),
         }
     }
+}
+
+/// A code: 1 to [`MAX_CODE_CHARS`] of `a`–`z`, `0`–`9`, `_`, `.`, `-`.
+fn is_code(s: &str) -> bool {
+    (1..=MAX_CODE_CHARS).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b))
+}
+
+fn grading_size(set: &GradingRules) -> Result<(), RuleSetRefusal> {
+    if set.rules.len() > MAX_RULES {
+        return Err(refuse("rules", format!("at most {MAX_RULES} rules")));
+    }
+    for (i, rule) in set.rules.iter().enumerate() {
+        // The key is not quoted back: it may be what is too long.
+        if !is_code(&rule.key) {
+            return Err(refuse(
+                "rules",
+                format!(
+                    "rule {}: a key has 1 to {MAX_CODE_CHARS} characters of a–z, 0–9, _ . -",
+                    i + 1
+                ),
+            ));
+        }
+        let mut tests = 0;
+        let mut bad_code = false;
+        each_test(&rule.when, &mut |w| {
+            tests += 1;
+            bad_code |= matches!(w, When::SubProblem(s) if !is_code(s));
+        });
+        if tests > MAX_WHEN_TESTS {
+            return Err(refuse(
+                "rules",
+                format!(
+                    "rule {:?} tests more than {MAX_WHEN_TESTS} things",
+                    rule.key
+                ),
+            ));
+        }
+        if bad_code {
+            return Err(refuse(
+                "rules",
+                format!(
+                    "rule {:?}: a sub-problem has 1 to {MAX_CODE_CHARS} characters of a–z, 0–9, _ . -",
+                    rule.key
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn each_test<'a>(w: &'a When, f: &mut impl FnMut(&'a When)) {
+    f(w);
+    if let When::Any(all) | When::All(all) = w {
+        all.iter().for_each(|w| each_test(w, f));
+    }
+}
+
+fn dates_size(field: &'static str, dates: &[NaiveDate]) -> Result<(), RuleSetRefusal> {
+    if dates.len() > MAX_DATES {
+        return Err(refuse(field, format!("at most {MAX_DATES} dates")));
+    }
+    let mut seen = BTreeSet::new();
+    for day in dates {
+        if !DATE_YEARS.contains(&day.year()) {
+            return Err(refuse(
+                field,
+                format!(
+                    "{day} is outside the years {}–{}",
+                    DATE_YEARS.start(),
+                    DATE_YEARS.end()
+                ),
+            ));
+        }
+        if !seen.insert(day) {
+            return Err(refuse(field, format!("{day} is listed twice")));
+        }
+    }
+    Ok(())
+}
+
+fn department_names<'a>(
+    field: &'static str,
+    names: impl IntoIterator<Item = &'a String>,
+) -> Result<(), RuleSetRefusal> {
+    for name in names {
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Err(refuse(
+                field,
+                format!("a department name has at most {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(refuse(field, "a department name has no control characters"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -152,5 +301,130 @@ mod tests {
         assert!(!unparsed.message.is_empty());
         assert_eq!(RuleSet::parse("sla"), Some(RuleSet::Sla));
         assert_eq!(RuleSet::parse("users"), None);
+    }
+
+    #[test]
+    fn each_size_limit_takes_its_maximum_and_refuses_one_more_naming_the_field() {
+        use RuleSet::{Calendar, Grading, Routing, Sla};
+        let rule = |key: &str, when: Value| json!({"rules": [{"key": key, "when": when, "priority_at_least": "high"}]});
+        let injury = || json!("personal_injury");
+        let rules = |n: usize| {
+            let all: Vec<Value> = (0..n)
+                .map(|i| json!({"key": format!("r{i}"), "when": injury(), "impact_at_least": "urgent"}))
+                .collect();
+            json!({ "rules": all })
+        };
+        // `n` tests: the `any` and what it holds.
+        let tests = |n: usize| rule("k", json!({ "any": vec![injury(); n - 1] }));
+        let sub_problem = |code: &str| rule("k", json!({ "sub_problem": code }));
+        let clocks = |n: usize| {
+            let clock =
+                json!({"kind": "plan", "minutes": 60, "timing": "business", "warn_percent": 50});
+            json!({ "rules": vec![clock; n] })
+        };
+        let calendar = |field: &str, days: Vec<String>| {
+            let mut c = serde_json::to_value(BusinessCalendar::default()).unwrap();
+            c[field] = json!(days);
+            c
+        };
+        let first = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        let days = |n: u64| -> Vec<String> {
+            (0..n)
+                .map(|i| (first + chrono::Days::new(i)).to_string())
+                .collect()
+        };
+        let dated = |list: &[&str]| list.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+        let routing = |by_nature: &str, by_sub: &str| json!({"by_nature": {"product": by_nature}, "by_sub_problem": {"design": by_sub}});
+        let code = |n: usize| "k".repeat(n);
+
+        let table: Vec<(RuleSet, Value, Option<&str>)> = vec![
+            (Grading, rules(MAX_RULES), None),
+            (Grading, rules(MAX_RULES + 1), Some("rules")),
+            (Grading, rule(&code(MAX_CODE_CHARS), injury()), None),
+            (
+                Grading,
+                rule(&code(MAX_CODE_CHARS + 1), injury()),
+                Some("rules"),
+            ),
+            (Grading, rule("a.b-c_9", injury()), None),
+            (Grading, rule("", injury()), Some("rules")),
+            (Grading, rule("Injury", injury()), Some("rules")),
+            (Grading, rule("a b", injury()), Some("rules")),
+            (Grading, rule("受伤", injury()), Some("rules")),
+            (Grading, tests(MAX_WHEN_TESTS), None),
+            (Grading, tests(MAX_WHEN_TESTS + 1), Some("rules")),
+            (Grading, sub_problem(&code(MAX_CODE_CHARS)), None),
+            (
+                Grading,
+                sub_problem(&code(MAX_CODE_CHARS + 1)),
+                Some("rules"),
+            ),
+            (Grading, sub_problem("Design"), Some("rules")),
+            (Sla, clocks(MAX_RULES), None),
+            (Sla, clocks(MAX_RULES + 1), Some("rules")),
+            (Calendar, calendar("holidays", days(MAX_DATES as u64)), None),
+            (
+                Calendar,
+                calendar("holidays", days(MAX_DATES as u64 + 1)),
+                Some("holidays"),
+            ),
+            (
+                Calendar,
+                calendar("extra_workdays", days(MAX_DATES as u64)),
+                None,
+            ),
+            (
+                Calendar,
+                calendar("extra_workdays", days(MAX_DATES as u64 + 1)),
+                Some("extra_workdays"),
+            ),
+            (
+                Calendar,
+                calendar("holidays", dated(&["2000-01-01", "2099-12-31"])),
+                None,
+            ),
+            (
+                Calendar,
+                calendar("holidays", dated(&["1999-12-31"])),
+                Some("holidays"),
+            ),
+            (
+                Calendar,
+                calendar("holidays", dated(&["2100-01-01"])),
+                Some("holidays"),
+            ),
+            (
+                Calendar,
+                calendar("holidays", dated(&["2027-01-01", "2027-01-01"])),
+                Some("holidays"),
+            ),
+            (
+                Calendar,
+                calendar("extra_workdays", dated(&["2027-02-20", "2027-02-20"])),
+                Some("extra_workdays"),
+            ),
+            (Routing, routing(&"部".repeat(MAX_NAME_CHARS), "ops"), None),
+            (
+                Routing,
+                routing(&"部".repeat(MAX_NAME_CHARS + 1), "ops"),
+                Some("by_nature"),
+            ),
+            (
+                Routing,
+                routing("ops", &"d".repeat(MAX_NAME_CHARS + 1)),
+                Some("by_sub_problem"),
+            ),
+            (Routing, routing("ops\n", "ops"), Some("by_nature")),
+        ];
+        for (i, (set, value, refused)) in table.into_iter().enumerate() {
+            let got = set.check(value);
+            match refused {
+                None => assert!(got.is_ok(), "case {i}: {got:?}"),
+                Some(field) => {
+                    let refusal = got.expect_err(&format!("case {i} is refused"));
+                    assert_eq!(refusal.field, Some(field), "case {i}: {refusal:?}");
+                }
+            }
+        }
     }
 }
