@@ -1,9 +1,11 @@
 //! Extractors whose failures answer in the API's JSON error shape, and the authenticated user.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, header};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use huifang_domain::{Role, User};
 use serde::de::DeserializeOwned;
 
@@ -15,31 +17,90 @@ use crate::error::{AppError, Result};
 /// visit records with long verbatim texts stays well below it.
 pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
 
-/// `axum::Json`, but malformed JSON, a wrong content type and unknown fields all answer
-/// `400 bad_request` (not axum's 415/422 plain-text answers), and an oversized body `413`.
-pub struct JsonBody<T>(pub T);
+/// A JSON request body of at most `LIMIT` bytes, read whole before the handler runs. Unlike
+/// `axum::Json`, only `application/json` (with at most `charset=utf-8`) is taken, and
+/// malformed JSON, a wrong content type and unknown fields all answer `400 bad_request` (not
+/// axum's 415/422 plain-text answers); a longer body answers `413`.
+pub struct JsonBody<T, const LIMIT: usize = BODY_LIMIT>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+impl<S: Send + Sync, T: DeserializeOwned, const LIMIT: usize> FromRequest<S>
+    for JsonBody<T, LIMIT>
+{
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(json_error(rejection)),
-        }
+    async fn from_request(req: Request, _state: &S) -> Result<Self> {
+        require_json(req.headers())?;
+        let bytes = read_body(req, LIMIT).await?;
+        axum::Json::<T>::from_bytes(&bytes)
+            .map(|axum::Json(value)| JsonBody(value))
+            .map_err(|rejection| AppError::bad_request(rejection.body_text(), None))
     }
 }
 
-fn json_error(rejection: JsonRejection) -> AppError {
-    match rejection {
-        r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            AppError::PayloadTooLarge { limit: BODY_LIMIT }
-        }
-        JsonRejection::MissingJsonContentType(_) => {
-            AppError::bad_request("expected Content-Type: application/json", None)
-        }
-        r => AppError::bad_request(r.body_text(), None),
+/// For endpoints that take no body: any body answers `413` before the handler runs, so an
+/// endpoint that acts (a contact reveal, a logout) never acts on a request it has not read.
+/// Taken last, after the extractors that only read the head.
+pub struct NoBody;
+
+impl<S: Send + Sync> FromRequest<S> for NoBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self> {
+        read_body(req, 0).await.map(|_| NoBody)
     }
+}
+
+async fn read_body(req: Request, limit: usize) -> Result<Bytes> {
+    match Limited::new(req.into_body(), limit).collect().await {
+        Ok(body) => Ok(body.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(AppError::PayloadTooLarge { limit }),
+        Err(e) => Err(AppError::bad_request(
+            format!("the request body could not be read: {e}"),
+            None,
+        )),
+    }
+}
+
+/// docs/api.md promises JSON in UTF-8, so that is all that is taken: `application/json`,
+/// alone or with `charset=utf-8` (any case, quoted or not, with the optional whitespace RFC
+/// 9110 allows). axum's own check would take any `+json` type and ignore the charset,
+/// reading UTF-16 text as if it were UTF-8.
+fn require_json(headers: &HeaderMap) -> Result<()> {
+    let value = headers.get(header::CONTENT_TYPE);
+    let text = value.and_then(|v| v.to_str().ok());
+    if text.is_some_and(is_json_utf8) {
+        return Ok(());
+    }
+    let received = match (value, text) {
+        (None, _) => "none".to_owned(),
+        (Some(_), None) => "a value that is not text".to_owned(),
+        (Some(_), Some(t)) => format!("{:?}", t.chars().take(100).collect::<String>()),
+    };
+    Err(AppError::bad_request(
+        format!(
+            "expected Content-Type: application/json (optionally with charset=utf-8), got {received}"
+        ),
+        None,
+    ))
+}
+
+fn is_json_utf8(content_type: &str) -> bool {
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        && parts.all(|param| {
+            let param = param.trim();
+            param.is_empty()
+                || param.split_once('=').is_some_and(|(name, value)| {
+                    let value = value.trim();
+                    let value = value
+                        .strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .unwrap_or(value);
+                    name.trim().eq_ignore_ascii_case("charset")
+                        && value.eq_ignore_ascii_case("utf-8")
+                })
+        })
 }
 
 /// `axum::extract::Query` with JSON errors.
@@ -98,5 +159,33 @@ impl FromRequestParts<AppState> for AuthUser {
             .session_user(token_hash.clone(), state.clock.now())
             .await?;
         Ok(AuthUser { user, token_hash })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_utf8;
+
+    #[test]
+    fn only_json_in_utf8_is_taken() {
+        let table = [
+            ("application/json", true),
+            ("application/json;charset=UTF-8", true),
+            ("Application/JSON; charset=utf-8", true),
+            ("application/json ; charset = \"utf-8\" ", true),
+            ("application/json;", true),
+            ("application/json; charset=utf-16", false),
+            ("application/json; charset=\"utf-16\"", false),
+            ("application/json; charset=utf-8; boundary=x", false),
+            ("application/json; charset", false),
+            ("application/problem+json", false),
+            ("application/jsonx", false),
+            ("text/json", false),
+            ("text/plain", false),
+            ("", false),
+        ];
+        for (content_type, taken) in table {
+            assert_eq!(is_json_utf8(content_type), taken, "{content_type:?}");
+        }
     }
 }

@@ -15,11 +15,15 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::extract::{AuthUser, JsonBody, QueryParams};
+use super::extract::{AuthUser, JsonBody, NoBody, QueryParams};
 use super::{check_page, default_per_page, first_page};
 use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::store::{ReviewState, RuleSet, TicketFilter, TicketQueue};
+
+/// Above the largest rule set the domain's size limits accept (200 grading rules of 32 tests
+/// with the longest codes: 545 KB of compact JSON, 782 KB indented by two spaces).
+const RULES_BODY_LIMIT: usize = 1024 * 1024;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -60,6 +64,7 @@ async fn list_tickets(
     State(state): State<AppState>,
     auth: AuthUser,
     QueryParams(p): QueryParams<TicketParams>,
+    _: NoBody,
 ) -> Result<Json<TicketList>> {
     check_page(p.page, p.per_page)?;
     let filter = TicketFilter {
@@ -83,6 +88,7 @@ async fn ticket(
     State(state): State<AppState>,
     auth: AuthUser,
     Path(id): Path<String>,
+    _: NoBody,
 ) -> Result<Json<TicketView>> {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     Ok(Json(
@@ -114,6 +120,7 @@ async fn coverage(
     State(state): State<AppState>,
     auth: AuthUser,
     QueryParams(p): QueryParams<Period>,
+    _: NoBody,
 ) -> Result<Json<Vec<CoverageRow>>> {
     auth.require(Role::can_decide_reviews, "see revisit coverage")?;
     let to = p.to.unwrap_or_else(|| state.clock.now());
@@ -142,6 +149,7 @@ async fn reviews(
     State(state): State<AppState>,
     auth: AuthUser,
     QueryParams(p): QueryParams<ReviewParams>,
+    _: NoBody,
 ) -> Result<Json<ReviewQueue>> {
     auth.require(Role::can_decide_reviews, "review records")?;
     Ok(Json(state.store.reviews(p.state).await?))
@@ -156,6 +164,7 @@ async fn rule_set(
     State(state): State<AppState>,
     _auth: AuthUser,
     Path(name): Path<String>,
+    _: NoBody,
 ) -> Result<Json<Value>> {
     Ok(Json(state.store.rule_set(rule_set_named(&name)?).await?))
 }
@@ -164,7 +173,7 @@ async fn put_rule_set(
     State(state): State<AppState>,
     auth: AuthUser,
     Path(name): Path<String>,
-    JsonBody(value): JsonBody<Value>,
+    JsonBody(value): JsonBody<Value, RULES_BODY_LIMIT>,
 ) -> Result<Json<Value>> {
     let key = rule_set_named(&name)?;
     auth.require(Role::can_edit_rules, "change the ticket rules")?;

@@ -4,6 +4,7 @@
 
 mod auth;
 mod customers;
+mod input;
 mod process;
 mod reviews;
 mod rules;

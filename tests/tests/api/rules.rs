@@ -1,7 +1,8 @@
 //! The rule sets admins edit (routing, grading, calendar, revisit targets, SLA): validated,
 //! applied to the next ticket, and audited.
 
-use huifang_tests::TestServer;
+use chrono::{Days, NaiveDate};
+use huifang_tests::{TestServer, expect_bad_request, expect_error};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -52,4 +53,52 @@ async fn admins_change_the_ticket_rules_validated_and_audited() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(server.audit_rows("settings.routing.update"), 1);
     assert_eq!(server.audit_rows("settings.grading.update"), 0);
+}
+
+#[tokio::test]
+async fn the_demo_rule_sets_are_within_the_size_limits() {
+    let server = TestServer::in_process();
+    let admin = server.admin().await;
+    for name in ["grading", "sla", "calendar", "routing", "revisit"] {
+        let path = format!("/api/settings/{name}");
+        let stored: Value = admin.get_ok(&path).await;
+        let res = admin.put(&path).json(&stored).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn oversized_rule_sets_are_refused_naming_the_field_and_nothing_is_stored() {
+    let server = TestServer::in_process();
+    let admin = server.admin().await;
+    let before =
+        async |name: &str| -> Value { admin.get_ok(&format!("/api/settings/{name}")).await };
+    let (grading, calendar) = (before("grading").await, before("calendar").await);
+    let put = |name: &str, body: Value| {
+        admin
+            .put(&format!("/api/settings/{name}"))
+            .json(&body)
+            .send()
+    };
+
+    let mut long_key = grading.clone();
+    long_key["rules"][0]["key"] = json!("k".repeat(1_000_000));
+    expect_bad_request(put("grading", long_key).await.unwrap(), "rules").await;
+
+    let first = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+    let days =
+        |n: u64| -> Vec<String> { (0..n).map(|i| (first + Days::new(i)).to_string()).collect() };
+    let mut one_too_many = calendar.clone();
+    one_too_many["holidays"] = json!(days(401));
+    expect_bad_request(put("calendar", one_too_many).await.unwrap(), "holidays").await;
+    // 290,000 days are 3.8 MB: over the body limit of a rule set, so not even read whole.
+    let mut decades = calendar.clone();
+    decades["holidays"] = json!(days(290_000));
+    let res = put("calendar", decades).await.unwrap();
+    expect_error(res, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+
+    assert_eq!(before("grading").await, grading);
+    assert_eq!(before("calendar").await, calendar);
+    assert_eq!(server.audit_rows("settings.grading.update"), 0);
+    assert_eq!(server.audit_rows("settings.calendar.update"), 0);
 }
