@@ -109,8 +109,11 @@ impl RuleSet {
             }
             RuleSet::Calendar => {
                 let set = parse::<BusinessCalendar>(value)?;
-                dates_size("holidays", &set.holidays)?;
-                dates_size("extra_workdays", &set.extra_workdays)?;
+                dates_size(("holidays", "holidays"), &set.holidays)?;
+                dates_size(
+                    ("extra_workdays", "make-up working days"),
+                    &set.extra_workdays,
+                )?;
                 checked(set, "calendar", |c| c.check().map_err(|e| e.to_string()))
             }
             RuleSet::Routing => {
@@ -186,9 +189,13 @@ fn each_test<'a>(w: &'a When, f: &mut impl FnMut(&'a When)) {
     }
 }
 
-fn dates_size(field: &'static str, dates: &[NaiveDate]) -> Result<(), RuleSetRefusal> {
+/// The screen shows the message alone, so it names the list (`what`) as well.
+fn dates_size(
+    (field, what): (&'static str, &str),
+    dates: &[NaiveDate],
+) -> Result<(), RuleSetRefusal> {
     if dates.len() > MAX_DATES {
-        return Err(refuse(field, format!("at most {MAX_DATES} dates")));
+        return Err(refuse(field, format!("at most {MAX_DATES} {what}")));
     }
     let mut seen = BTreeSet::new();
     for day in dates {
@@ -196,14 +203,14 @@ fn dates_size(field: &'static str, dates: &[NaiveDate]) -> Result<(), RuleSetRef
             return Err(refuse(
                 field,
                 format!(
-                    "{day} is outside the years {}–{}",
+                    "{what}: {day} is outside the years {}–{}",
                     DATE_YEARS.start(),
                     DATE_YEARS.end()
                 ),
             ));
         }
         if !seen.insert(day) {
-            return Err(refuse(field, format!("{day} is listed twice")));
+            return Err(refuse(field, format!("{what}: {day} is listed twice")));
         }
     }
     Ok(())
@@ -287,6 +294,24 @@ mod tests {
                 RuleSet::Revisit,
                 json!({"percent_by_type": {"complaint": 101}, "key_customers_percent": 100}),
                 refused(Some("percent_by_type"), "a target is 0–100 %"),
+            ),
+            (
+                RuleSet::Grading,
+                json!({"rules": [{"key": "Injury", "when": "personal_injury", "impact_at_least": "urgent"}]}),
+                refused(
+                    Some("rules"),
+                    "rule 1: a key has 1 to 64 characters of a–z, 0–9, _ . -",
+                ),
+            ),
+            (
+                RuleSet::Calendar,
+                json!({"utc_offset_minutes": 480, "work_start": "09:00:00", "work_end": "18:00:00",
+                       "workdays": [true, true, true, true, true, false, false],
+                       "extra_workdays": ["2027-02-20", "2027-02-20"]}),
+                refused(
+                    Some("extra_workdays"),
+                    "make-up working days: 2027-02-20 is listed twice",
+                ),
             ),
         ];
         for (set, value, want) in table {
