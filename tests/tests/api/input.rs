@@ -3,7 +3,7 @@
 
 use huifang_tests::{DEMO_PASSWORD, TestServer, expect_error};
 use reqwest::StatusCode;
-use reqwest::header::CONTENT_TYPE;
+use reqwest::header::{CONNECTION, CONTENT_TYPE};
 
 fn login_body() -> String {
     format!(r#"{{"username": "field", "password": "{DEMO_PASSWORD}"}}"#)
@@ -84,6 +84,8 @@ async fn an_oversized_body_is_refused_before_a_contact_is_revealed() {
         .send()
         .await
         .unwrap();
+    // The rest of the body is never read: the connection cannot be used again.
+    assert_eq!(res.headers()[CONNECTION], "close");
     expect_error(res, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
     // A body, however small, is not what a reveal takes.
     let res = field.post(&path).body("{}").send().await.unwrap();
