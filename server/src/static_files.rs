@@ -350,6 +350,19 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_app_not_built_yet_gets_a_placeholder_under_the_same_headers() {
+        let missing = std::env::temp_dir().join("huifang-no-such-dist");
+        let request = Request::get("/tasks").body(Body::empty()).unwrap();
+        let response = router(&missing).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers()[header::CONTENT_SECURITY_POLICY],
+            super::CONTENT_SECURITY_POLICY
+        );
+        assert_eq!(response.headers()[header::X_FRAME_OPTIONS], "DENY");
+    }
+
+    #[tokio::test]
     async fn a_missing_file_is_a_404_in_either_front_door() {
         let dist = Dist::new();
         for path in [

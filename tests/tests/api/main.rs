@@ -4,6 +4,7 @@
 
 mod auth;
 mod customers;
+mod delivery;
 mod process;
 mod reviews;
 mod rules;
