@@ -28,9 +28,17 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version"
 fi
 
 # Debian's binaryen 108 emits a module that never mounts; the npm build (132) is kept in
-# .tools/ and put first on PATH.
+# .tools/ and put first on PATH. `wasm-opt --version` prints "wasm-opt version 132 (…)".
 binaryen_version=132.0.0
-if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "(version_132)" ]; then
+if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${binaryen_version%%.*}" ]; then
   say "installing binaryen $binaryen_version from npm into .tools/"
   npm install --silent --no-audit --no-fund --prefix "$root/.tools" "binaryen@$binaryen_version"
+fi
+
+# scripts/precompress.sh writes the .br copies the server sends; Debian's CLI is quality 11.
+if ! command -v brotli >/dev/null; then
+  say "installing Debian's brotli"
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -qq
+  $sudo_ apt-get install -y -qq brotli
 fi

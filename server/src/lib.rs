@@ -6,7 +6,7 @@ mod clock;
 mod credentials;
 pub mod error;
 mod service;
-mod static_files;
+pub mod static_files;
 mod storage;
 pub mod store;
 
@@ -15,8 +15,12 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use huifang_domain::User;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::SizeAbove;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use crate::clock::Clock;
@@ -31,6 +35,8 @@ pub struct AppState {
     pub clock: Clock,
     /// The built app served outside `/api`.
     pub static_dir: PathBuf,
+    /// Send `Strict-Transport-Security`: the server sits behind a TLS reverse proxy.
+    pub hsts: bool,
 }
 
 pub struct ServeConfig {
@@ -39,16 +45,45 @@ pub struct ServeConfig {
     /// Seed demo logins and customers into an empty database.
     pub demo: bool,
     pub clock: Clock,
+    /// Send `Strict-Transport-Security` on every answer (only behind HTTPS).
+    pub hsts: bool,
 }
+
+/// API answers smaller than this go out as they are: compressing a token or an error saves
+/// nothing a tablet would notice.
+const API_COMPRESS_FROM: u16 = 1024;
+/// Browsers that reached the server over HTTPS keep to it for a year, subdomains included.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// `/api/*` plus the static app for every other path.
 pub fn router(state: AppState) -> Router {
     let app = static_files::router(&state.static_dir);
-    Router::new()
-        .nest("/api", api::router())
+    let hsts = state.hsts;
+    let router = Router::new()
+        .nest("/api", api_delivery(api::router()))
         .with_state(state)
-        .fallback_service(app)
-        .layer(TraceLayer::new_for_http())
+        .fallback_service(app);
+    let router = if hsts {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    };
+    router.layer(TraceLayer::new_for_http())
+}
+
+/// How every `/api` answer leaves, errors included: never stored by a browser or a proxy
+/// (the login answer carries a token, every other one a user's data), compressed when it is
+/// large and the client accepts br or gzip (a pull page shrinks several times).
+fn api_delivery(api: Router<AppState>) -> Router<AppState> {
+    let set =
+        |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    api.layer(CompressionLayer::new().compress_when(SizeAbove::new(API_COMPRESS_FROM)))
+        .layer(set(header::CACHE_CONTROL, "no-store"))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::REFERRER_POLICY, "no-referrer"))
 }
 
 /// Logs go to stderr (stdout carries the machine-readable start-up line); `RUST_LOG` filters.
@@ -103,6 +138,7 @@ pub async fn prepare(config: ServeConfig) -> Result<(AppState, Option<String>)> 
         store,
         clock,
         static_dir: config.static_dir,
+        hsts: config.hsts,
     };
     Ok((state, banner))
 }

@@ -62,6 +62,11 @@ struct ServeArgs {
     /// then. Without it the server uses the system time.
     #[arg(long, env = "HUIFANG_CLOCK_START", value_parser = parse_instant)]
     clock_start: Option<DateTime<Utc>>,
+    /// Send `Strict-Transport-Security` (one year, subdomains included): only when the
+    /// server is reached over HTTPS, through a TLS reverse proxy. `HUIFANG_HSTS` takes the
+    /// same values as `HUIFANG_DEMO`.
+    #[arg(long, env = "HUIFANG_HSTS", value_parser = BoolishValueParser::new())]
+    hsts: bool,
 }
 
 #[derive(Subcommand)]
@@ -142,6 +147,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         static_dir: args.static_dir,
         demo: args.demo,
         clock,
+        hsts: args.hsts,
     };
     launch(listener, config).await.map_err(|e| e.to_string())
 }

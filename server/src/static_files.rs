@@ -1,16 +1,33 @@
 //! The built app (trunk's `dist`): every path outside `/api`, with the single-page-app
 //! fallback to `index.html`. Two front doors share the directory: the field app at its root
-//! and the console in `console/`, each with its own `index.html`.
+//! and the console in `console/`, each with its own `index.html`. A file goes out as the
+//! brotli or gzip copy `scripts/precompress.sh` wrote beside it when the browser accepts that
+//! encoding, and every answer carries the app's security headers.
 
 use std::path::{Path, PathBuf};
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use tower_http::services::ServeDir;
+use percent_encoding::percent_decode_str;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// What the app may load, and from where: its own origin only, WebAssembly compiled by its
+/// own script, no inline script or style, no plugins, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
+    script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
+    connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+/// The visit form records where a visit took place; the app uses no other powerful feature.
+pub const PERMISSIONS_POLICY: &str =
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=()";
 
 /// Fingerprinted files never change under their name, so browsers may keep them for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -18,20 +35,58 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// app update is noticed the next time the app opens with a network.
 const REVALIDATE: &str = "no-cache";
 
+/// Limits of a path that can name a file or an app route. Trunk's names are about 40 bytes;
+/// a segment stays well below the file system's 255 even with the `.br` or `.gz` the file
+/// service appends, so looking a path up can only find a file or not, never fail.
+const MAX_PATH: usize = 1024;
+const MAX_SEGMENT: usize = 200;
+const MAX_DEPTH: usize = 16;
+
 pub fn router(dir: &Path) -> Router {
-    if !dir.is_dir() {
+    let app = if dir.is_dir() {
+        let root = dir.to_path_buf();
+        let shell = move |req: Request| app_shell(root.clone(), req);
+        let serve = ServeDir::new(dir)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(shell.into_service());
+        Router::new()
+            .fallback_service(serve)
+            .layer(middleware::from_fn(only_possible_paths))
+            .layer(middleware::from_fn(cache_control))
+    } else {
         tracing::warn!(
             dir = %dir.display(),
             "static directory not found: serving a placeholder page (build the app with trunk)"
         );
-        return Router::new().fallback(not_built);
-    }
-    let root = dir.to_path_buf();
-    let shell = move |req: Request| app_shell(root.clone(), req);
-    let serve = ServeDir::new(dir).fallback(shell.into_service());
-    Router::new()
-        .fallback_service(serve)
-        .layer(middleware::from_fn(cache_control))
+        Router::new().fallback(not_built)
+    };
+    with_security_headers(app)
+}
+
+/// Headers every static answer carries, whatever produced it (a file, a shell, a 404).
+fn with_security_headers(app: Router) -> Router {
+    let set = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    app.layer(set(
+        header::CONTENT_SECURITY_POLICY,
+        CONTENT_SECURITY_POLICY,
+    ))
+    .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+    .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+    .layer(set(header::REFERRER_POLICY, "no-referrer"))
+    .layer(set(
+        HeaderName::from_static("permissions-policy"),
+        PERMISSIONS_POLICY,
+    ))
+    .layer(set(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    ))
+    // Whether a compressed copy exists does not show in the answer, so every answer may
+    // differ by encoding: no shared cache hands a brotli body to a client without brotli.
+    .layer(set(header::VARY, "accept-encoding"))
 }
 
 /// The console's routes live under this path, its files in the directory of the same name.
@@ -45,16 +100,18 @@ async fn app_shell(root: PathBuf, req: Request) -> Response {
     let path = req.uri().path();
     let last = path.rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
-        return StatusCode::NOT_FOUND.into_response();
+        return not_found();
     }
     let index = root.join(shell_for(path));
-    match tokio::fs::read_to_string(&index).await {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::warn!(path = %index.display(), error = %e, "cannot read the app shell");
-            StatusCode::NOT_FOUND.into_response()
-        }
+    let shell = ServeFile::new(&index)
+        .precompressed_br()
+        .precompressed_gzip();
+    let Ok(response) = shell.oneshot(req).await;
+    if response.status() == StatusCode::NOT_FOUND {
+        tracing::warn!(path = %index.display(), "the app shell is missing");
+        return not_found();
     }
+    response.map(Body::new)
 }
 
 /// The `index.html` (relative to the static directory) that answers an app route.
@@ -67,6 +124,40 @@ fn shell_for(path: &str) -> &'static str {
     } else {
         "index.html"
     }
+}
+
+/// A path no file or app route can have (too long, too deep, `..`, control characters, not
+/// UTF-8) is a 404 before the file system sees it.
+async fn only_possible_paths(req: Request, next: Next) -> Response {
+    if possible_path(req.uri().path()) {
+        next.run(req).await
+    } else {
+        not_found()
+    }
+}
+
+fn possible_path(path: &str) -> bool {
+    if path.len() > MAX_PATH {
+        return false;
+    }
+    let Ok(decoded) = percent_decode_str(path).decode_utf8() else {
+        return false;
+    };
+    let mut segments = decoded.split('/').filter(|s| !s.is_empty());
+    segments.by_ref().take(MAX_DEPTH).all(|segment| {
+        segment.len() <= MAX_SEGMENT
+            && segment != "."
+            && segment != ".."
+            && !segment.chars().any(|c| c.is_control() || c == '\\')
+    }) && segments.next().is_none()
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html("<!doctype html><meta charset=utf-8><title>Not found</title><p>Not found."),
+    )
+        .into_response()
 }
 
 async fn not_built() -> impl IntoResponse {
@@ -114,7 +205,7 @@ mod tests {
     use axum::http::{Request, StatusCode, header};
     use tower::ServiceExt;
 
-    use super::{is_fingerprinted, router, shell_for};
+    use super::{is_fingerprinted, possible_path, router, shell_for};
 
     #[test]
     fn only_hashed_build_outputs_count_as_fingerprinted() {
@@ -131,6 +222,37 @@ mod tests {
         ];
         for (path, want) in table {
             assert_eq!(is_fingerprinted(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn only_paths_that_can_name_a_file_or_a_route_reach_the_file_system() {
+        let long = |n: usize| format!("/{}", "a".repeat(n));
+        let deep = |n: usize| "/a".repeat(n);
+        let table = [
+            ("/".to_owned(), true),
+            ("/console/tickets/6f0c".to_owned(), true),
+            ("/huifang-app-9f8e7d6c5b4a3921_bg.wasm".to_owned(), true),
+            ("/%E5%9B%9E%E8%AE%BF".to_owned(), true),
+            ("//tasks/".to_owned(), true),
+            (long(200), true),
+            (long(201), false),
+            (long(256), false),
+            (long(5000), false),
+            (deep(16), true),
+            (deep(17), false),
+            (deep(3000), false),
+            ("/a/../index.html".to_owned(), false),
+            ("/%2e%2e/etc/passwd".to_owned(), false),
+            ("/a/%2E%2E".to_owned(), false),
+            ("/./index.html".to_owned(), false),
+            ("/a%00b".to_owned(), false),
+            ("/a%0Ab".to_owned(), false),
+            ("/a%5Cb".to_owned(), false),
+            ("/a%ffb".to_owned(), false),
+        ];
+        for (path, want) in table {
+            assert_eq!(possible_path(&path), want, "{path}");
         }
     }
 
@@ -225,6 +347,19 @@ mod tests {
         for (path, want) in table {
             assert_eq!(get(&dist, path).await, want, "{path}");
         }
+    }
+
+    #[tokio::test]
+    async fn an_app_not_built_yet_gets_a_placeholder_under_the_same_headers() {
+        let missing = std::env::temp_dir().join("huifang-no-such-dist");
+        let request = Request::get("/tasks").body(Body::empty()).unwrap();
+        let response = router(&missing).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers()[header::CONTENT_SECURITY_POLICY],
+            super::CONTENT_SECURITY_POLICY
+        );
+        assert_eq!(response.headers()[header::X_FRAME_OPTIONS], "DENY");
     }
 
     #[tokio::test]

@@ -66,7 +66,7 @@ impl TestServer {
     /// A fresh `huifang` process whose clock starts at `at`, for tests about a time of day.
     pub fn start_at(at: DateTime<Utc>) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut server = TestServer::spawn(dir.path(), at);
+        let mut server = TestServer::spawn(dir.path(), at, &[]);
         server._dir = Some(dir);
         server
     }
@@ -75,7 +75,12 @@ impl TestServer {
     /// tests, its clock started at [`clock_start`]. The app's static files are served from
     /// `dir/static`.
     pub fn start_in(dir: &Path) -> TestServer {
-        TestServer::spawn(dir, clock_start())
+        TestServer::spawn(dir, clock_start(), &[])
+    }
+
+    /// [`TestServer::start_in`] with more `huifang serve` arguments (`--hsts`).
+    pub fn start_in_with(dir: &Path, args: &[&str]) -> TestServer {
+        TestServer::spawn(dir, clock_start(), args)
     }
 
     /// The same server as [`TestServer::start`], run inside the test process: the library's
@@ -106,6 +111,7 @@ impl TestServer {
             static_dir,
             demo: true,
             clock,
+            hsts: false,
         };
         let (runtime, base, seeded_banner) = serve_in_process(config);
         TestServer {
@@ -119,7 +125,7 @@ impl TestServer {
         }
     }
 
-    fn spawn(dir: &Path, at: DateTime<Utc>) -> TestServer {
+    fn spawn(dir: &Path, at: DateTime<Utc>, args: &[&str]) -> TestServer {
         let db = dir.join("t.db");
         let static_dir = dir.join("static");
         std::fs::create_dir_all(&static_dir).expect("static dir");
@@ -133,6 +139,7 @@ impl TestServer {
             .arg(&static_dir)
             .arg("--clock-start")
             .arg(at.to_rfc3339())
+            .args(args)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -315,6 +322,7 @@ fn demo_database() -> &'static DemoDatabase {
             static_dir: dir.path().to_owned(),
             demo: true,
             clock,
+            hsts: false,
         };
         let banner = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()

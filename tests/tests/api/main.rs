@@ -4,6 +4,7 @@
 
 mod auth;
 mod customers;
+mod delivery;
 mod input;
 mod process;
 mod reviews;
