@@ -29,6 +29,8 @@ cargo build -p huifang-server
 cargo test --workspace
 
 scripts/build-app.sh
+say "bundle sizes on the wire against their budgets"
+scripts/size.sh
 
 say "browser end-to-end tests (headless Chromium)"
 HUIFANG_BIN="$root/target/debug/huifang" HUIFANG_STATIC_DIR="$root/app/dist" \

@@ -147,10 +147,7 @@ pub async fn ticket_duplicates(token: &str, q: &DuplicateQuery) -> Result<Vec<Ti
         .unwrap_or_default();
     Ok(list
         .into_iter()
-        .filter_map(|v| {
-            let v = v.get("ticket").cloned().unwrap_or(v);
-            serde_json::from_value(v).ok()
-        })
+        .filter_map(|v| crate::json::from_value(v.get("ticket").unwrap_or(&v)).ok())
         .collect())
 }
 
@@ -163,8 +160,8 @@ pub async fn ticket(token: &str, id: Uuid) -> Result<TicketView, ApiFailure> {
 pub async fn coverage(token: &str) -> Result<Vec<CoverageRow>, ApiFailure> {
     let resp = send(authed(Request::get("/api/coverage"), token), None).await?;
     let raw: serde_json::Value = json(resp).await?;
-    let list = raw.get("rows").cloned().unwrap_or(raw);
-    serde_json::from_value(list).map_err(|_| ApiFailure::Status(200, Some("bad_response".into())))
+    let list = raw.get("rows").unwrap_or(&raw);
+    crate::json::from_value(list).map_err(|_| ApiFailure::Status(200, Some("bad_response".into())))
 }
 
 pub async fn reviews(token: &str) -> Result<ReviewQueue, ApiFailure> {

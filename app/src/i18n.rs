@@ -6,7 +6,7 @@
 //! and hands the whole of it to `texts!`, so there is still one [`Key`] enum and call sites
 //! read `Key::Save` wherever the entry is written.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -126,17 +126,27 @@ fn t_just_now(lang: Lang) -> &'static str {
 
 /// A time in the organisation's local time, short: `11-24 10:00`.
 pub fn clock(at: DateTime<Utc>, offset: FixedOffset) -> String {
-    at.with_timezone(&offset).format("%m-%d %H:%M").to_string()
+    day_time(at.with_timezone(&offset))
 }
 
 /// A due window `11-24 09:00–12:00`, or across days `11-24 09:00 – 11-25 12:00`.
 pub fn window(from: DateTime<Utc>, until: DateTime<Utc>, offset: FixedOffset) -> String {
     let (f, u) = (from.with_timezone(&offset), until.with_timezone(&offset));
     if f.date_naive() == u.date_naive() {
-        format!("{}–{}", f.format("%m-%d %H:%M"), u.format("%H:%M"))
+        format!("{}–{}", day_time(f), time_of_day(u))
     } else {
-        format!("{} – {}", f.format("%m-%d %H:%M"), u.format("%m-%d %H:%M"))
+        format!("{} – {}", day_time(f), day_time(u))
     }
+}
+
+// Written out rather than with chrono's `format("%m-%d %H:%M")`: its format-string machinery
+// is several KB of wasm that these two shapes do not need.
+fn day_time(t: DateTime<FixedOffset>) -> String {
+    format!("{:02}-{:02} {}", t.month(), t.day(), time_of_day(t))
+}
+
+fn time_of_day(t: DateTime<FixedOffset>) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 mod api;
 mod browser;
 mod i18n;
+mod json;
+mod sorting;
 mod state;
 mod store;
 mod sw;

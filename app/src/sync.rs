@@ -481,7 +481,7 @@ async fn prefetch_files(
         .filter(|t| t.status == huifang_domain::task::TaskStatus::Open)
         .map(|t| t.customer_id)
         .collect();
-    customers.sort_unstable();
+    crate::sorting::sort(&mut customers);
     customers.dedup();
     for id in customers {
         if store.file(id).is_some_and(|f| now - f.at < FILE_FRESH) {

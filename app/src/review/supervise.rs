@@ -66,7 +66,7 @@ pub fn Supervise() -> impl IntoView {
             .outbox(me)
             .into_iter()
             .filter(|e| e.mutation.kind == MutationKind::ReviewDecide.as_str())
-            .filter_map(|e| serde_json::from_value::<ReviewRequest>(e.mutation.data).ok())
+            .filter_map(|e| crate::json::from_value::<ReviewRequest>(&e.mutation.data).ok())
             .map(|r| match r.target {
                 ReviewTarget::Visit(id) | ReviewTarget::Ticket(id) => id,
             })

@@ -88,7 +88,7 @@ fn department_options<'a>(
         .map(String::as_str)
         .filter(|d| !i18n::DEPARTMENTS.contains(d))
         .collect();
-    others.sort_unstable();
+    crate::sorting::sort(&mut others);
     others.dedup();
     i18n::DEPARTMENTS
         .iter()
@@ -184,7 +184,7 @@ where
         load.set(Load::Loading);
         leptos::task::spawn_local(async move {
             let next = match api::rule_set(&session.token, name).await {
-                Ok(value) => match serde_json::from_value::<T>(value) {
+                Ok(value) => match crate::json::from_value::<T>(&value) {
                     Ok(v) => {
                         draft.set(v);
                         Load::Ready
@@ -628,7 +628,7 @@ fn date_list(d: RwSignal<BusinessCalendar>, extra: bool) -> impl IntoView {
             let list = dates_mut(c, extra);
             if !list.contains(&day) {
                 list.push(day);
-                list.sort_unstable();
+                crate::sorting::sort(list);
             }
         });
         pending.set(String::new());

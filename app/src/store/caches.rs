@@ -67,7 +67,7 @@ impl<B: Backend> LocalStore<B> {
             .iter()
             .filter_map(|n| self.get(n))
             .collect();
-        list.sort_by(|a, b| {
+        crate::sorting::sort_by(&mut list, |a, b| {
             (a.class.as_str(), !a.vip, &a.name).cmp(&(b.class.as_str(), !b.vip, &b.name))
         });
         list
@@ -117,7 +117,7 @@ impl<B: Backend> LocalStore<B> {
 
     pub fn tasks(&self) -> Vec<VisitTask> {
         let mut tasks: Vec<VisitTask> = self.all_under(keys::TASK);
-        tasks.sort_by_key(|t| (t.due_until, t.priority, t.id));
+        crate::sorting::sort_by_key(&mut tasks, |t| (t.due_until, t.priority, t.id));
         tasks
     }
 
@@ -203,7 +203,7 @@ impl<B: Backend> LocalStore<B> {
                 .map(|(id, at)| (std::cmp::Reverse(*at), *id))
                 .collect()
         });
-        order.sort_unstable();
+        crate::sorting::sort(&mut order);
         order
             .into_iter()
             .take(n)

@@ -187,7 +187,7 @@ impl Index {
         });
         let mut all: Vec<(String, Held)> = visits.chain(files).chain(drafts).collect();
         // Hash order differs between runs; the rule's tie-break should not.
-        all.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sorting::sort_by(&mut all, |a, b| a.0.cmp(&b.0));
         all
     }
 }

@@ -76,7 +76,7 @@ pub fn seqs<'a>(names: impl IntoIterator<Item = &'a str>, prefix: &str) -> Vec<u
         .into_iter()
         .filter_map(|n| n.strip_prefix(prefix)?.parse().ok())
         .collect();
-    seqs.sort_unstable();
+    crate::sorting::sort(&mut seqs);
     seqs
 }
 

@@ -232,7 +232,7 @@ impl<B: Backend> LocalStore<B> {
                 unsynced,
             })
             .collect();
-        backlog.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        crate::sorting::sort_by(&mut backlog, |a, b| a.display_name.cmp(&b.display_name));
         backlog
     }
 
@@ -363,7 +363,7 @@ impl<B: Backend> LocalStore<B> {
                 .map(|(id, v)| (std::cmp::Reverse(v.order), *id))
                 .collect()
         });
-        order.sort_unstable();
+        crate::sorting::sort(&mut order);
         order
             .into_iter()
             .take(n)

@@ -71,7 +71,7 @@ pub fn to_prune(held: &[Held], rule: &Retention, used: usize, now: DateTime<Utc>
         .filter(|&i| held[i].hold == Hold::Synced)
         .collect();
     // Oldest first; the index breaks ties so the choice never depends on input order alone.
-    synced.sort_by_key(|&i| (held[i].at, i));
+    crate::sorting::sort_by_key(&mut synced, |&i| (held[i].at, i));
     let too_old = now - Duration::days(rule.keep_days);
     let visits = synced
         .iter()

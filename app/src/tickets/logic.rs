@@ -47,7 +47,7 @@ impl TicketRules {
         ) -> T {
             names
                 .iter()
-                .find_map(|n| serde_json::from_value(v.get(*n)?.clone()).ok())
+                .find_map(|n| crate::json::from_value(v.get(*n)?).ok())
                 .unwrap_or_default()
         }
         TicketRules {
@@ -118,7 +118,7 @@ pub fn local_ticket(rules: &TicketRules, m: &Mutation, me: &User) -> Option<Tick
     if m.kind != MutationKind::TicketCreate.as_str() {
         return None;
     }
-    let intake: TicketIntake = serde_json::from_value(m.data.clone()).ok()?;
+    let intake: TicketIntake = crate::json::from_value(&m.data).ok()?;
     let opening = OpeningRules {
         grading: &rules.grading,
         routing: &rules.routing,
@@ -176,7 +176,7 @@ pub fn shown_tickets(
                 continue;
             }
             // Another report of a ticket the device has: counted there, not shown twice.
-            let linked = serde_json::from_value::<TicketIntake>(m.data.clone())
+            let linked = crate::json::from_value::<TicketIntake>(&m.data)
                 .ok()
                 .and_then(|i| Some((i.duplicate_of?, i.channel)));
             if let Some((target, channel)) = linked
@@ -194,14 +194,14 @@ pub fn shown_tickets(
                 });
             }
         } else if m.kind == MutationKind::TicketUpdate.as_str()
-            && let Ok(update) = serde_json::from_value::<TicketUpdate>(m.data.clone())
+            && let Ok(update) = crate::json::from_value::<TicketUpdate>(&m.data)
             && let Some(t) = out.iter_mut().find(|t| t.ticket.id == m.id)
         {
             apply_update(&mut t.ticket, &update, rules, me, m.at);
             t.pending += 1;
         }
     }
-    out.sort_by_key(|t| std::cmp::Reverse(last_change(&t.ticket)));
+    crate::sorting::sort_by_key(&mut out, |t| std::cmp::Reverse(last_change(&t.ticket)));
     out
 }
 

@@ -115,6 +115,5 @@ pub fn offset(app: AppCtx) -> chrono::FixedOffset {
 }
 
 pub fn when(app: AppCtx, at: chrono::DateTime<chrono::Utc>) -> String {
-    let off = offset(app);
-    at.with_timezone(&off).format("%m-%d %H:%M").to_string()
+    i18n::clock(at, offset(app))
 }

@@ -55,7 +55,7 @@ pub fn in_bucket(
         .filter(|t| t.bucket(now, offset) == Some(bucket))
         .cloned()
         .collect();
-    list.sort_by_key(|t| (t.priority, t.due_until));
+    crate::sorting::sort_by_key(&mut list, |t| (t.priority, t.due_until));
     list
 }
 
@@ -123,12 +123,20 @@ pub fn fix_text(place: &Place) -> Option<String> {
             accuracy_m,
             ..
         } => Some(format!(
-            "{:.4}, {:.4} (±{accuracy_m} m)",
-            f64::from(*lat_e6) / 1e6,
-            f64::from(*lon_e6) / 1e6
+            "{}, {} (±{accuracy_m} m)",
+            degrees(*lat_e6),
+            degrees(*lon_e6)
         )),
         _ => None,
     }
+}
+
+/// Micro-degrees as degrees with four decimals, rounded half away from zero. In integers:
+/// formatting an `f64` would bring the float formatter (about 13 KB of wasm) for this text.
+fn degrees(e6: i32) -> String {
+    let units = (i64::from(e6).abs() + 50) / 100;
+    let sign = if e6 < 0 && units > 0 { "-" } else { "" };
+    format!("{sign}{}.{:04}", units / 10_000, units % 10_000)
 }
 
 /// A browser position as the record's micro-degrees.
@@ -246,5 +254,20 @@ mod tests {
         ));
         assert_eq!(fix_text(&p).unwrap(), "31.2304, 121.4737 (±15 m)");
         assert_eq!(fix_text(&Place::Denied), None);
+    }
+
+    #[test]
+    fn degrees_round_to_four_decimals_on_both_sides_of_zero() {
+        for (e6, text) in [
+            (31_230_450, "31.2305"),
+            (31_230_449, "31.2304"),
+            (-33_868_820, "-33.8688"),
+            (-70, "-0.0001"),
+            (-40, "0.0000"),
+            (0, "0.0000"),
+            (180_000_000, "180.0000"),
+        ] {
+            assert_eq!(degrees(e6), text, "{e6}");
+        }
     }
 }

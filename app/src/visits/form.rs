@@ -3,7 +3,7 @@
 //! The draft holds raw strings (what the inputs show), so it can be autosaved and restored
 //! half-filled; only saving turns it into a [`VisitRecord`], checked by the domain's own rules.
 
-use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Local, NaiveDate, TimeZone, Timelike, Utc};
 use huifang_domain::proof::{Place, Signature};
 use huifang_domain::script::{Audience, Script, ScriptUse, Values};
 use huifang_domain::survey::{Answers, Survey, SurveyError, SurveyProblem, SurveyResponse};
@@ -15,9 +15,6 @@ use huifang_domain::{
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// The `<input type="datetime-local">` format.
-const LOCAL_INPUT: &str = "%Y-%m-%dT%H:%M";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -89,12 +86,36 @@ impl Default for Draft {
     }
 }
 
+// `<input type="datetime-local">`'s value, `2026-11-24T09:30`. Written out rather than
+// with chrono's format strings, whose machinery is several KB of wasm.
 pub fn to_local_input(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format(LOCAL_INPUT).to_string()
+    let t = t.with_timezone(&Local);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 pub fn from_local_input(s: &str) -> Option<DateTime<Utc>> {
-    let naive = NaiveDateTime::parse_from_str(s, LOCAL_INPUT).ok()?;
+    let b = s.as_bytes();
+    if b.len() != 16 || [b[4], b[7], b[10], b[13]] != *b"--T:" {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = s.get(range)?;
+        if digits.bytes().all(|c| c.is_ascii_digit()) {
+            digits.parse().ok()
+        } else {
+            None
+        }
+    };
+    let year = i32::try_from(num(0..4)?).ok()?;
+    let day = NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)?;
+    let naive = day.and_hms_opt(num(11..13)?, num(14..16)?, 0)?;
     Local
         .from_local_datetime(&naive)
         .earliest()
@@ -457,13 +478,15 @@ impl Draft {
             }
         }
         if let Some(s) = survey {
-            survey_errors.sort_by_key(|e| s.questions.iter().position(|q| q.key == e.question));
+            crate::sorting::sort_by_key(&mut survey_errors, |e| {
+                s.questions.iter().position(|q| q.key == e.question)
+            });
         }
         errors.extend(survey_errors.into_iter().map(FormError::Survey));
         if errors.is_empty() {
             Ok(record)
         } else {
-            errors.sort_by_key(FormError::screen_position);
+            crate::sorting::sort_by_key(&mut errors, FormError::screen_position);
             Err(errors)
         }
     }

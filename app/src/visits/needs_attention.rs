@@ -48,7 +48,7 @@ fn RejectedRow(entry: RejectedEntry) -> impl IntoView {
     let navigate = use_navigate();
     let confirming = RwSignal::new(false);
     let seq = entry.seq;
-    let record: Option<VisitRecord> = serde_json::from_value(entry.mutation.data.clone()).ok();
+    let record: Option<VisitRecord> = crate::json::from_value(&entry.mutation.data).ok();
     let store = LocalStore::browser();
     let name = store
         .visit(entry.mutation.id)

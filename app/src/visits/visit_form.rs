@@ -60,7 +60,7 @@ fn initial_draft(
     if let Some(entry) = owner
         .zip(w.resend)
         .and_then(|(owner, seq)| store.rejected_entry(owner, seq))
-        && let Ok(record) = serde_json::from_value(entry.mutation.data.clone())
+        && let Ok(record) = crate::json::from_value(&entry.mutation.data)
     {
         return (
             Draft::from_record(id, &record, entry.seq, entry.mutation.id),

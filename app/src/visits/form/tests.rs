@@ -469,3 +469,25 @@ fn script_values_fill_every_placeholder() {
     assert_eq!(default_audience(Some(&c)), Audience::Vip);
     assert_eq!(default_audience(None), Audience::Standard);
 }
+
+#[test]
+fn the_local_time_input_round_trips_and_refuses_other_shapes() {
+    let at = Local
+        .with_ymd_and_hms(2026, 11, 24, 9, 30, 0)
+        .unwrap()
+        .with_timezone(&Utc);
+    assert_eq!(to_local_input(at), "2026-11-24T09:30");
+    assert_eq!(from_local_input("2026-11-24T09:30"), Some(at));
+    for bad in [
+        "",
+        "2026-11-24",
+        "2026-11-24 09:30",
+        "2026-11-24T09:30:15",
+        "2026-13-24T09:30",
+        "2026-11-24T24:00",
+        "2026-+1-24T09:30",
+        "２０２６-11-24T09:30",
+    ] {
+        assert_eq!(from_local_input(bad), None, "{bad}");
+    }
+}
