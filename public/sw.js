@@ -3,7 +3,13 @@
 //
 // One cache per build version holds the complete field app of that version, so an update
 // never mixes old and new files: a new worker installs only when every file of its version
-// is cached, waits until the user accepts the update, and then deletes the old caches.
+// is cached, waits until the page lets it take over (at a safe moment, never in the middle of
+// a form), and then deletes the old caches.
+//
+// The install reuses what the page has just downloaded. A fingerprinted file (`name-<hash>`)
+// is its content, so it is taken from the browser's HTTP cache when it is there (the server
+// marks these immutable); only unhashed files (index.html, icons, the manifest) are
+// revalidated, and index.html must name exactly this version's files.
 //
 // The console (/console/, supervisors and admins) is not precached: tablets in the field
 // never download it. It caches itself the first time it loads under this worker, in a cache
@@ -20,15 +26,58 @@ const CONSOLE_PREFIX = "/console/";
 const CONSOLE_INDEX = "/console/index.html";
 // On a weak connection a navigation falls back to the cached shell instead of hanging.
 const NAVIGATION_TIMEOUT_MS = 4000;
+// Trunk's fingerprint: `name-<hex>.ext`, `name-<hex>_bg.wasm`.
+const FINGERPRINTED = /-[0-9a-f]{12,}(_bg)?\.[a-z0-9]+$/;
 
+function ok(response, url) {
+  if (!response.ok) {
+    throw new Error(`${url}: ${response.status}`);
+  }
+  return response;
+}
+
+// The fingerprinted files an HTML page names (src= and href=, quoted or not).
+function namedFiles(html) {
+  const named = [...html.matchAll(/(?:src|href)=["']?([^"'\s>]+)/g)].map((m) => m[1]);
+  return named.filter((path) => FINGERPRINTED.test(path));
+}
+
+// Whether an index.html is this version's: it names files, all of them in this version.
+async function isThisVersion(response) {
+  const named = namedFiles(await response.clone().text());
+  return named.length > 0 && named.every((path) => PRECACHE.includes(path));
+}
+
+async function precacheEntry(url) {
+  if (FINGERPRINTED.test(url)) {
+    // Default cache mode: the copy the page just downloaded, else the network.
+    return ok(await fetch(url), url);
+  }
+  // A conditional request: 304 (no body sent) when the copy at hand is current.
+  const response = ok(await fetch(url, { cache: "no-cache" }), url);
+  if (url !== INDEX || (await isThisVersion(response))) {
+    return response;
+  }
+  // The copy at hand belongs to another version: ask the server itself, once.
+  const fresh = ok(await fetch(url, { cache: "reload" }), url);
+  if (await isThisVersion(fresh)) {
+    return fresh;
+  }
+  throw new Error(`${url} is not version ${VERSION}`);
+}
+
+// Like cache.addAll: every file is fetched before any is stored, and one failure fails the
+// install, so the old version stays.
+async function precache() {
+  const responses = await Promise.all(PRECACHE.map(precacheEntry));
+  const cache = await caches.open(CACHE);
+  await Promise.all(PRECACHE.map((url, i) => cache.put(url, responses[i])));
+}
+
+// A first version activates as soon as it is installed and claims the open pages (nothing to
+// mix with); a later one waits for the page's word ("skipWaiting").
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches.open(CACHE).then((cache) =>
-      // `reload` skips the HTTP cache, so a stale file can never enter a new version's cache.
-      // addAll rejects if any file fails: the install fails and the old version stays.
-      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))
-    )
-  );
+  event.waitUntil(precache());
 });
 
 self.addEventListener("activate", (event) => {
@@ -46,9 +95,42 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Whether this version's cache holds every file of it.
+async function fieldComplete() {
+  const cache = await caches.open(CACHE);
+  const held = new Set((await cache.keys()).map((request) => new URL(request.url).pathname));
+  return PRECACHE.every((url) => held.has(url));
+}
+
+// Whether the console's cache holds its shell and every file it names. A console first loaded
+// before this worker controlled it is cached now, from the copies the page downloaded.
+async function consoleComplete() {
+  const cache = await caches.open(CONSOLE_CACHE);
+  let shell = await cache.match(CONSOLE_INDEX);
+  if (!shell) {
+    const response = ok(await fetch(CONSOLE_INDEX, { cache: "no-cache" }), CONSOLE_INDEX);
+    await keepConsole(cache, response.clone());
+    shell = response;
+  }
+  for (const path of namedFiles(await shell.text()).filter((p) => p.startsWith(CONSOLE_PREFIX))) {
+    if (!(await cache.match(path))) {
+      await cache.put(path, ok(await fetch(path), path));
+    }
+  }
+  return true;
+}
+
+// The page asks whether it can work offline; the answer goes back to that page alone.
+async function status(client) {
+  const complete = isConsole(new URL(client.url)) ? consoleComplete : fieldComplete;
+  return { type: "status", version: VERSION, ready: await complete().catch(() => false) };
+}
+
 self.addEventListener("message", (event) => {
   if (event.data === "skipWaiting") {
     self.skipWaiting();
+  } else if (event.data === "status" && event.source) {
+    event.waitUntil(status(event.source).then((answer) => event.source.postMessage(answer)));
   }
 });
 

@@ -20,7 +20,6 @@ pub struct AppCtx {
     pub toast: RwSignal<Option<(u64, String)>>,
     pub storage_used: RwSignal<usize>,
     pub persisted: RwSignal<Option<bool>>,
-    pub update_ready: RwSignal<bool>,
     /// Ticks every few seconds so "3 分钟前" stays true without a reload.
     pub now: RwSignal<chrono::DateTime<chrono::Utc>>,
 }
@@ -49,7 +48,6 @@ impl AppCtx {
             toast: RwSignal::new(None),
             storage_used: RwSignal::new(store.usage()),
             persisted: RwSignal::new(None),
-            update_ready: RwSignal::new(false),
             now: RwSignal::new(browser::now()),
         }
     }

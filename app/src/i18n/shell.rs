@@ -22,6 +22,10 @@ macro_rules! shell_texts {
         ReloginButton => "重新登录", "Log in again";
         UpdateBanner => "有新版本可用。", "A new version is available.";
         UpdateReload => "重新加载", "Reload";
+        UpdateAfterSave => "有新版本可用,保存或离开此页后自动更新。", "A new version is ready: it applies when you save or leave this page.";
+        OfflinePreparing => "正在准备离线…", "Preparing offline…";
+        OfflineReady => "可离线使用", "Ready offline";
+        OfflineNotReady => "尚不能离线使用", "Not ready offline";
         StorageUsed => "本机存储已用", "Local storage used";
         PersistGranted => "本机存储已受保护", "Storage is protected";
         PersistDenied => "浏览器可能清理本机存储,请及时同步", "The browser may clear local storage: sync often";

@@ -10,6 +10,7 @@ use super::logout_dialog::LogoutDialog;
 use super::nav::{Nav, use_door};
 use super::other_users_notice::OtherUsersNotice;
 use super::places::{self, Door};
+use super::sw_status::{OfflineStatus, UpdateBanner, UpdateTakeover};
 use crate::browser;
 use crate::i18n::{self, Key};
 use crate::state::{AppCtx, set_document_lang, use_app};
@@ -32,7 +33,7 @@ pub fn App(door: Door, routes: fn() -> AnyView) -> impl IntoView {
     provide_context(app);
     provide_context(door);
     set_document_lang(app.lang.get_untracked());
-    sw::register(app.update_ready);
+    provide_context(sw::register());
     browser::on_connectivity_change(move |online| {
         app.sync.set_nav_online(online);
         if online {
@@ -74,7 +75,7 @@ pub fn App(door: Door, routes: fn() -> AnyView) -> impl IntoView {
                     (Some(_), None) => view! { <Shell routes /> }.into_any(),
                 }
             }}
-            <UpdateBanner />
+            <UpdateTakeover />
             <Toast />
         </Router>
     }
@@ -112,6 +113,7 @@ fn TopBar() -> impl IntoView {
             <div class="topbar-row">
                 <span class="brand">{move || app.t(Key::AppName)}</span>
                 <SyncBadge />
+                <OfflineStatus />
                 <span class="spacer"></span>
                 <span class="who">
                     {move || {
@@ -188,6 +190,7 @@ fn Banners() -> impl IntoView {
     };
     let storage_percent = move || usage_percent(app.storage_used.get());
     view! {
+        <UpdateBanner />
         <Show when=move || status.with(|s| s.auth_needed)>
             <div class="banner banner-warn" role="alert" data-testid="relogin-banner">
                 <span>{move || app.t(Key::ReloginBanner)}</span>
@@ -233,21 +236,6 @@ fn StorageInfo() -> impl IntoView {
             {move || format!("{} {}%", app.t(Key::StorageUsed), usage_percent(app.storage_used.get()))}
             {move || persisted().map(|p| format!(" · {p}"))}
         </footer>
-    }
-}
-
-#[component]
-fn UpdateBanner() -> impl IntoView {
-    let app = use_app();
-    view! {
-        <Show when=move || app.update_ready.get()>
-            <div class="update-banner" role="status" data-testid="update-banner">
-                <span>{move || app.t(Key::UpdateBanner)}</span>
-                <button class="btn btn-primary" on:click=move |_| sw::activate_update()>
-                    {move || app.t(Key::UpdateReload)}
-                </button>
-            </div>
-        </Show>
     }
 }
 

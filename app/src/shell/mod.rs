@@ -8,6 +8,7 @@ mod nav;
 mod other_users_notice;
 pub mod places;
 pub mod routes;
+mod sw_status;
 
 pub use app::App;
 pub use nav::use_door;

@@ -80,7 +80,7 @@ fn NavLink(place: Place, order: usize) -> impl IntoView {
             href=door.href(place)
             data-testid=place.testid()
             aria-current=current
-            style=format!("--tab-order: {order}")
+            style=("--tab-order", order.to_string())
         >
             <span class="tab-label">{move || app.t(place.key())}</span>
             <Show when=move || { n() > 0 }>
