@@ -1,29 +1,28 @@
-// Huifang service worker. TEMPLATE: app/build/gen-sw.sh fills in the version and the file
-// list at build time; the served /sw.js is the generated copy in app/dist.
+// Huifang service worker, one per front door. TEMPLATE: app/build/gen-sw.sh fills in the door,
+// its base, the version and the file list at build time; the served /sw.js (the field app,
+// scope /) and /console/sw.js (the console, scope /console/) are the generated copies in
+// app/dist and app/dist/console. Each door precaches only itself: a tablet in the field never
+// downloads the console, and a console's first load does not download the field app.
 //
-// One cache per build version holds the complete field app of that version, so an update
-// never mixes old and new files: a new worker installs only when every file of its version
-// is cached, waits until the page lets it take over (at a safe moment, never in the middle of
-// a form), and then deletes the old caches.
+// One cache per door and version holds the complete door of that version, so an update never
+// mixes old and new files: a new worker installs only when every file of its version is
+// cached, waits until the page lets it take over (at a safe moment, never in the middle of a
+// form), and then deletes its door's older caches. A first version activates as soon as it is
+// installed and claims the open pages: there is nothing to mix with.
 //
 // The install reuses what the page has just downloaded. A fingerprinted file (`name-<hash>`)
 // is its content, so it is taken from the browser's HTTP cache when it is there (the server
 // marks these immutable); only unhashed files (index.html, icons, the manifest) are
 // revalidated, and index.html must name exactly this version's files.
-//
-// The console (/console/, supervisors and admins) is not precached: tablets in the field
-// never download it. It caches itself the first time it loads under this worker, in a cache
-// of its own that always holds one console: the files its latest index.html names.
 
+const DOOR = "__HUIFANG_DOOR__";
+const BASE = "__HUIFANG_BASE__";
 const VERSION = "__HUIFANG_VERSION__";
-const CACHE = `huifang-${VERSION}`;
+const CACHE = `huifang-${DOOR}-${VERSION}`;
 const PRECACHE = [
 __HUIFANG_PRECACHE__
 ];
-const INDEX = "/index.html";
-const CONSOLE_CACHE = "huifang-console";
-const CONSOLE_PREFIX = "/console/";
-const CONSOLE_INDEX = "/console/index.html";
+const INDEX = `${BASE}index.html`;
 // On a weak connection a navigation falls back to the cached shell instead of hanging.
 const NAVIGATION_TIMEOUT_MS = 4000;
 // Trunk's fingerprint: `name-<hex>.ext`, `name-<hex>_bg.wasm`.
@@ -36,15 +35,13 @@ function ok(response, url) {
   return response;
 }
 
-// The fingerprinted files an HTML page names (src= and href=, quoted or not).
-function namedFiles(html) {
-  const named = [...html.matchAll(/(?:src|href)=["']?([^"'\s>]+)/g)].map((m) => m[1]);
-  return named.filter((path) => FINGERPRINTED.test(path));
-}
-
-// Whether an index.html is this version's: it names files, all of them in this version.
+// Whether an index.html is this version's: it names fingerprinted files (src= and href=,
+// quoted or not), all of them in this version.
 async function isThisVersion(response) {
-  const named = namedFiles(await response.clone().text());
+  const html = await response.clone().text();
+  const named = [...html.matchAll(/(?:src|href)=["']?([^"'\s>]+)/g)]
+    .map((m) => m[1])
+    .filter((path) => FINGERPRINTED.test(path));
   return named.length > 0 && named.every((path) => PRECACHE.includes(path));
 }
 
@@ -74,63 +71,48 @@ async function precache() {
   await Promise.all(PRECACHE.map((url, i) => cache.put(url, responses[i])));
 }
 
-// A first version activates as soon as it is installed and claims the open pages (nothing to
-// mix with); a later one waits for the page's word ("skipWaiting").
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());
 });
+
+// This door's older versions. The field app's worker also drops the caches of the single
+// worker that served both doors before (`huifang-<version>`, `huifang-console`).
+function outdated(key) {
+  if (key === CACHE) {
+    return false;
+  }
+  if (DOOR === "field") {
+    return key.startsWith("huifang-") && !key.startsWith("huifang-console-");
+  }
+  return key.startsWith(`huifang-${DOOR}-`);
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) =>
-        Promise.all(
-          keys
-            .filter((key) => key.startsWith("huifang-") && key !== CACHE && key !== CONSOLE_CACHE)
-            .map((key) => caches.delete(key))
-        )
-      )
+      .then((keys) => Promise.all(keys.filter(outdated).map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
 });
 
 // Whether this version's cache holds every file of it.
-async function fieldComplete() {
+async function complete() {
   const cache = await caches.open(CACHE);
   const held = new Set((await cache.keys()).map((request) => new URL(request.url).pathname));
   return PRECACHE.every((url) => held.has(url));
-}
-
-// Whether the console's cache holds its shell and every file it names. A console first loaded
-// before this worker controlled it is cached now, from the copies the page downloaded.
-async function consoleComplete() {
-  const cache = await caches.open(CONSOLE_CACHE);
-  let shell = await cache.match(CONSOLE_INDEX);
-  if (!shell) {
-    const response = ok(await fetch(CONSOLE_INDEX, { cache: "no-cache" }), CONSOLE_INDEX);
-    await keepConsole(cache, response.clone());
-    shell = response;
-  }
-  for (const path of namedFiles(await shell.text()).filter((p) => p.startsWith(CONSOLE_PREFIX))) {
-    if (!(await cache.match(path))) {
-      await cache.put(path, ok(await fetch(path), path));
-    }
-  }
-  return true;
-}
-
-// The page asks whether it can work offline; the answer goes back to that page alone.
-async function status(client) {
-  const complete = isConsole(new URL(client.url)) ? consoleComplete : fieldComplete;
-  return { type: "status", version: VERSION, ready: await complete().catch(() => false) };
 }
 
 self.addEventListener("message", (event) => {
   if (event.data === "skipWaiting") {
     self.skipWaiting();
   } else if (event.data === "status" && event.source) {
-    event.waitUntil(status(event.source).then((answer) => event.source.postMessage(answer)));
+    // The page asks whether it can work offline; the answer goes back to that page alone.
+    event.waitUntil(
+      complete()
+        .catch(() => false)
+        .then((ready) => event.source.postMessage({ type: "status", version: VERSION, ready }))
+    );
   }
 });
 
@@ -156,55 +138,6 @@ async function navigate(request) {
   }
 }
 
-function isConsole(url) {
-  return url.pathname === "/console" || url.pathname.startsWith(CONSOLE_PREFIX);
-}
-
-// A console page from the network is kept as the console's shell (every console route is
-// the same index.html), and the files an older shell named are dropped with it.
-async function keepConsole(cache, response) {
-  const html = await response.clone().text();
-  const named = new Set([CONSOLE_INDEX, ...(html.match(/\/console\/[^"'\s)>]+/g) ?? [])]);
-  for (const key of await cache.keys()) {
-    if (!named.has(new URL(key.url).pathname)) {
-      await cache.delete(key);
-    }
-  }
-  await cache.put(CONSOLE_INDEX, response);
-}
-
-async function navigateConsole(request) {
-  const cache = await caches.open(CONSOLE_CACHE);
-  try {
-    const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
-    const html = (response.headers.get("content-type") ?? "").startsWith("text/html");
-    if (response.ok && html) {
-      await keepConsole(cache, response.clone());
-    }
-    return response;
-  } catch (error) {
-    const cached = await cache.match(CONSOLE_INDEX);
-    if (cached) {
-      return cached;
-    }
-    throw error;
-  }
-}
-
-// The console's files are fingerprinted, so a cached copy is always the right one.
-async function consoleFile(request) {
-  const cache = await caches.open(CONSOLE_CACHE);
-  const cached = await cache.match(request);
-  if (cached) {
-    return cached;
-  }
-  const response = await fetch(request);
-  if (response.ok) {
-    await cache.put(request, response.clone());
-  }
-  return response;
-}
-
 async function cacheFirst(request) {
   const cached = await caches.open(CACHE).then((cache) => cache.match(request));
   return cached || fetch(request);
@@ -220,8 +153,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") {
     return;
   }
-  if (isConsole(url)) {
-    event.respondWith(request.mode === "navigate" ? navigateConsole(request) : consoleFile(request));
+  // The console lies inside the field app's scope; its pages are the console worker's, or
+  // the network's while the console has none yet.
+  if (DOOR === "field" && (url.pathname === "/console" || url.pathname.startsWith("/console/"))) {
     return;
   }
   if (request.mode === "navigate") {

@@ -58,8 +58,14 @@ thread_local! {
     static TAKING_OVER: Cell<bool> = const { Cell::new(false) };
 }
 
-/// An incomplete cache (a console not cached yet, a network gone) is asked about again.
+/// An incomplete cache (evicted files, a failed install) is asked about again.
 const ASK_AGAIN_MS: u32 = 15_000;
+/// How long a waiting version may take to take over before the page reloads to let it.
+const NUDGE_AFTER_MS: u32 = 3_000;
+const NUDGE_AGAIN_MS: f64 = 60_000.0;
+/// Session storage (this tab only, outside the store's keys): when the page last reloaded to
+/// let a new version take over.
+const NUDGED_AT: &str = "huifang/sw-nudged-at";
 
 fn container() -> Option<web_sys::ServiceWorkerContainer> {
     let nav = web_sys::window()?.navigator();
@@ -73,7 +79,7 @@ fn controller() -> Option<ServiceWorker> {
     container().and_then(|c| c.controller())
 }
 
-/// Asks the worker that controls the page whether every file of this door is cached; the
+/// Asks the worker that controls the page whether every file of its door is cached; the
 /// answer arrives as a message (`on_answer` in `register`).
 fn ask_status() {
     if let Some(c) = controller() {
@@ -85,7 +91,8 @@ fn field(value: &wasm_bindgen::JsValue, name: &str) -> wasm_bindgen::JsValue {
     js_sys::Reflect::get(value, &name.into()).unwrap_or_default()
 }
 
-pub fn register() -> Worker {
+/// Registers the door's worker (`/sw.js`, or `/console/sw.js` whose scope is `/console/`).
+pub fn register(script: &str) -> Worker {
     let worker = Worker {
         offline: RwSignal::new(None),
         update: RwSignal::new(Update::None),
@@ -93,6 +100,7 @@ pub fn register() -> Worker {
     let Some(sw) = container() else {
         return worker;
     };
+    let script = script.to_owned();
     let had_controller = controller().is_some();
     if !had_controller {
         worker.offline.set(Some(Offline::Preparing));
@@ -128,7 +136,7 @@ pub fn register() -> Worker {
     on_change.forget();
 
     leptos::task::spawn_local(async move {
-        let Ok(reg) = JsFuture::from(sw.register("/sw.js")).await else {
+        let Ok(reg) = JsFuture::from(sw.register(&script)).await else {
             worker.offline.set(Some(Offline::NotReady));
             return;
         };
@@ -196,12 +204,38 @@ pub fn take_over() {
         match reg.waiting() {
             Some(waiting) => {
                 let _ = waiting.post_message(&"skipWaiting".into());
+                gloo_timers::callback::Timeout::new(NUDGE_AFTER_MS, nudge).forget();
             }
-            None => {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().reload();
-                }
-            }
+            None => reload(),
         }
     });
+}
+
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Chromium lets a waiting worker take over once the old one is idle, and a worker kept
+/// awake (DevTools attached, seen in the browser tests) may not count as idle for minutes; a
+/// navigation makes it let go. So when the new version has not taken over shortly after being
+/// asked, the page reloads itself: the moment is safe, since `take_over` was called. At most
+/// once a minute, so a version that never activates cannot make the page reload again and
+/// again.
+fn nudge() {
+    let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
+        return;
+    };
+    let now = js_sys::Date::now();
+    let last = storage
+        .get_item(NUDGED_AT)
+        .ok()
+        .flatten()
+        .and_then(|t| t.parse::<f64>().ok());
+    if last.is_some_and(|t| now - t < NUDGE_AGAIN_MS) {
+        return;
+    }
+    let _ = storage.set_item(NUDGED_AT, &now.to_string());
+    reload();
 }

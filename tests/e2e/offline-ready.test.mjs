@@ -111,7 +111,7 @@ test('a new version waits while the visit form holds input, and takes over after
   await ready(app);
   const customerId = await app.id('customer-row').first().getAttribute('data-id');
   const first = version();
-  assert.deepEqual((await cacheNames(page)).filter((c) => c !== 'huifang-console'), [`huifang-${first}`]);
+  assert.deepEqual(await cacheNames(page), [`huifang-field-${first}`]);
 
   // A version arrives while a visit is being typed: it waits, and says it will apply after.
   const verbatim = `更新前写下的回访内容 ${Date.now()}`;
@@ -132,8 +132,8 @@ test('a new version waits while the visit form holds input, and takes over after
   await app.save();
   await expect(() => reloaded(page), 30_000, 'the page reloaded into the new version');
   await app.id('sync-badge').waitFor();
-  await expect(async () => (await cacheNames(page)).includes(`huifang-${first}-2`), 10_000, 'the new cache');
-  assert.ok(!(await cacheNames(page)).includes(`huifang-${first}`), 'the old version is gone');
+  await expect(async () => (await cacheNames(page)).includes(`huifang-field-${first}-2`), 10_000, 'the new cache');
+  assert.ok(!(await cacheNames(page)).includes(`huifang-field-${first}`), 'the old version is gone');
   assert.equal(await banner.count(), 0, 'nothing waits any more');
   await app.openMyVisits();
   await app.myVisitRows().filter({ hasText: verbatim }).waitFor();
@@ -154,11 +154,43 @@ test('a new version waits while the visit form holds input, and takes over after
   await app.go('tasks');
   await expect(() => reloaded(page), 30_000, 'the page reloaded into the third version');
   await app.id('sync-badge').waitFor();
-  await expect(async () => (await cacheNames(page)).includes(`huifang-${first}-3`), 10_000, 'the third cache');
+  await expect(async () => (await cacheNames(page)).includes(`huifang-field-${first}-3`), 10_000, 'the third cache');
   await app.go('drafts');
   await app.id('draft-row').filter({ hasText: unfinished }).waitFor();
   await snap(page, name, '03-draft-kept-across-the-update');
 
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
+  await context.close();
+});
+
+test("the console's first load precaches the console alone, and is ready offline", async () => {
+  browser.workerTraffic.length = 0;
+  const context = await browser.newContext({ viewport: SIZES.tabletLandscape, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const app = new App(page);
+  await app.open(`${server.url}/console/`);
+  await app.login('supervisor', DEMO_PASSWORD);
+  await ready(app);
+  await app.id('review-queue').waitFor({ timeout: 30_000 });
+  // Its precache is the console's files; the page's own requests (the icon) pass through it.
+  const requested = browser.workerTraffic.map((e) => new URL(e.url).pathname);
+  assert.ok(requested.includes('/console/index.html'), `the console's worker fetched ${requested}`);
+  const fieldFiles = requested.filter((p) => FINGERPRINTED.test(p) && !p.startsWith('/console/'));
+  assert.deepEqual(fieldFiles, [], 'nothing of the field app');
+  const hashedBytes = browser.workerTraffic.filter((e) => FINGERPRINTED.test(e.url)).reduce((n, e) => n + e.bytes, 0);
+  assert.equal(hashedBytes, 0, 'no fingerprinted byte downloaded twice');
+  assert.deepEqual((await cacheNames(page)).map((c) => c.replace(/-[0-9a-f]{16}.*/, '')), ['huifang-console']);
+
+  await server.stop();
+  try {
+    await page.reload();
+    await app.id('review-queue').waitFor({ timeout: 15_000 });
+    await snap(page, 'offline-ready', '03-console-reloaded-offline');
+  } finally {
+    await server.start();
+  }
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
   await context.close();
 });

@@ -33,7 +33,7 @@ pub fn App(door: Door, routes: fn() -> AnyView) -> impl IntoView {
     provide_context(app);
     provide_context(door);
     set_document_lang(app.lang.get_untracked());
-    provide_context(sw::register());
+    provide_context(sw::register(&door.path("/sw.js")));
     browser::on_connectivity_change(move |online| {
         app.sync.set_nav_online(online);
         if online {
