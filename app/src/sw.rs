@@ -62,7 +62,7 @@ thread_local! {
 const ASK_AGAIN_MS: u32 = 15_000;
 /// How long a waiting version may take to take over before the page reloads to let it.
 const NUDGE_AFTER_MS: u32 = 3_000;
-const NUDGE_AGAIN_MS: f64 = 60_000.0;
+const NUDGE_AGAIN_MS: i64 = 60_000;
 /// Session storage (this tab only, outside the store's keys): when the page last reloaded to
 /// let a new version take over.
 const NUDGED_AT: &str = "huifang/sw-nudged-at";
@@ -227,12 +227,14 @@ fn nudge() {
     let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
         return;
     };
-    let now = js_sys::Date::now();
+    // Whole milliseconds: formatting or parsing an f64 would pull the float code back into
+    // the wasm (about 20 KB on the wire).
+    let now = js_sys::Date::now() as i64;
     let last = storage
         .get_item(NUDGED_AT)
         .ok()
         .flatten()
-        .and_then(|t| t.parse::<f64>().ok());
+        .and_then(|t| t.parse::<i64>().ok());
     if last.is_some_and(|t| now - t < NUDGE_AGAIN_MS) {
         return;
     }
