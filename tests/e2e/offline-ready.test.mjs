@@ -8,7 +8,7 @@
 // cache): the server serves a copy of the built app, and the test edits the copy's worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { useServerAndBrowser, snap, SIZES, DEMO_PASSWORD, DIST } from './harness.mjs';
@@ -34,10 +34,13 @@ function version() {
   return readFileSync(SW, 'utf8').match(/const VERSION = "([^"]+)";/)[1];
 }
 
-/// Publishes "a new version": the same files under a worker with another version.
+/// Publishes "a new version": the same files under a worker with another version. The build's
+/// precompressed copies of the worker go, or the server would keep sending the old one.
 function publish(next) {
   const sw = readFileSync(SW, 'utf8').replace(/const VERSION = "[^"]+";/, `const VERSION = "${next}";`);
   writeFileSync(SW, sw);
+  rmSync(`${SW}.br`, { force: true });
+  rmSync(`${SW}.gz`, { force: true });
 }
 
 async function ready(app) {
