@@ -11,6 +11,9 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0002_field_visit.sql")),
     M::up(include_str!("../../migrations/0003_feedback_loop.sql")),
     M::up(include_str!("../../migrations/0004_login_attempts.sql")),
+    M::up(include_str!(
+        "../../migrations/0005_login_attempt_indexes.sql"
+    )),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 
