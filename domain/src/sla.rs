@@ -204,9 +204,43 @@ fn add(timing: Timing, cal: &BusinessCalendar, a: DateTime<Utc>, d: Duration) ->
     }
 }
 
+/// Where walking a clock's budget through its pauses stops.
+enum Spent {
+    /// The budget is used up at this instant.
+    At(DateTime<Utc>),
+    /// A pause still open holds the clock, with `left` of the budget unused.
+    Held {
+        since: DateTime<Utc>,
+        left: Duration,
+    },
+}
+
 impl ClockRecord {
-    /// When `budget` of clock time is used up: walks the pauses in order; a pause still open
-    /// projects the rest from `now`.
+    /// Walks the pauses in order until `budget` of clock time is used up or an open pause
+    /// holds the clock.
+    fn spend(&self, budget: Duration, rule: &ClockRule, cal: &BusinessCalendar) -> Spent {
+        let mut t = self.started_at;
+        let mut left = budget;
+        for p in &self.pauses {
+            let run = measure(rule.timing, cal, t, p.from.max(t));
+            if run >= left {
+                return Spent::At(add(rule.timing, cal, t, left));
+            }
+            left -= run;
+            match p.to {
+                Some(to) => t = to.max(t),
+                None => {
+                    return Spent::Held {
+                        since: p.from,
+                        left,
+                    };
+                }
+            }
+        }
+        Spent::At(add(rule.timing, cal, t, left))
+    }
+
+    /// When `budget` is used up: a pause still open projects the rest from `now`.
     fn deadline(
         &self,
         budget: Duration,
@@ -214,20 +248,27 @@ impl ClockRecord {
         cal: &BusinessCalendar,
         now: DateTime<Utc>,
     ) -> DateTime<Utc> {
-        let mut t = self.started_at;
-        let mut left = budget;
-        for p in &self.pauses {
-            let run = measure(rule.timing, cal, t, p.from.max(t));
-            if run >= left {
-                return add(rule.timing, cal, t, left);
-            }
-            left -= run;
-            match p.to {
-                Some(to) => t = to.max(t),
-                None => return add(rule.timing, cal, now.max(p.from), left),
-            }
+        match self.spend(budget, rule, cal) {
+            Spent::At(at) => at,
+            Spent::Held { since, left } => add(rule.timing, cal, now.max(since), left),
         }
-        add(rule.timing, cal, t, left)
+    }
+
+    /// The instant from which [`ClockRecord::view`] finds this clock breached as it is
+    /// recorded now, or `None` if it never will unless the record changes: a met clock, and a
+    /// paused one with time left (resuming changes the record, and the answer with it).
+    /// A zero budget is out of time from the start, even at night on a business clock.
+    pub fn runs_out_at(&self, rule: &ClockRule, cal: &BusinessCalendar) -> Option<DateTime<Utc>> {
+        if self.met_at.is_some() {
+            return None;
+        }
+        if rule.minutes == 0 {
+            return Some(self.started_at);
+        }
+        match self.spend(Duration::minutes(i64::from(rule.minutes)), rule, cal) {
+            Spent::At(at) => Some(at),
+            Spent::Held { .. } => None,
+        }
     }
 
     /// Evaluates the clock under `rule` at `now`.
@@ -407,6 +448,154 @@ mod tests {
         let late = clock(bj(23, 9, 0), Some(bj(23, 12, 0)), vec![]);
         let v = late.view(&two_hours, &cal, bj(26, 9, 0));
         assert_eq!((v.state, v.breached), (ClockState::Breached, true));
+    }
+
+    /// Where each clock runs out, and that `view` agrees: not breached a second before,
+    /// breached from that instant on, sampled every 10 minutes over a week from the last
+    /// recorded event; a clock that never runs out is never breached in that week.
+    #[test]
+    fn a_clock_runs_out_where_its_view_turns_breached() {
+        let week_cal = BusinessCalendar::default();
+        let holiday_cal = BusinessCalendar {
+            // Tuesday 24th is a holiday, Saturday 28th a make-up working day.
+            holidays: vec![chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()],
+            extra_workdays: vec![chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()],
+            ..BusinessCalendar::default()
+        };
+        let business = |m| rule(m, Timing::Business);
+        let continuous = |m| rule(m, Timing::Continuous);
+        let closed = |a, b| pause(a, Some(b));
+        // (clock, rule, calendar, runs out at)
+        let table = [
+            // Monday 16:00 + 4 working hours: Tuesday 11:00.
+            (
+                clock(bj(23, 16, 0), None, vec![]),
+                business(240),
+                &week_cal,
+                Some(bj(24, 11, 0)),
+            ),
+            // The same over Tuesday's holiday: Wednesday 11:00.
+            (
+                clock(bj(23, 16, 0), None, vec![]),
+                business(240),
+                &holiday_cal,
+                Some(bj(25, 11, 0)),
+            ),
+            // Friday 17:00 + 2 h: the make-up Saturday 10:00 on one calendar, Monday on the other.
+            (
+                clock(bj(27, 17, 0), None, vec![]),
+                business(120),
+                &holiday_cal,
+                Some(bj(28, 10, 0)),
+            ),
+            (
+                clock(bj(27, 17, 0), None, vec![]),
+                business(120),
+                &week_cal,
+                Some(bj(30, 10, 0)),
+            ),
+            // Started at night: counts from the morning; used up exactly at closing.
+            (
+                clock(bj(23, 22, 0), None, vec![]),
+                business(540),
+                &week_cal,
+                Some(bj(24, 18, 0)),
+            ),
+            // Continuous clocks ignore the calendar.
+            (
+                clock(bj(28, 23, 0), None, vec![]),
+                continuous(30),
+                &week_cal,
+                Some(bj(28, 23, 30)),
+            ),
+            // A closed pause of 4 h (10:00–14:00) moves a 2 h business clock to 15:00.
+            (
+                clock(
+                    bj(23, 9, 0),
+                    None,
+                    vec![closed(bj(23, 10, 0), bj(23, 14, 0))],
+                ),
+                business(120),
+                &week_cal,
+                Some(bj(23, 15, 0)),
+            ),
+            // Two closed pauses on a continuous clock: 60 + 45 minutes added.
+            (
+                clock(
+                    bj(23, 9, 0),
+                    None,
+                    vec![
+                        closed(bj(23, 9, 10), bj(23, 10, 10)),
+                        closed(bj(23, 10, 20), bj(23, 11, 5)),
+                    ],
+                ),
+                continuous(30),
+                &week_cal,
+                Some(bj(23, 11, 15)),
+            ),
+            // Paused with time left: it cannot run out until it resumes.
+            (
+                clock(bj(23, 9, 0), None, vec![pause(bj(23, 10, 0), None)]),
+                business(120),
+                &week_cal,
+                None,
+            ),
+            // Paused after it ran out (before the sweep saw it): still out of time.
+            (
+                clock(bj(23, 9, 0), None, vec![pause(bj(23, 11, 30), None)]),
+                business(120),
+                &week_cal,
+                Some(bj(23, 11, 0)),
+            ),
+            // Met: never.
+            (
+                clock(bj(23, 9, 0), Some(bj(23, 9, 30)), vec![]),
+                business(120),
+                &week_cal,
+                None,
+            ),
+            // "Immediately" is out of time from the start, at night too.
+            (
+                clock(bj(23, 22, 0), None, vec![]),
+                business(0),
+                &week_cal,
+                Some(bj(23, 22, 0)),
+            ),
+            (
+                clock(bj(23, 22, 0), None, vec![pause(bj(23, 22, 0), None)]),
+                continuous(0),
+                &week_cal,
+                Some(bj(23, 22, 0)),
+            ),
+        ];
+        for (i, (c, r, cal, want)) in table.into_iter().enumerate() {
+            let at = c.runs_out_at(&r, cal);
+            assert_eq!(at, want, "case {i}");
+            let last_event = c
+                .pauses
+                .iter()
+                .flat_map(|p| [Some(p.from), p.to])
+                .flatten()
+                .chain([c.started_at])
+                .max()
+                .unwrap();
+            let breached = |now| c.view(&r, cal, now).breached && c.met_at.is_none();
+            if let Some(at) = at {
+                if at > last_event {
+                    assert!(
+                        !breached(at - Duration::seconds(1)),
+                        "case {i}: a second early"
+                    );
+                }
+                assert!(breached(at), "case {i}: at the instant");
+            }
+            let mut now = last_event;
+            while now < last_event + Duration::days(7) {
+                let expected = at.is_some_and(|at| now >= at);
+                assert_eq!(breached(now), expected, "case {i} at {now}");
+                now += Duration::minutes(10);
+            }
+        }
     }
 
     #[test]

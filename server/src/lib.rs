@@ -165,10 +165,15 @@ pub async fn serve(
     Ok(())
 }
 
-/// Escalates breached ticket clocks every minute, so the supervisors' queue fills even when
-/// nobody is reading tickets.
+/// How often the breach sweep runs. Ticket reads show a clock breached the moment it runs
+/// out (views are computed at the time of the read); the ticket enters the supervisors' queue
+/// at the next sweep, so at most this long (plus the sweep's own run) later.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Escalates breached ticket clocks: once at start-up (the interval's first tick is
+/// immediate), then every [`SWEEP_EVERY`]. The only caller of the sweep: reads never run it.
 async fn watch_clocks(store: Store, clock: Clock) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;

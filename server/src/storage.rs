@@ -7,7 +7,7 @@
 //! the caller opened, so a use case is all or nothing. A PostgreSQL backend implements the
 //! same traits and reuses every service unchanged.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::script::Script;
 use huifang_domain::sla::{ClockRule, SlaPolicy};
@@ -265,6 +265,15 @@ impl StoredTicket {
     }
 }
 
+/// A clock the breach sweep is to look at, and where the sweep's reading stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueClock {
+    pub check_at: DateTime<Utc>,
+    /// The storage's key of the clock.
+    pub clock: i64,
+    pub ticket: Uuid,
+}
+
 /// Every ticket rule set, read at once for one decision.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -332,12 +341,21 @@ pub trait TicketQueries {
     fn business_calendar(&self) -> Result<BusinessCalendar>;
     /// Whether a report (the mutation id of a `ticket.create`) is already counted.
     fn report_known(&self, id: Uuid) -> Result<bool>;
-    /// Reports of this sub-problem at or after `since`, on any ticket and channel.
-    fn reports_since(&self, sub_problem: &str, since: DateTime<Utc>) -> Result<u32>;
+    /// Reports of this sub-problem counted on the days `first..=last`, on any ticket and
+    /// channel.
+    fn reports_on_days(&self, sub_problem: &str, first: NaiveDate, last: NaiveDate) -> Result<u32>;
     /// Who recorded a visit.
     fn visit_author(&self, visit: Uuid) -> Result<Option<Uuid>>;
-    /// Tickets with a clock neither met nor recorded as breached, closed ones left out.
-    fn tickets_with_running_clocks(&self) -> Result<Vec<Uuid>>;
+    /// Clocks whose breach check is due at `now`, by check time then clock, after `after`
+    /// (the last one a previous call returned), at most `limit`.
+    fn due_clocks(
+        &self,
+        now: DateTime<Utc>,
+        after: Option<DueClock>,
+        limit: usize,
+    ) -> Result<Vec<DueClock>>;
+    /// The change version of a ticket, to tell whether it changed since it was read.
+    fn ticket_version(&self, id: Uuid) -> Result<Option<u64>>;
     /// A page of the list and the number of tickets matching its filter.
     fn ticket_page(&self, q: TicketPage) -> Result<(u64, Vec<StoredTicket>)>;
     /// Tickets changed after `since`, by version, at most `limit`.
@@ -371,7 +389,8 @@ pub trait TicketRows: TicketQueries {
         audit: TicketAudit<'_>,
         now: DateTime<Utc>,
     ) -> Result<()>;
-    /// Counts a report (`id`: its mutation id) of `intake` on `ticket`.
+    /// Counts a report (`id`: its mutation id) of `intake` on `ticket`, made at `now`, on
+    /// `day` for the repeat count.
     fn add_report(
         &self,
         id: Uuid,
@@ -379,7 +398,11 @@ pub trait TicketRows: TicketQueries {
         intake: &TicketIntake,
         by: Uuid,
         now: DateTime<Utc>,
+        day: NaiveDate,
     ) -> Result<()>;
+    /// Stores when the breach sweep next looks at each clock of a ticket (by clock key),
+    /// leaving the ticket itself alone: nothing a user sees changed.
+    fn set_breach_checks(&self, checks: &[(i64, Option<DateTime<Utc>>)]) -> Result<()>;
     /// Cancels the open revisit tasks of a ticket (`task.cancel` each).
     fn cancel_revisit_tasks(&self, ticket: Uuid, by: Uuid, now: DateTime<Utc>) -> Result<()>;
 }

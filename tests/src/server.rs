@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use huifang_domain::{LoginRequest, LoginResponse};
+use huifang_server::store::Store;
 use huifang_server::{Clock, ServeConfig};
 use reqwest::StatusCode;
 
@@ -52,8 +53,9 @@ pub struct TestServer {
 
 enum Running {
     Process(Child),
-    /// The server's own runtime: shutting it down stops the server.
-    InProcess(Option<tokio::runtime::Runtime>),
+    /// The server's own runtime: shutting it down stops the server. Its store, for what only
+    /// the server does on its own (the breach sweep).
+    InProcess(Option<tokio::runtime::Runtime>, Store),
 }
 
 impl TestServer {
@@ -113,14 +115,14 @@ impl TestServer {
             clock,
             hsts: false,
         };
-        let (runtime, base, seeded_banner) = serve_in_process(config);
+        let (runtime, base, seeded_banner, store) = serve_in_process(config);
         TestServer {
             base,
             banner: seeded_banner.unwrap_or(banner),
             db,
             client: reqwest::Client::new(),
             clock,
-            running: Running::InProcess(Some(runtime)),
+            running: Running::InProcess(Some(runtime), store),
             _dir: Some(dir),
         }
     }
@@ -201,7 +203,19 @@ impl TestServer {
     pub fn pid(&self) -> u32 {
         match &self.running {
             Running::Process(child) => child.id(),
-            Running::InProcess(_) => panic!("an in-process server has no process of its own"),
+            Running::InProcess(..) => panic!("an in-process server has no process of its own"),
+        }
+    }
+
+    /// Runs the breach sweep now, as the server's background task does every 30 s, and
+    /// returns the tickets it escalated (in-process servers only).
+    pub async fn sweep_breaches(&self) -> u32 {
+        match &self.running {
+            Running::InProcess(_, store) => store
+                .check_breaches(self.now())
+                .await
+                .expect("breach sweep"),
+            Running::Process(_) => panic!("sweep a server process by waiting for its own sweep"),
         }
     }
 
@@ -251,7 +265,7 @@ impl Drop for TestServer {
                 let _ = child.kill();
                 let _ = child.wait();
             }
-            Running::InProcess(runtime) => {
+            Running::InProcess(runtime, _) => {
                 if let Some(runtime) = runtime.take() {
                     // Drops the server's tasks and waits for its storage work to end, so the
                     // database is closed before its directory goes; a runtime may not be shut
@@ -267,15 +281,17 @@ impl Drop for TestServer {
 
 /// The server's own multi-threaded runtime, as in `huifang serve`, serving `config` on a free
 /// port: the server keeps answering while a test blocks its own thread (on SQLite, say), and
-/// it stops when the runtime is shut down. Returns the runtime, the base URL and the demo
-/// banner if it seeded.
-fn serve_in_process(config: ServeConfig) -> (tokio::runtime::Runtime, String, Option<String>) {
+/// it stops when the runtime is shut down. Returns the runtime, the base URL, the demo
+/// banner if it seeded, and the server's store.
+fn serve_in_process(
+    config: ServeConfig,
+) -> (tokio::runtime::Runtime, String, Option<String>, Store) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("server runtime");
-    let (base, banner) = std::thread::scope(|s| {
+    let (base, banner, store) = std::thread::scope(|s| {
         // `block_on` may not run on a test's own runtime thread; a helper thread may.
         s.spawn(|| {
             runtime.block_on(async {
@@ -286,19 +302,20 @@ fn serve_in_process(config: ServeConfig) -> (tokio::runtime::Runtime, String, Op
                     .await
                     .expect("bind 127.0.0.1:0");
                 let addr = listener.local_addr().expect("local address");
+                let store = state.store.clone();
                 tokio::spawn(async move {
                     let forever = std::future::pending::<()>();
                     if let Err(e) = huifang_server::serve(listener, state, forever).await {
                         eprintln!("[huifang] {e}");
                     }
                 });
-                (format!("http://{addr}"), banner)
+                (format!("http://{addr}"), banner, store)
             })
         })
         .join()
         .expect("server start-up")
     });
-    (runtime, base, banner)
+    (runtime, base, banner, store)
 }
 
 /// A database as `huifang serve --demo` leaves it after seeding at [`clock_start`].

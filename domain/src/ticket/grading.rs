@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::vocabulary::{DemandKind, Impact, Nature, TicketPriority};
@@ -17,8 +18,8 @@ pub struct Facts {
     pub demand: Option<DemandKind>,
     pub personal_injury: bool,
     pub property_loss: bool,
-    /// Reports of the same sub-problem in the rule's window, across customers and channels,
-    /// this one included. Only the server can count these; the device passes what it knows.
+    /// Reports of the same sub-problem in each rule's window ([`repeat_window`]) by its
+    /// days, across customers and channels, this one included. Only the server can count these; the device passes what it knows.
     pub similar_reports: BTreeMap<u32, u32>,
 }
 
@@ -31,7 +32,8 @@ pub enum When {
     SubProblem(String),
     Emotion(Emotion),
     Demand(DemandKind),
-    /// The same sub-problem reported at least `min` times in `days` days.
+    /// The same sub-problem reported at least `min` times in the last `days` calendar days
+    /// of the organisation (today included; see [`repeat_window`]).
     Repeated {
         min: u32,
         days: u32,
@@ -65,6 +67,28 @@ impl When {
             _ => {}
         }
     }
+}
+
+/// The calendar day, in the organisation's local time (`utc_offset_minutes` east of UTC), a
+/// report made at `at` counts on.
+pub fn report_day(at: DateTime<Utc>, utc_offset_minutes: i32) -> NaiveDate {
+    (at + Duration::minutes(i64::from(utc_offset_minutes))).date_naive()
+}
+
+/// The first and last day (both included) of a repeat window of `days` at `now`: today in
+/// local time and the `days - 1` days before it. Calendar days rather than a rolling
+/// `days × 24` hours, so the server counts a window from one total per day.
+pub fn repeat_window(
+    now: DateTime<Utc>,
+    utc_offset_minutes: i32,
+    days: u32,
+) -> (NaiveDate, NaiveDate) {
+    let today = report_day(now, utc_offset_minutes);
+    let back = Days::new(u64::from(days.saturating_sub(1)));
+    (
+        today.checked_sub_days(back).unwrap_or(NaiveDate::MIN),
+        today,
+    )
 }
 
 /// One grading rule: when it holds, impact and priority are raised to at least these.
@@ -299,6 +323,32 @@ mod tests {
             (g.impact, g.priority),
             (Impact::General, TicketPriority::Low)
         );
+    }
+
+    #[test]
+    fn a_repeat_window_is_today_and_the_days_before_it_in_local_time() {
+        use chrono::TimeZone;
+        let utc = |d, h, m| Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap();
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        // (now, offset minutes, days) → (first, last)
+        let table = [
+            // 15:59 UTC is 23:59 in Beijing: still Monday the 23rd there.
+            (utc(23, 15, 59), 480, 7, (day(11, 17), day(11, 23))),
+            // 16:00 UTC is midnight in Beijing: Tuesday, and the window moves a day.
+            (utc(23, 16, 0), 480, 7, (day(11, 18), day(11, 24))),
+            // The same instants in UTC are both Monday.
+            (utc(23, 15, 59), 0, 7, (day(11, 17), day(11, 23))),
+            (utc(23, 16, 0), 0, 7, (day(11, 17), day(11, 23))),
+            // West of UTC: 03:00 UTC on the 23rd is still the 22nd in UTC−5.
+            (utc(23, 3, 0), -300, 7, (day(11, 16), day(11, 22))),
+            // One day is today only; a window over a month's end.
+            (utc(23, 2, 0), 480, 1, (day(11, 23), day(11, 23))),
+            (utc(2, 2, 0), 480, 7, (day(10, 27), day(11, 2))),
+        ];
+        for (i, (now, offset, days, want)) in table.into_iter().enumerate() {
+            assert_eq!(repeat_window(now, offset, days), want, "case {i}");
+            assert_eq!(report_day(now, offset), want.1, "case {i}");
+        }
     }
 
     #[test]

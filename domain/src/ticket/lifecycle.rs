@@ -13,6 +13,7 @@ use super::routing::RoutingMap;
 use super::vocabulary::{Impact, IntakeChannel, TicketAction, TicketState};
 use super::wire::{Ticket, TimelineEntry, TimelineEvent};
 use crate::auth::User;
+use crate::calendar::BusinessCalendar;
 use crate::sla::{ClockKind, ClockRecord, ClockRule, ClockView, Pause, SlaPolicy};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,6 +139,23 @@ pub fn open_ticket(
 /// and its breach is not on record yet (`recorded`), so each breach escalates once.
 pub fn breach_is_new(clock: &ClockRecord, view: &ClockView, recorded: bool) -> bool {
     clock.met_at.is_none() && !recorded && view.breached
+}
+
+/// When the server's breach sweep must next look at a clock of a ticket in `state`: the
+/// instant from which [`breach_is_new`] would hold for it at the latest, or `None` while no
+/// breach can be new without the ticket changing first (met, breach on record, ticket closed,
+/// or paused with time left). Every save stores it, so the sweep reads only the clocks due.
+pub fn breach_check_at(
+    state: TicketState,
+    clock: &ClockRecord,
+    rule: &ClockRule,
+    cal: &BusinessCalendar,
+    recorded: bool,
+) -> Option<DateTime<Utc>> {
+    if recorded || !state.is_open() {
+        return None;
+    }
+    clock.runs_out_at(rule, cal)
 }
 
 /// What recording a revisit's answer did beyond the ticket itself.

@@ -339,3 +339,48 @@ fn a_breach_is_recorded_once_and_only_for_a_running_clock() {
         assert_eq!(breach_is_new(c, &view(c, days), recorded), want, "case {i}");
     }
 }
+
+#[test]
+fn the_sweep_looks_at_a_clock_when_a_breach_of_it_would_be_new() {
+    let t = open(&intake(), BTreeMap::new()).ticket;
+    let clock = t.clocks[0].clone();
+    let (_, _, sla) = rules();
+    let rule = sla
+        .rules
+        .iter()
+        .find(|r| r.kind == clock.kind)
+        .unwrap()
+        .clone();
+    let cal = crate::calendar::BusinessCalendar::default();
+    let runs_out = clock
+        .runs_out_at(&rule, &cal)
+        .expect("a running clock runs out");
+    let met = ClockRecord {
+        met_at: Some(at()),
+        ..clock.clone()
+    };
+    // (ticket state, clock, breach recorded) → when to look
+    let table = [
+        (TicketState::New, &clock, false, Some(runs_out)),
+        (TicketState::InProgress, &clock, false, Some(runs_out)),
+        (TicketState::Resolved, &clock, false, Some(runs_out)),
+        (TicketState::Closed, &clock, false, None),
+        (TicketState::New, &clock, true, None),
+        (TicketState::New, &met, false, None),
+    ];
+    for (i, (state, c, recorded, want)) in table.into_iter().enumerate() {
+        let check = breach_check_at(state, c, &rule, &cal, recorded);
+        assert_eq!(check, want, "case {i}");
+        // The sweep's own test (`breach_is_new` on the view, open tickets only) agrees at
+        // every instant around the check.
+        for hours in [0, 1, 24, 47, 48, 72, 24 * 30] {
+            let now = at() + Duration::hours(hours);
+            let new = state.is_open() && breach_is_new(c, &c.view(&rule, &cal, now), recorded);
+            assert_eq!(
+                new,
+                check.is_some_and(|at| now >= at),
+                "case {i} +{hours} h"
+            );
+        }
+    }
+}

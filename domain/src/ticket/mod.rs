@@ -22,14 +22,14 @@ pub(crate) mod wire;
 
 pub use actions::{ActionInput, UserAction, allowed_actions, build_update};
 pub use change::{FieldChange, TicketFields, TicketUpdate, merge_field};
-pub use grading::{Facts, Grade, GradingRule, GradingRules, When};
+pub use grading::{Facts, Grade, GradingRule, GradingRules, When, repeat_window, report_day};
 pub use intake::{
     DUPLICATE_WINDOW_DAYS, DuplicateKey, DuplicateQuery, MAX_CONTACT, MAX_DESCRIPTION, MAX_NOTE,
     MAX_REPORTER, TicketIntake, likely_duplicate,
 };
 pub use lifecycle::{
-    Opened, OpeningRules, RevisitRecorded, TransitionError, breach_is_new, clocks_met_by,
-    clocks_met_by_note, open_ticket,
+    Opened, OpeningRules, RevisitRecorded, TransitionError, breach_check_at, breach_is_new,
+    clocks_met_by, clocks_met_by_note, open_ticket,
 };
 pub use review::{awaits_review, is_escalated, reviewable};
 pub use revisit::{

@@ -115,7 +115,8 @@ impl Store {
     }
 
     /// Replaces a rule set whole; new tickets follow it at once. Clocks already running keep
-    /// the rule they started with.
+    /// the rule they started with, but count working time on the new calendar, so a new
+    /// calendar has the breach sweep look at every running clock once more.
     pub async fn put_rule_set(
         &self,
         by: User,
@@ -134,6 +135,9 @@ impl Store {
                     "UPDATE ticket_settings SET value = ?2, version = ?3 WHERE key = ?1",
                     params![key.as_str(), value.to_string(), to_sql_int(version)],
                 )?;
+                if key == RuleSet::Calendar {
+                    super::tickets::recheck_clocks(tx)?;
+                }
                 // The rule sets have no UUID; the nil id names "the one row" as for settings.
                 audit_change(
                     tx,

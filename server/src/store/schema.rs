@@ -14,6 +14,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0005_login_attempt_indexes.sql"
     )),
+    M::up(include_str!("../../migrations/0006_clocks_by_due_time.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 
@@ -24,4 +25,12 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
 
 pub(super) fn version(conn: &Connection) -> Result<usize> {
     Ok(usize::from(&MIGRATIONS.current_version(conn)?))
+}
+
+/// Brings a database to `version` only, to fill it as an older server left it before a
+/// migration's test.
+#[cfg(test)]
+pub(super) fn migrate_to(conn: &mut Connection, version: usize) -> Result<()> {
+    MIGRATIONS.to_version(conn, version)?;
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! `service::tickets` (the SQL of `TicketQueries` and `TicketRows`), and the `Store` methods
 //! the handlers and the push call, one transaction each.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::sla::ClockRecord;
 use huifang_domain::task::TaskSource;
@@ -22,7 +22,7 @@ use super::{
 use crate::error::{AppError, Result};
 use crate::service::tickets as service;
 use crate::storage::{
-    ClockMeta, Rules, StoredTicket, TicketAudit, TicketFilter, TicketPage, TicketQueries,
+    ClockMeta, DueClock, Rules, StoredTicket, TicketAudit, TicketFilter, TicketPage, TicketQueries,
     TicketQueue, TicketRows,
 };
 
@@ -223,21 +223,30 @@ fn save(tx: &Transaction, s: &mut StoredTicket) -> Result<()> {
         ],
     )?;
     let key = t.id.to_string();
-    for (c, meta) in t.clocks.iter().zip(s.clocks.iter_mut()) {
+    let checks = breach_checks(tx, s)?;
+    let t = &s.ticket;
+    for ((c, meta), check_at) in t.clocks.iter().zip(s.clocks.iter_mut()).zip(checks) {
         let pauses = to_json(&c.pauses)?.to_string();
         match meta.id {
             Some(id) => {
                 tx.execute(
-                    "UPDATE ticket_clocks SET met_at = ?2, pauses = ?3, breached_at = ?4
+                    "UPDATE ticket_clocks SET met_at = ?2, pauses = ?3, breached_at = ?4,
+                                              check_at = ?5
                      WHERE id = ?1",
-                    params![id, c.met_at.map(ts), pauses, meta.breached_at.map(ts)],
+                    params![
+                        id,
+                        c.met_at.map(ts),
+                        pauses,
+                        meta.breached_at.map(ts),
+                        check_at.map(ts)
+                    ],
                 )?;
             }
             None => {
                 tx.execute(
                     "INSERT INTO ticket_clocks (ticket_id, kind, rule, started_at, met_at,
-                                                pauses, breached_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                                pauses, breached_at, check_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     params![
                         key,
                         c.kind.as_str(),
@@ -245,7 +254,8 @@ fn save(tx: &Transaction, s: &mut StoredTicket) -> Result<()> {
                         ts(c.started_at),
                         c.met_at.map(ts),
                         pauses,
-                        meta.breached_at.map(ts)
+                        meta.breached_at.map(ts),
+                        check_at.map(ts)
                     ],
                 )?;
                 meta.id = Some(tx.last_insert_rowid());
@@ -282,6 +292,39 @@ fn save(tx: &Transaction, s: &mut StoredTicket) -> Result<()> {
     }
     s.saved_timeline = t.timeline.len();
     s.saved_history = t.history.len();
+    Ok(())
+}
+
+/// The clocks due for the breach sweep, in the order it reads them (a range of the partial
+/// index `ticket_clocks_check`, resumed after the last clock read).
+const DUE_CLOCKS: &str = "SELECT check_at, id, ticket_id FROM ticket_clocks
+    WHERE check_at IS NOT NULL AND check_at <= ?1 AND (check_at, id) > (?2, ?3)
+    ORDER BY check_at, id LIMIT ?4";
+
+/// A repeat window's count: one row per day of it, from the primary key.
+const REPORTS_ON_DAYS: &str = "SELECT COALESCE(SUM(reports), 0) FROM report_days
+    WHERE sub_problem = ?1 AND day BETWEEN ?2 AND ?3";
+
+/// When the breach sweep next looks at each clock of `s`, parallel to its clocks; the
+/// calendar is read only if some clock can still run out.
+fn breach_checks(conn: &Connection, s: &StoredTicket) -> Result<Vec<Option<DateTime<Utc>>>> {
+    let may_run_out = s.ticket.state.is_open()
+        && (s.ticket.clocks.iter().zip(&s.clocks))
+            .any(|(c, meta)| c.met_at.is_none() && meta.breached_at.is_none());
+    if !may_run_out {
+        return Ok(vec![None; s.clocks.len()]);
+    }
+    Ok(s.breach_checks(&rules::calendar(conn)?))
+}
+
+/// Has the breach sweep look at every clock with a check pending once more (the business
+/// calendar changed, moving their due times either way). One write over the running clocks,
+/// on an admin's rare change.
+pub(super) fn recheck_clocks(tx: &Transaction) -> Result<()> {
+    tx.execute(
+        "UPDATE ticket_clocks SET check_at = started_at WHERE check_at IS NOT NULL",
+        [],
+    )?;
     Ok(())
 }
 
@@ -338,10 +381,10 @@ impl<C: Conn> TicketQueries for C {
         )?)
     }
 
-    fn reports_since(&self, sub_problem: &str, since: DateTime<Utc>) -> Result<u32> {
+    fn reports_on_days(&self, sub_problem: &str, first: NaiveDate, last: NaiveDate) -> Result<u32> {
         Ok(self.conn().query_row(
-            "SELECT COUNT(*) FROM ticket_reports WHERE sub_problem = ?1 AND reported_at >= ?2",
-            params![sub_problem, ts(since)],
+            REPORTS_ON_DAYS,
+            params![sub_problem, first.to_string(), last.to_string()],
             |r| r.get(0),
         )?)
     }
@@ -358,16 +401,42 @@ impl<C: Conn> TicketQueries for C {
         user.as_deref().map(parse_uuid).transpose()
     }
 
-    fn tickets_with_running_clocks(&self) -> Result<Vec<Uuid>> {
-        ids(
-            self.conn(),
-            "SELECT DISTINCT c.ticket_id FROM ticket_clocks c JOIN tickets t ON t.id = c.ticket_id
-             WHERE c.met_at IS NULL AND c.breached_at IS NULL AND t.state != 'closed'",
-            [],
-        )?
-        .iter()
-        .map(|id| parse_uuid(id))
-        .collect()
+    fn due_clocks(
+        &self,
+        now: DateTime<Utc>,
+        after: Option<DueClock>,
+        limit: usize,
+    ) -> Result<Vec<DueClock>> {
+        // Timestamps are fixed-width text, so text order is time order and "" precedes all.
+        let (after_at, after_id) = after.map_or((String::new(), 0), |a| (ts(a.check_at), a.clock));
+        let rows: Vec<(String, i64, String)> = self
+            .conn()
+            .prepare(DUE_CLOCKS)?
+            .query_map(params![ts(now), after_at, after_id, limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(check_at, clock, ticket)| {
+                Ok(DueClock {
+                    check_at: parse_ts(&check_at)?,
+                    clock,
+                    ticket: parse_uuid(&ticket)?,
+                })
+            })
+            .collect()
+    }
+
+    fn ticket_version(&self, id: Uuid) -> Result<Option<u64>> {
+        self.conn()
+            .query_row(
+                "SELECT version FROM tickets WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(from_sql_int)
+            .transpose()
     }
 
     fn ticket_page(&self, q: TicketPage) -> Result<(u64, Vec<StoredTicket>)> {
@@ -529,6 +598,7 @@ impl TicketRows for Transaction<'_> {
         intake: &TicketIntake,
         by: Uuid,
         now: DateTime<Utc>,
+        day: NaiveDate,
     ) -> Result<()> {
         self.execute(
             "INSERT INTO ticket_reports (id, ticket_id, sub_problem, channel, customer_id,
@@ -544,6 +614,20 @@ impl TicketRows for Transaction<'_> {
                 ts(now)
             ],
         )?;
+        self.execute(
+            "INSERT INTO report_days (sub_problem, day, reports) VALUES (?1, ?2, 1)
+             ON CONFLICT (sub_problem, day) DO UPDATE SET reports = reports + 1",
+            params![intake.sub_problem, day.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn set_breach_checks(&self, checks: &[(i64, Option<DateTime<Utc>>)]) -> Result<()> {
+        let mut stmt =
+            self.prepare_cached("UPDATE ticket_clocks SET check_at = ?2 WHERE id = ?1")?;
+        for (clock, check_at) in checks {
+            stmt.execute(params![clock, check_at.map(ts)])?;
+        }
         Ok(())
     }
 
@@ -575,11 +659,29 @@ impl TicketRows for Transaction<'_> {
 }
 
 impl Store {
-    /// Runs the breach check (also done every minute by the server, and before every ticket
-    /// read so a list never shows a stale queue).
+    /// The breach sweep (`service::tickets::sweep`): reads the clocks that are due on a
+    /// reader, without the write lock, then records what ran out in one write per batch of at
+    /// most [`service::SWEEP_BATCH`] clocks. Returns the tickets escalated.
     pub async fn check_breaches(&self, now: DateTime<Utc>) -> Result<u32> {
-        self.blocking(move |db| db.write(|tx| service::check_breaches(tx, now)))
-            .await
+        let mut after = None;
+        let mut escalated = 0;
+        loop {
+            let sweep = self
+                .blocking(move |db| {
+                    db.read(|conn| service::sweep(conn, now, after, service::SWEEP_BATCH))
+                })
+                .await?;
+            let next = sweep.next;
+            if !sweep.found.is_empty() {
+                escalated += self
+                    .blocking(move |db| db.write(|tx| service::record_sweep(tx, sweep.found, now)))
+                    .await?;
+            }
+            match next {
+                Some(next) => after = Some(next),
+                None => return Ok(escalated),
+            }
+        }
     }
 
     pub async fn list_tickets(
@@ -590,7 +692,6 @@ impl Store {
         per_page: u32,
         now: DateTime<Utc>,
     ) -> Result<TicketList> {
-        self.check_breaches(now).await?;
         self.blocking(move |db| {
             db.read(|conn| service::list(conn, &user, filter, page, per_page, now))
         })
@@ -600,7 +701,6 @@ impl Store {
     /// One ticket with every clock; field and agent staff see their own (assigned or
     /// reported) only.
     pub async fn ticket(&self, user: User, id: Uuid, now: DateTime<Utc>) -> Result<TicketView> {
-        self.check_breaches(now).await?;
         self.blocking(move |db| db.read(|conn| service::one(conn, &user, id, now)))
             .await
     }
@@ -621,3 +721,7 @@ impl Store {
             .await
     }
 }
+
+#[cfg(test)]
+#[path = "tickets_tests.rs"]
+mod tests;

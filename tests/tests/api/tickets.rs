@@ -533,6 +533,10 @@ async fn a_breached_clock_puts_the_ticket_in_the_escalated_queue() {
     assert_eq!(res.status(), StatusCode::OK);
     let agent = server.agent().await;
     let id = server.hotline_ticket(&agent, "service", "shirking").await;
+    // Reads never run the sweep: the view shows the clock out of time at once, the queue
+    // takes the ticket at the server's next sweep.
+    assert_eq!(agent.ticket(id).await.clocks[0].state, ClockState::Breached);
+    server.sweep_breaches().await;
 
     let supervisor = server.supervisor().await;
     let queue = supervisor.tickets("queue=escalated").await;
@@ -555,6 +559,7 @@ async fn a_breached_clock_puts_the_ticket_in_the_escalated_queue() {
             .count()
     };
     assert_eq!(breaches(&v.ticket), 1);
+    server.sweep_breaches().await;
     let again = supervisor.ticket(id).await.ticket;
     assert_eq!(breaches(&again), 1, "recorded once");
 }

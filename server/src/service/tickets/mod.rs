@@ -8,24 +8,25 @@
 //! rejected mutation writes nothing.
 
 mod reads;
+mod sweep;
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use huifang_domain::sla::ClockKind;
 use huifang_domain::task::{Priority, TaskSource, TaskStatus, VisitTask};
 use huifang_domain::ticket::{
     AfterResolve, Edit, Impact, NewAssignee, OpeningRules, RefusalKind, Resolution, Review,
-    RevisitVerdict, TicketAction, TicketIntake, TicketUpdate, TimelineEntry, TimelineEvent,
-    after_resolve, apply_update, breach_is_new, is_key_customer, may_update, open_ticket,
-    reviewable, revisit_kind, revisit_verdict,
+    RevisitVerdict, TicketAction, TicketIntake, TicketUpdate, after_resolve, apply_update,
+    is_key_customer, may_update, open_ticket, repeat_window, report_day, reviewable, revisit_kind,
+    revisit_verdict,
 };
 use huifang_domain::{Mutation, RejectCode, Rejected, User, VisitRecord};
 use uuid::Uuid;
 
 pub use reads::{coverage, duplicates, in_review, list, one, pulled};
+pub use sweep::{SWEEP_BATCH, record_sweep, sweep};
 
 use super::{new_id, utc_offset};
 use crate::error::{AppError, Result};
@@ -78,10 +79,18 @@ impl StoredTicket {
     }
 }
 
+/// The organisation's offset from UTC in minutes: its calendar days are the repeat count's.
+fn org_offset<S: CatalogQueries>(s: &S) -> Result<i32> {
+    s.settings()?
+        .map(|(_, settings)| settings.utc_offset_minutes)
+        .ok_or_else(|| AppError::Internal("the settings are missing".into()))
+}
+
 /// `ticket.create`. The mutation id is the ticket's id (or, for a linked report, the
 /// report's), so a replay from another batch finds it and changes nothing. A report linked to
 /// an open ticket is counted there; otherwise the ticket is opened, graded with the number of
-/// reports of its sub-problem in each of the grading rules' windows (this one included).
+/// reports of its sub-problem in each of the grading rules' windows (`repeat_window`: local
+/// calendar days, this report included), read from the per-day totals.
 pub fn create<S: TicketStorage>(
     s: &S,
     user: &User,
@@ -102,11 +111,13 @@ pub fn create<S: TicketStorage>(
             format!("unknown customer {customer}"),
         )));
     }
+    let offset = org_offset(s)?;
+    let day = report_day(now, offset);
     if let Some(original) = intake.duplicate_of
         && let Some(mut t) = s.ticket(original)?
         && t.ticket.add_report(intake.channel, user, now)
     {
-        s.add_report(m.id, original, intake, user.id, now)?;
+        s.add_report(m.id, original, intake, user.id, now, day)?;
         let audit = TicketAudit::Reported {
             by: user.id,
             report: m.id,
@@ -118,8 +129,9 @@ pub fn create<S: TicketStorage>(
     let rules = s.ticket_rules()?;
     let mut similar = BTreeMap::new();
     for days in rules.grading.repeat_windows() {
-        let since = now - Duration::days(i64::from(days));
-        similar.insert(days, s.reports_since(&intake.sub_problem, since)? + 1);
+        let (first, last) = repeat_window(now, offset, days);
+        let earlier = s.reports_on_days(&intake.sub_problem, first, last)?;
+        similar.insert(days, earlier + 1);
     }
     let opening = OpeningRules {
         grading: &rules.grading,
@@ -133,7 +145,7 @@ pub fn create<S: TicketStorage>(
     }
     t.started(opened.clock_rules);
     s.save_ticket(&mut t, TicketAudit::Created { by: user.id }, now)?;
-    s.add_report(m.id, m.id, intake, user.id, now)?;
+    s.add_report(m.id, m.id, intake, user.id, now, day)?;
     Ok(Ok(()))
 }
 
@@ -384,44 +396,4 @@ pub fn review<S: TicketStorage>(
     };
     s.save_ticket(&mut t, audit, now)?;
     Ok(Ok(()))
-}
-
-/// Records every clock that has run out (once), puts its ticket in the supervisors' queue
-/// and counts the supervisors' Escalate clock as met by that. Returns the tickets escalated.
-pub fn check_breaches<S: TicketStorage>(s: &S, now: DateTime<Utc>) -> Result<u32> {
-    let ids = s.tickets_with_running_clocks()?;
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    let cal = s.business_calendar()?;
-    let mut escalated = 0;
-    for id in ids {
-        let Some(mut t) = s.ticket(id)? else {
-            continue;
-        };
-        let mut breached = Vec::new();
-        for (c, meta) in t.ticket.clocks.iter().zip(&mut t.clocks) {
-            let view = c.view(&meta.rule, &cal, now);
-            if breach_is_new(c, &view, meta.breached_at.is_some()) {
-                meta.breached_at = Some(now);
-                breached.push(c.kind);
-            }
-        }
-        if breached.is_empty() {
-            continue;
-        }
-        for kind in breached {
-            t.ticket.timeline.push(TimelineEntry {
-                at: now,
-                by: Uuid::nil(),
-                by_name: SYSTEM_NAME.to_owned(),
-                event: TimelineEvent::Breached { clock: kind },
-            });
-        }
-        t.escalate(now);
-        t.ticket.meet(&[ClockKind::Escalate], now);
-        s.save_ticket(&mut t, TicketAudit::None, now)?;
-        escalated += 1;
-    }
-    Ok(escalated)
 }

@@ -1,16 +1,18 @@
 //! The ticket use cases against the SQLite implementation on an in-memory database.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use huifang_domain::sla::{ClockKind, ClockRule, SlaPolicy, Timing};
 use huifang_domain::task::TaskSource;
 use huifang_domain::ticket::{
     DemandKind, IntakeChannel, Nature, TicketAction, TicketFields, TicketIntake, TicketState,
-    TicketUpdate,
+    TicketUpdate, TimelineEvent,
 };
 use huifang_domain::{Mutation, RejectCode, Rejected, Role, User};
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{create, update};
+use super::sweep::Found;
+use super::{SWEEP_BATCH, create, record_sweep, sweep, update};
 use crate::storage::{StoredTicket, TicketQueries};
 use crate::store::testing::{add_customer, database};
 
@@ -280,4 +282,264 @@ fn a_resolution_after_the_last_revisit_goes_to_the_supervisors() {
     assert_eq!(t.ticket.state, TicketState::Resolved);
     assert_eq!(t.escalated_at, Some(now()));
     assert!(revisit_tasks(&conn, id).is_empty());
+}
+
+/// Every ticket gets one Resolve clock of `minutes`, counted around the clock.
+fn resolve_within(conn: &Connection, minutes: u32) {
+    let policy = SlaPolicy {
+        rules: vec![ClockRule {
+            kind: ClockKind::Resolve,
+            impact: None,
+            priority: None,
+            minutes,
+            timing: Timing::Continuous,
+            warn_percent: 75,
+        }],
+    };
+    conn.execute(
+        "UPDATE ticket_settings SET value = ?1 WHERE key = 'sla'",
+        [serde_json::to_string(&policy).unwrap()],
+    )
+    .unwrap();
+}
+
+fn open_at(conn: &mut Connection, by: &User, id: Uuid, intake: &TicketIntake, at: DateTime<Utc>) {
+    let m = mutation(id, "ticket.create");
+    run(conn, |tx| create(tx, by, &m, intake, at)).unwrap();
+}
+
+fn check_at(conn: &Connection, ticket: Uuid) -> Option<String> {
+    conn.query_row(
+        "SELECT check_at FROM ticket_clocks WHERE ticket_id = ?1",
+        [ticket.to_string()],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+/// The tickets one sweep at `at` read (in order) and how many it escalated.
+fn sweep_at(conn: &mut Connection, at: DateTime<Utc>) -> (Vec<Uuid>, u32) {
+    let step = sweep(&*conn, at, None, SWEEP_BATCH).unwrap();
+    assert!(step.next.is_none(), "one step reads every due clock here");
+    let read = step
+        .found
+        .iter()
+        .map(|f| match f {
+            Found::Breached(t) => t.ticket.id,
+            Found::Later { ticket, .. } => *ticket,
+        })
+        .collect();
+    let escalated = run(conn, |tx| record_sweep(tx, step.found, at));
+    (read, escalated)
+}
+
+fn breaches(t: &StoredTicket) -> usize {
+    t.ticket
+        .timeline
+        .iter()
+        .filter(|e| matches!(e.event, TimelineEvent::Breached { .. }))
+        .count()
+}
+
+#[test]
+fn the_sweep_reads_only_the_clocks_that_are_due() {
+    let mut conn = database(now());
+    resolve_within(&conn, 60);
+    let agent = user(&conn, 1, Role::Agent);
+    let (early, late) = (Uuid::from_u128(100), Uuid::from_u128(101));
+    open_at(&mut conn, &agent, early, &intake(None), now());
+    open_at(
+        &mut conn,
+        &agent,
+        late,
+        &intake(None),
+        now() + Duration::minutes(45),
+    );
+    let ts = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    assert_eq!(
+        check_at(&conn, early),
+        Some(ts(now() + Duration::minutes(60)))
+    );
+    assert_eq!(
+        check_at(&conn, late),
+        Some(ts(now() + Duration::minutes(105)))
+    );
+    let late_version = stored(&conn, late).ticket.version;
+
+    assert_eq!(
+        sweep_at(&mut conn, now() + Duration::minutes(59)),
+        (vec![], 0)
+    );
+    let swept = now() + Duration::minutes(70);
+    assert_eq!(sweep_at(&mut conn, swept), (vec![early], 1));
+    let t = stored(&conn, early);
+    assert_eq!(t.escalated_at, Some(swept));
+    assert_eq!(t.clocks[0].breached_at, Some(swept));
+    assert_eq!(breaches(&t), 1);
+    assert_eq!(
+        check_at(&conn, early),
+        None,
+        "recorded: never looked at again"
+    );
+    assert_eq!(
+        audited(&conn, "ticket.update"),
+        0,
+        "the sweep writes no audit row"
+    );
+    let l = stored(&conn, late);
+    assert_eq!((l.ticket.version, l.escalated_at), (late_version, None));
+
+    assert_eq!(sweep_at(&mut conn, swept), (vec![], 0), "once");
+    assert_eq!(
+        sweep_at(&mut conn, now() + Duration::hours(2)),
+        (vec![late], 1)
+    );
+    assert_eq!(breaches(&stored(&conn, early)), 1);
+}
+
+#[test]
+fn a_paused_clock_is_looked_at_again_only_once_it_resumes() {
+    let mut conn = database(now());
+    resolve_within(&conn, 60);
+    let agent = user(&conn, 1, Role::Agent);
+    let supervisor = user(&conn, 4, Role::Supervisor);
+    let id = Uuid::from_u128(100);
+    open_at(&mut conn, &agent, id, &intake(None), now());
+    let at = |m| now() + Duration::minutes(m);
+    let set = |conn: &mut Connection, waiting, when| {
+        let u = TicketUpdate {
+            action: None,
+            waiting_on_customer: Some(waiting),
+            ..action(TicketAction::Assign)
+        };
+        let m = mutation(id, "ticket.update");
+        run(conn, |tx| update(tx, &supervisor, &m, &u, when)).unwrap();
+    };
+    set(&mut conn, true, at(20));
+    assert_eq!(check_at(&conn, id), None);
+    assert_eq!(sweep_at(&mut conn, at(300)), (vec![], 0));
+    // Resumed after 4 h 40 min: the 40 minutes left run out at 5 h 40 min.
+    set(&mut conn, false, at(300));
+    let ts = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    assert_eq!(check_at(&conn, id), Some(ts(at(340))));
+    assert_eq!(sweep_at(&mut conn, at(339)), (vec![], 0));
+    assert_eq!(sweep_at(&mut conn, at(340)), (vec![id], 1));
+}
+
+#[test]
+fn a_ticket_changed_after_the_sweep_read_it_keeps_the_change() {
+    let mut conn = database(now());
+    resolve_within(&conn, 60);
+    let agent = user(&conn, 1, Role::Agent);
+    let field = user(&conn, 3, Role::Field);
+    let supervisor = user(&conn, 4, Role::Supervisor);
+    let id = Uuid::from_u128(100);
+    open_at(&mut conn, &agent, id, &intake(None), now());
+    let swept = now() + Duration::minutes(70);
+    let step = sweep(&conn, swept, None, SWEEP_BATCH).unwrap();
+    assert!(matches!(step.found[..], [Found::Breached(_)]));
+    // Assigned between the sweep's read and its write.
+    let assign = TicketUpdate {
+        set: TicketFields {
+            assignee: Some(field.id),
+            ..TicketFields::default()
+        },
+        ..action(TicketAction::Assign)
+    };
+    change(&mut conn, &supervisor, id, assign).unwrap();
+    assert_eq!(run(&mut conn, |tx| record_sweep(tx, step.found, swept)), 1);
+    let t = stored(&conn, id);
+    assert_eq!(t.ticket.assignee, Some(field.id), "the assignment stays");
+    assert_eq!(t.ticket.state, TicketState::Assigned);
+    assert_eq!((breaches(&t), t.escalated_at), (1, Some(swept)));
+}
+
+#[test]
+fn a_stale_check_is_moved_to_the_due_time_without_changing_the_ticket() {
+    let mut conn = database(now());
+    resolve_within(&conn, 60);
+    let agent = user(&conn, 1, Role::Agent);
+    let id = Uuid::from_u128(100);
+    open_at(&mut conn, &agent, id, &intake(None), now());
+    let version = stored(&conn, id).ticket.version;
+    // As the migration leaves a clock that was running before due times were kept.
+    conn.execute("UPDATE ticket_clocks SET check_at = started_at", [])
+        .unwrap();
+    assert_eq!(
+        sweep_at(&mut conn, now() + Duration::minutes(5)),
+        (vec![id], 0)
+    );
+    let ts = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    assert_eq!(check_at(&conn, id), Some(ts(now() + Duration::minutes(60))));
+    assert_eq!(stored(&conn, id).ticket.version, version, "nothing to pull");
+    assert_eq!(
+        sweep_at(&mut conn, now() + Duration::minutes(6)),
+        (vec![], 0)
+    );
+}
+
+#[test]
+fn repeats_are_counted_over_local_calendar_days() {
+    let mut conn = database(now());
+    let agent = user(&conn, 1, Role::Agent);
+    let beijing = |d, h, m| {
+        chrono::FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, d, h, m, 0)
+            .unwrap()
+            .to_utc()
+    };
+    // now() is Monday the 23rd, 10:10 in Beijing: the 7-day window is the 17th to the 23rd.
+    let earlier = [
+        // Within 168 hours, but on the 16th: outside.
+        beijing(16, 12, 0),
+        // Half past midnight on the 17th is the 16th in UTC: inside all the same.
+        beijing(17, 0, 30),
+        beijing(20, 12, 0),
+        beijing(22, 23, 59),
+    ];
+    for (n, at) in (200..).zip(earlier) {
+        open_at(&mut conn, &agent, Uuid::from_u128(n), &intake(None), at);
+    }
+    let days: Vec<(String, u32)> = conn
+        .prepare("SELECT day, reports FROM report_days ORDER BY day")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let want = [
+        ("2026-11-16", 1),
+        ("2026-11-17", 1),
+        ("2026-11-20", 1),
+        ("2026-11-22", 1),
+    ];
+    assert_eq!(days, want.map(|(d, n)| (d.to_owned(), n)));
+
+    let repeated = |conn: &Connection, id| {
+        stored(conn, Uuid::from_u128(id))
+            .ticket
+            .grade
+            .fired
+            .contains(&"repeated_5_in_7_days".to_owned())
+    };
+    // Three earlier reports in the window and this one: four.
+    open(&mut conn, &agent, Uuid::from_u128(300), &intake(None));
+    assert!(!repeated(&conn, 300));
+    // A linked report counts too, on its day.
+    let linked = TicketIntake {
+        duplicate_of: Some(Uuid::from_u128(300)),
+        ..intake(None)
+    };
+    open(&mut conn, &agent, Uuid::from_u128(301), &linked);
+    open(&mut conn, &agent, Uuid::from_u128(302), &intake(None));
+    assert!(repeated(&conn, 302), "the sixth in the window");
+    let today: u32 = conn
+        .query_row(
+            "SELECT reports FROM report_days WHERE day = '2026-11-23'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(today, 3);
 }
