@@ -25,7 +25,7 @@ pub const SWEEP_BATCH: usize = 200;
 #[derive(Debug)]
 pub enum Found {
     /// Clocks ran out: the ticket with the breaches applied, as it was read (its version).
-    Breached(StoredTicket),
+    Breached(Box<StoredTicket>),
     /// None did (its check was stale: a clock from before the due times were kept, or the
     /// calendar changed): the next check of each clock, by clock key.
     Later {
@@ -110,7 +110,7 @@ pub fn sweep<S: TicketQueries>(
             continue;
         };
         if t.record_breaches(&cal, now) {
-            found.push(Found::Breached(t));
+            found.push(Found::Breached(Box::new(t)));
         } else {
             let checks = t.breach_checks(&cal);
             found.push(Found::Later {
@@ -139,7 +139,7 @@ pub fn record_sweep<S: TicketStorage>(s: &S, found: Vec<Found>, now: DateTime<Ut
                     let Some(fresh) = s.ticket(id)? else {
                         continue;
                     };
-                    t = fresh;
+                    *t = fresh;
                     if !t.record_breaches(&cal, now) {
                         continue;
                     }
