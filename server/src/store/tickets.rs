@@ -305,14 +305,10 @@ const DUE_CLOCKS: &str = "SELECT check_at, id, ticket_id FROM ticket_clocks
 const REPORTS_ON_DAYS: &str = "SELECT COALESCE(SUM(reports), 0) FROM report_days
     WHERE sub_problem = ?1 AND day BETWEEN ?2 AND ?3";
 
-/// When the breach sweep next looks at each clock of `s`, parallel to its clocks; the
-/// calendar is read only if some clock can still run out.
+/// When the breach sweep next looks at each clock of `s`, parallel to its clocks.
 fn breach_checks(conn: &Connection, s: &StoredTicket) -> Result<Vec<Option<DateTime<Utc>>>> {
-    let may_run_out = s.ticket.state.is_open()
-        && (s.ticket.clocks.iter().zip(&s.clocks))
-            .any(|(c, meta)| c.met_at.is_none() && meta.breached_at.is_none());
-    if !may_run_out {
-        return Ok(vec![None; s.clocks.len()]);
+    if s.clocks.is_empty() {
+        return Ok(Vec::new());
     }
     Ok(s.breach_checks(&rules::calendar(conn)?))
 }
