@@ -578,8 +578,7 @@ impl Store {
     /// Runs the breach check (also done every minute by the server, and before every ticket
     /// read so a list never shows a stale queue).
     pub async fn check_breaches(&self, now: DateTime<Utc>) -> Result<u32> {
-        self.blocking(move |db| db.write(|tx| service::check_breaches(tx, now)))
-            .await
+        self.write(move |tx| service::check_breaches(tx, now)).await
     }
 
     pub async fn list_tickets(
