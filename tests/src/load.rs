@@ -364,9 +364,10 @@ impl Device {
 /// inserts, side by side.
 #[derive(Debug)]
 pub struct IngestReport {
+    pub devices: usize,
     pub visits: usize,
     pub batch: usize,
-    /// Visits per second through `POST /api/sync/push`, one device, one push at a time.
+    /// Visits per second through `POST /api/sync/push`, each device one push at a time.
     pub http_per_sec: f64,
     /// The same rows per second by prepared `INSERT`s into an empty copy of the `visits`
     /// table (same columns and indexes, WAL, `synchronous = FULL`, no foreign keys: the
@@ -381,33 +382,48 @@ impl IngestReport {
     }
 }
 
-/// Pushes `visits` new visits from one device of the demo field worker, `batch` per push,
-/// one push after another; then reads back the rows the server stored (from its database at
-/// `db`) and times inserting exactly those rows into a fresh database with the same `visits`
-/// table, `batch` rows per transaction.
+/// Pushes `visits` new visits from `devices` devices of the demo field worker at once (the
+/// visits shared out evenly), each pushing `batch` per push, one push after another; then
+/// reads back the rows the server stored (from its database at `db`) and times inserting
+/// exactly those rows, in the order they were stored, into a fresh database with the same
+/// `visits` table, `batch` rows per transaction.
 pub async fn ingest(
     base_url: &str,
     db: &std::path::Path,
+    devices: usize,
     visits: usize,
     batch: usize,
 ) -> IngestReport {
     let client = reqwest::Client::new();
-    let field = Field::login(&client, base_url).await;
-    let mut device = Device::new(&field, visits);
+    let field = Arc::new(Field::login(&client, base_url).await);
     let t = Instant::now();
-    while !device.done() {
-        device
-            .push_next(&client, &field, batch)
-            .await
-            .expect("an ingest push");
+    let pushing: Vec<_> = (0..devices)
+        .map(|d| {
+            let mut device =
+                Device::new(&field, visits / devices + usize::from(d < visits % devices));
+            let (client, field) = (client.clone(), Arc::clone(&field));
+            tokio::spawn(async move {
+                while !device.done() {
+                    device
+                        .push_next(&client, &field, batch)
+                        .await
+                        .expect("an ingest push");
+                }
+                device.id
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for device in pushing {
+        ids.push(device.await.expect("an ingesting device"));
     }
     let http_per_sec = visits as f64 / t.elapsed().as_secs_f64();
-    let device_id = device.id;
     let db = db.to_owned();
-    let raw_per_sec = tokio::task::spawn_blocking(move || raw_insert_rate(&db, device_id, batch))
+    let raw_per_sec = tokio::task::spawn_blocking(move || raw_insert_rate(&db, &ids, batch))
         .await
         .expect("raw inserts");
     IngestReport {
+        devices,
         visits,
         batch,
         http_per_sec,
@@ -415,9 +431,10 @@ pub async fn ingest(
     }
 }
 
-/// Rows per second inserting `device`'s stored visits (read from `db`) into an empty copy of
-/// the `visits` table in a new database beside it, `batch` rows per transaction.
-pub fn raw_insert_rate(db: &std::path::Path, device: Uuid, batch: usize) -> f64 {
+/// Rows per second inserting `devices`' stored visits (read from `db`, in the order they were
+/// stored) into an empty copy of the `visits` table in a new database beside it, `batch` rows
+/// per transaction.
+pub fn raw_insert_rate(db: &std::path::Path, devices: &[Uuid], batch: usize) -> f64 {
     let source = rusqlite::Connection::open(db).expect("open the server's database");
     let schema: Vec<String> = source
         .prepare(
@@ -430,15 +447,22 @@ pub fn raw_insert_rate(db: &std::path::Path, device: Uuid, batch: usize) -> f64 
         .prepare("SELECT name FROM pragma_table_info('visits') ORDER BY cid")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .expect("the visits table's columns");
-    let rows: Vec<Vec<rusqlite::types::Value>> = source
-        .prepare("SELECT * FROM visits WHERE device_id = ?1 ORDER BY seq")
-        .and_then(|mut s| {
-            s.query_map([device.to_string()], |r| {
-                (0..columns.len()).map(|i| r.get(i)).collect()
-            })?
-            .collect()
-        })
+    let mut stored = source
+        .prepare("SELECT rowid, * FROM visits WHERE device_id = ?1")
         .expect("the pushed rows");
+    let mut ordered: Vec<(i64, Vec<rusqlite::types::Value>)> = Vec::new();
+    for device in devices {
+        let found = stored
+            .query_map([device.to_string()], |r| {
+                let row: rusqlite::Result<Vec<rusqlite::types::Value>> =
+                    (1..=columns.len()).map(|i| r.get(i)).collect();
+                Ok((r.get(0)?, row?))
+            })
+            .and_then(|found| found.collect::<Result<Vec<_>, _>>());
+        ordered.extend(found.expect("a device's rows"));
+    }
+    ordered.sort_by_key(|(rowid, _)| *rowid);
+    let rows: Vec<_> = ordered.into_iter().map(|(_, row)| row).collect();
     let dir = tempfile::tempdir_in(db.parent().expect("the database's folder"))
         .expect("a folder for the raw copy");
     let raw = rusqlite::Connection::open(dir.path().join("raw.db")).expect("a raw database");
