@@ -174,25 +174,26 @@ impl Mutation {
             field: Some(e.field.to_owned()),
             ..Rejected::new(self.seq, RejectCode::Invalid, e.message)
         };
-        let data = self.data.clone();
+        // Read in place from the parsed request: the data is parsed once, never copied.
+        let data = &self.data;
         match kind {
             MutationKind::VisitRecord => {
-                let record: VisitRecord = serde_json::from_value(data).map_err(bad)?;
+                let record = VisitRecord::deserialize(data).map_err(bad)?;
                 record.validate(now).map_err(broken)?;
                 Ok(Change::VisitRecord(record))
             }
             MutationKind::TicketCreate => {
-                let intake: TicketIntake = serde_json::from_value(data).map_err(bad)?;
+                let intake = TicketIntake::deserialize(data).map_err(bad)?;
                 intake.validate().map_err(broken)?;
                 Ok(Change::TicketCreate(intake))
             }
             MutationKind::TicketUpdate => {
-                let update: TicketUpdate = serde_json::from_value(data).map_err(bad)?;
+                let update = TicketUpdate::deserialize(data).map_err(bad)?;
                 update.validate().map_err(broken)?;
                 Ok(Change::TicketUpdate(update))
             }
             MutationKind::ReviewDecide => {
-                let request: ReviewRequest = serde_json::from_value(data).map_err(bad)?;
+                let request = ReviewRequest::deserialize(data).map_err(bad)?;
                 request.validate().map_err(broken)?;
                 Ok(Change::ReviewDecide(request))
             }

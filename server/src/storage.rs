@@ -101,7 +101,6 @@ pub struct NewVisit<'a> {
 }
 
 pub trait VisitQueries {
-    fn visit_exists(&self, id: Uuid) -> Result<bool>;
     /// The stored review of a visit: `None` for an unknown visit, `Some(None)` before any
     /// decision. JSON, so the audit trail gets back exactly what was stored.
     fn visit_review(&self, id: Uuid) -> Result<Option<Option<serde_json::Value>>>;
@@ -116,7 +115,8 @@ pub trait VisitQueries {
 }
 
 pub trait VisitRows: VisitQueries {
-    fn insert_visit(&self, visit: NewVisit<'_>) -> Result<()>;
+    /// Stores a new visit; `false` (and nothing written) when its id is already taken.
+    fn insert_visit(&self, visit: NewVisit<'_>) -> Result<bool>;
     /// Replaces a visit's review (`before`: the one replaced, for the audit trail).
     fn set_visit_review(
         &self,

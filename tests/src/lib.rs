@@ -3,6 +3,7 @@
 //! domain's wire types, and the fixtures the API tests share.
 
 mod fixtures;
+pub mod load;
 mod server;
 mod session;
 

@@ -7,6 +7,7 @@ use huifang_domain::{
     Channel, Mutation, Outcome, PushRequest, PushResponse, Role, User, VisitRecord, VisitType,
 };
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{auth, sync};
@@ -143,6 +144,48 @@ fn a_push_applies_in_seq_order_stops_at_a_gap_and_answers_a_replay_the_same() {
     };
     let taken = write(&mut w.conn, |tx| sync::push(tx, &field, &req, now()));
     assert!(matches!(taken, Err(AppError::DeviceOwned(d)) if d == device));
+}
+
+#[test]
+fn a_reused_visit_id_is_refused_and_the_audit_row_hashes_the_stored_record() {
+    let mut w = world();
+    let agent = w.agent.clone();
+    let first = visit(1, &record(w.customer, Outcome::Refused));
+    let again = Mutation {
+        seq: 2,
+        ..first.clone()
+    };
+    let answer = push(
+        &mut w,
+        &agent,
+        Uuid::from_u128(0xd2),
+        vec![first.clone(), again],
+    );
+    assert_eq!(answer.acked_seq, 2);
+    let [r] = answer.rejected.as_slice() else {
+        panic!("one rejection: {:?}", answer.rejected);
+    };
+    assert_eq!(
+        (r.seq, r.code.as_str(), r.field.as_deref()),
+        (2, "conflict", None)
+    );
+
+    // One audit row for the one stored visit: who and what, and the hash of the stored text
+    // instead of a second copy of it.
+    let (stored, hash, user, after): (String, String, String, Option<String>) = w
+        .conn
+        .query_row(
+            "SELECT v.record_json, a.content_sha256, a.user_id, a.after
+             FROM visits v JOIN audit_log a ON a.entity = 'visit' AND a.entity_id = v.id
+             WHERE v.id = ?1 AND a.action = 'visit.record'",
+            [first.id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(hash, hex::encode(Sha256::digest(stored.as_bytes())));
+    assert_eq!((user, after), (agent.id.to_string(), None));
+    let stored: VisitRecord = serde_json::from_str(&stored).unwrap();
+    assert_eq!(stored, record(w.customer, Outcome::Refused));
 }
 
 #[test]

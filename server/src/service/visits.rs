@@ -28,9 +28,10 @@ fn conflict(m: &Mutation, field: Option<&str>, message: String) -> Rejected {
 }
 
 /// `visit.record`, after the domain's own checks (`Mutation::check`): the customer must be
-/// known and the id new, the script and survey versions it names must exist and fit
-/// (`VisitRecord::check_refs`), and a task it names must be the pusher's open task about
-/// that customer (`task::check_visit_task`).
+/// known, the script and survey versions it names must exist and fit
+/// (`VisitRecord::check_refs`), a task it names must be the pusher's open task about that
+/// customer (`task::check_visit_task`), and the id must be new (found by the insert itself,
+/// so a record failing an earlier check is rejected for that one).
 pub fn record_visit<S: PushStorage>(
     s: &S,
     user: &User,
@@ -44,13 +45,6 @@ pub fn record_visit<S: PushStorage>(
             m,
             Some("customer_id"),
             format!("unknown customer {}", v.customer_id),
-        )));
-    }
-    if s.visit_exists(m.id)? {
-        return Ok(Err(conflict(
-            m,
-            None,
-            format!("a visit with id {} already exists", m.id),
         )));
     }
     let script = match &v.script {
@@ -74,13 +68,20 @@ pub fn record_visit<S: PushStorage>(
         }
         None => None,
     };
-    s.insert_visit(crate::storage::NewVisit {
+    let inserted = s.insert_visit(crate::storage::NewVisit {
         mutation: m,
         device,
         user: user.id,
         record: v,
         received_at: now,
     })?;
+    if !inserted {
+        return Ok(Err(conflict(
+            m,
+            None,
+            format!("a visit with id {} already exists", m.id),
+        )));
+    }
     if let Some(task) = &task {
         s.complete_task(task, m.id, user.id, now)?;
         if let TaskSource::Ticket { ticket_id } = task.source {

@@ -1,13 +1,13 @@
 //! Users, sessions and failed logins as rows (the use cases are `service::auth`).
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use huifang_domain::{LoginRequest, LoginResponse, Role, User};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::{Conn, Store, audit, parse_ts, parse_uuid, to_json, ts};
-use crate::credentials::{hash_password, verify_password};
 use crate::error::{AppError, Result};
 use crate::service;
 use crate::service::auth::{LoginAttempt, NewUser};
@@ -16,11 +16,9 @@ use crate::storage::{UserQueries, UserRows};
 impl Store {
     pub async fn add_user(&self, new: NewUser, now: DateTime<Utc>) -> Result<User> {
         new.check()?;
-        self.blocking(move |db| {
-            let hash = hash_password(&new.password)?;
-            db.write(|tx| service::auth::add_user(tx, &new, &hash, now))
-        })
-        .await
+        let hash = self.passwords.hash(new.password.clone()).await?;
+        self.write(move |tx| service::auth::add_user(tx, &new, &hash, now))
+            .await
     }
 
     /// Checks the credentials and opens a session (see `service::auth::LoginAttempt`).
@@ -30,27 +28,23 @@ impl Store {
         client: IpAddr,
         now: DateTime<Utc>,
     ) -> Result<LoginResponse> {
-        let attempt = LoginAttempt::new(&req, client, now)?;
-        let _permit = self
-            .password_checks
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(format!("password check queue: {e}")))?;
-        self.blocking(move |db| {
-            // Checked and counted in one transaction: attempts in parallel queue for the
-            // writer, so each sees the ones before it.
-            let found = db.write(|tx| attempt.begin(tx, &req.username))?;
-            let (user, hash) = found.unzip();
-            // Verified while holding no connection: argon2 takes tens of milliseconds.
-            match (verify_password(&req.password, hash.as_deref())?, user) {
-                (true, Some(user)) => db.write(|tx| attempt.succeeded(tx, user)),
-                _ => {
-                    db.write(|tx| attempt.failed(tx))?;
-                    Err(AppError::InvalidCredentials)
-                }
+        let attempt = Arc::new(LoginAttempt::new(&req, client, now)?);
+        // Checked and counted in one transaction: attempts in parallel queue for the writer,
+        // so each sees the ones before it.
+        let found = {
+            let (attempt, username) = (Arc::clone(&attempt), req.username.clone());
+            self.write(move |tx| attempt.begin(tx, &username)).await?
+        };
+        let (user, hash) = found.unzip();
+        // Verified outside any transaction: argon2 takes tens of milliseconds.
+        let right = self.passwords.verify(req.password, hash).await?;
+        match (right, user) {
+            (true, Some(user)) => self.write(move |tx| attempt.succeeded(tx, user)).await,
+            _ => {
+                self.write(move |tx| attempt.failed(tx)).await?;
+                Err(AppError::InvalidCredentials)
             }
-        })
-        .await
+        }
     }
 
     /// The user a session token hash belongs to, if the session is still valid.
@@ -66,8 +60,7 @@ impl Store {
     }
 
     pub async fn logout(&self, token_hash: String) -> Result<()> {
-        self.blocking(move |db| db.write(|tx| tx.delete_session(&token_hash)))
-            .await
+        self.write(move |tx| tx.delete_session(&token_hash)).await
     }
 }
 

@@ -117,7 +117,7 @@ pub(super) use crate::service::utc_offset as offset;
 
 impl<C: Conn> CatalogQueries for C {
     fn settings(&self) -> Result<Option<(u64, Settings)>> {
-        settings(self.conn())
+        super::writer::settings_once(|| settings(self.conn()))
     }
 
     fn script_version(&self, id: Uuid, version: u32) -> Result<Option<Script>> {

@@ -28,18 +28,18 @@ impl Store {
         id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<RevealedContact> {
-        self.blocking(move |db| db.write(|tx| service::customers::reveal_contact(tx, &by, id, now)))
+        self.write(move |tx| service::customers::reveal_contact(tx, &by, id, now))
             .await
     }
 }
 
 impl<C: Conn> CustomerQueries for C {
     fn customer_exists(&self, id: Uuid) -> Result<bool> {
-        Ok(self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)",
-            [id.to_string()],
-            |r| r.get(0),
-        )?)
+        // Cached: a push asks this for every visit it carries.
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)")?
+            .query_row([id.to_string()], |r| r.get(0))?)
     }
 
     fn customer(&self, id: Uuid) -> Result<Option<Customer>> {

@@ -19,7 +19,6 @@ use super::auth::has_users;
 use super::{
     Store, audit, catalog, demo_content, new_id, next_version, tasks, to_json, to_sql_int,
 };
-use crate::credentials::hash_password;
 use crate::error::{AppError, Result};
 use crate::service;
 use crate::service::auth::NewUser;
@@ -134,44 +133,42 @@ impl Store {
     /// Seeds the demo data if the database has no users yet; returns the logins it created,
     /// or `None` when there was already someone (so a restart changes nothing).
     pub async fn seed_demo(&self, now: DateTime<Utc>) -> Result<Option<Vec<DemoLogin>>> {
-        self.blocking(move |db| {
-            if db.read(has_users)? {
+        if self.blocking(|db| db.read(has_users)).await? {
+            return Ok(None);
+        }
+        // Hashed before queueing the write: argon2 is slow on purpose.
+        let mut hashes = Vec::new();
+        for _ in USERS {
+            hashes.push(self.passwords.hash(DEMO_PASSWORD.to_owned()).await?);
+        }
+        self.write(move |tx| {
+            // Checked again under the lock: another instance may have seeded meanwhile.
+            if has_users(tx)? {
                 return Ok(None);
             }
-            // Hashed before taking the write lock: argon2 is slow on purpose.
-            let hashes = USERS
-                .iter()
-                .map(|_| hash_password(DEMO_PASSWORD))
+            let mut logins = Vec::new();
+            let mut users = Vec::new();
+            for ((username, display_name, role, agent_no), hash) in USERS.iter().zip(&hashes) {
+                let new = NewUser {
+                    username: (*username).to_owned(),
+                    display_name: (*display_name).to_owned(),
+                    role: *role,
+                    agent_no: (*agent_no).to_owned(),
+                    password: DEMO_PASSWORD.to_owned(),
+                };
+                users.push(service::auth::add_user(tx, &new, hash, now)?);
+                logins.push(DemoLogin {
+                    username,
+                    display_name,
+                    role: *role,
+                });
+            }
+            let customers = CUSTOMERS
+                .into_iter()
+                .map(|c| insert_customer(tx, c, now))
                 .collect::<Result<Vec<_>>>()?;
-            db.write(|tx| {
-                // Checked again under the lock: another instance may have seeded meanwhile.
-                if has_users(tx)? {
-                    return Ok(None);
-                }
-                let mut logins = Vec::new();
-                let mut users = Vec::new();
-                for ((username, display_name, role, agent_no), hash) in USERS.iter().zip(&hashes) {
-                    let new = NewUser {
-                        username: (*username).to_owned(),
-                        display_name: (*display_name).to_owned(),
-                        role: *role,
-                        agent_no: (*agent_no).to_owned(),
-                        password: DEMO_PASSWORD.to_owned(),
-                    };
-                    users.push(service::auth::add_user(tx, &new, hash, now)?);
-                    logins.push(DemoLogin {
-                        username,
-                        display_name,
-                        role: *role,
-                    });
-                }
-                let customers = CUSTOMERS
-                    .into_iter()
-                    .map(|c| insert_customer(tx, c, now))
-                    .collect::<Result<Vec<_>>>()?;
-                seed_field_work(tx, &users, &customers, now)?;
-                Ok(Some(logins))
-            })
+            seed_field_work(tx, &users, &customers, now)?;
+            Ok(Some(logins))
         })
         .await
     }

@@ -1,10 +1,11 @@
 //! The SQLite backend: the storage traits of `crate::storage` implemented in SQL, and the
 //! [`Store`] facade every handler goes through.
 //!
-//! Handlers see only `Store`'s async methods and domain types. Each method opens a connection
-//! or a transaction and runs one use case of `crate::service` on it, on tokio's blocking pool,
-//! never on the async workers. Reads (`*Queries`) are implemented for any connection
-//! ([`Conn`]), writes (`*Rows`) only for a transaction.
+//! Handlers see only `Store`'s async methods and domain types. Each method runs one use case
+//! of `crate::service` on a connection or a transaction, never on the async workers: reads on
+//! a pooled reader on tokio's blocking pool, writes on the one writer thread ([`writer`]),
+//! which applies them in group commits. Reads (`*Queries`) are implemented for any
+//! connection ([`Conn`]), writes (`*Rows`) only for a transaction.
 
 mod auth;
 mod catalog;
@@ -17,12 +18,14 @@ mod sync;
 mod tasks;
 mod tickets;
 mod visits;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+use sha2::{Digest, Sha256};
 
 pub use demo::{DEMO_PASSWORD, DemoLogin};
 // What the handlers and the command line name, from the layers below the facade.
@@ -31,26 +34,29 @@ pub use crate::service::tasks::TaskSaved;
 pub use crate::storage::{ReviewState, TaskFilter, TicketFilter, TicketQueue, VisitFilter};
 pub use rules::RuleSet;
 
+use crate::credentials::Passwords;
 use crate::error::{AppError, Result};
 use crate::service::new_id;
+use writer::Writer;
 
 /// Idle read connections kept for reuse; more are opened under load and closed afterwards.
 const IDLE_READERS: usize = 4;
+/// Statements the writer keeps prepared: the ones a push runs for every visit, and room.
+const WRITER_STATEMENTS: usize = 64;
 
 #[derive(Clone)]
 pub struct Store {
     db: Arc<Db>,
-    /// Bounds concurrent password checks: each argon2 run takes 19 MiB and tens of
-    /// milliseconds, and a login flood must not exhaust memory or the blocking pool.
-    password_checks: Arc<tokio::sync::Semaphore>,
+    writer: Writer,
+    /// Password hashing, one at a time per core in reused memory (see `crate::credentials`).
+    passwords: Passwords,
 }
 
-/// One writer connection (SQLite allows one writer at a time anyway, so serialising writes
-/// here costs nothing and avoids `SQLITE_BUSY` between our own threads) and a small pool of
-/// readers, which WAL lets run alongside the writer.
+/// The readers: a small pool, which WAL lets run alongside the one writer (owned by the
+/// writer thread; SQLite allows one writer at a time anyway, so serialising writes there
+/// costs nothing and avoids `SQLITE_BUSY` between our own threads).
 struct Db {
     path: PathBuf,
-    writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
 
@@ -59,13 +65,14 @@ impl Store {
     /// the default settings a new database gets.
     pub async fn open(path: &Path, now: DateTime<Utc>) -> Result<Store> {
         let path = path.to_owned();
-        let db = tokio::task::spawn_blocking(move || Db::open(path, now))
+        let (db, writer) = tokio::task::spawn_blocking(move || Db::open(path, now))
             .await
             .map_err(join_error)??;
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Store {
             db: Arc::new(db),
-            password_checks: Arc::new(tokio::sync::Semaphore::new(parallel * 2)),
+            writer: Writer::start(writer)?,
+            passwords: Passwords::new(parallel),
         })
     }
 
@@ -84,6 +91,17 @@ impl Store {
             .await
             .map_err(join_error)?
     }
+
+    /// Runs `f` in a write transaction on the writer thread and answers once it is durable
+    /// (see [`writer`]); an error of `f` rolls back what `f` wrote and nothing else. Waiting
+    /// for the writer holds no thread.
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<T> + Send + 'static,
+    {
+        self.writer.write(f).await
+    }
 }
 
 fn join_error(e: tokio::task::JoinError) -> AppError {
@@ -91,13 +109,16 @@ fn join_error(e: tokio::task::JoinError) -> AppError {
 }
 
 impl Db {
-    fn open(path: PathBuf, now: DateTime<Utc>) -> Result<Db> {
+    /// The readers' side, and the writer connection for the writer thread.
+    fn open(path: PathBuf, now: DateTime<Utc>) -> Result<(Db, Connection)> {
         let mut writer = connect(&path)?;
         // WAL lets readers go on while a push commits; it is a property of the file, set once.
         writer.pragma_update(None, "journal_mode", "WAL")?;
         // Every write goes through this connection, so FULL here makes every commit (a push's
-        // above all) durable before the answer goes out; the price is one fsync per commit.
+        // above all) durable before the answer goes out; group commit shares each fsync among
+        // the writes that queued meanwhile.
         writer.pragma_update(None, "synchronous", "FULL")?;
+        writer.set_prepared_statement_cache_capacity(WRITER_STATEMENTS);
         schema::migrate(&mut writer)?;
         {
             let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -105,11 +126,11 @@ impl Db {
             rules::ensure_rules(&tx)?;
             tx.commit()?;
         }
-        Ok(Db {
+        let db = Db {
             path,
-            writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
-        })
+        };
+        Ok((db, writer))
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
@@ -124,16 +145,6 @@ impl Db {
             idle.push(conn);
         }
         out
-    }
-
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so a
-    /// transaction never fails half-way for want of it; an error rolls everything back.
-    fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
     }
 }
 
@@ -229,6 +240,32 @@ fn audit(
     Ok(())
 }
 
+/// Appends to the audit trail the creation of an entity whose stored form is already kept
+/// whole in its own row (a visit's `record_json`): the row names who and what, and instead
+/// of a second copy the SHA-256 of that stored text, against which an auditor checks it.
+fn audit_stored(
+    tx: &Transaction,
+    at: DateTime<Utc>,
+    user: Option<uuid::Uuid>,
+    action: &str,
+    (entity, entity_id): (&str, uuid::Uuid),
+    stored: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, content_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(rusqlite::params![
+        ts(at),
+        user.map(|u| u.to_string()),
+        action,
+        entity,
+        entity_id.to_string(),
+        hex::encode(Sha256::digest(stored.as_bytes())),
+    ])?;
+    Ok(())
+}
+
 /// Appends to the audit trail a change of an existing entity, or a read worth tracing (a
 /// revealed contact), with the state before and after.
 fn audit_change(
@@ -259,6 +296,11 @@ fn audit_change(
 /// Serialises a domain value for a JSON column or the audit trail; failing is a bug.
 fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| AppError::Internal(format!("serialise: {e}")))
+}
+
+/// [`to_json`] straight to the text a JSON column stores.
+fn to_json_text<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| AppError::Internal(format!("serialise: {e}")))
 }
 
 /// Parses a JSON column back into its domain type; failing means damaged data.

@@ -127,29 +127,27 @@ impl Store {
         let value = key
             .check(value)
             .map_err(|refusal| AppError::bad_request(refusal.message, refusal.field))?;
-        self.blocking(move |db| {
-            db.write(|tx| {
-                let before = stored(tx, key)?;
-                let version = next_version(tx)?;
-                tx.execute(
-                    "UPDATE ticket_settings SET value = ?2, version = ?3 WHERE key = ?1",
-                    params![key.as_str(), value.to_string(), to_sql_int(version)],
-                )?;
-                if key == RuleSet::Calendar {
-                    super::tickets::recheck_clocks(tx)?;
-                }
-                // The rule sets have no UUID; the nil id names "the one row" as for settings.
-                audit_change(
-                    tx,
-                    now,
-                    Some(by.id),
-                    &format!("settings.{}.update", key.as_str()),
-                    ("settings", Uuid::nil()),
-                    before.as_ref(),
-                    &value,
-                )?;
-                Ok(value)
-            })
+        self.write(move |tx| {
+            let before = stored(tx, key)?;
+            let version = next_version(tx)?;
+            tx.execute(
+                "UPDATE ticket_settings SET value = ?2, version = ?3 WHERE key = ?1",
+                params![key.as_str(), value.to_string(), to_sql_int(version)],
+            )?;
+            if key == RuleSet::Calendar {
+                super::tickets::recheck_clocks(tx)?;
+            }
+            // The rule sets have no UUID; the nil id names "the one row" as for settings.
+            audit_change(
+                tx,
+                now,
+                Some(by.id),
+                &format!("settings.{}.update", key.as_str()),
+                ("settings", Uuid::nil()),
+                before.as_ref(),
+                &value,
+            )?;
+            Ok(value)
         })
         .await
     }

@@ -12,15 +12,15 @@ use crate::service;
 use crate::storage::{Device, DeviceRows};
 
 impl Store {
-    /// Applies a checked envelope (see `service::sync::push`) in one `BEGIN IMMEDIATE`
-    /// transaction and answers only after the commit is durable.
+    /// Applies a checked envelope (see `service::sync::push`) in the writer's next group
+    /// commit, all or nothing, and answers only after the commit is durable.
     pub async fn apply_push(
         &self,
         user: User,
         req: PushRequest,
         now: DateTime<Utc>,
     ) -> Result<PushResponse> {
-        self.blocking(move |db| db.write(|tx| service::sync::push(tx, &user, &req, now)))
+        self.write(move |tx| service::sync::push(tx, &user, &req, now))
             .await
     }
 

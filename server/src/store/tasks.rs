@@ -26,7 +26,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<TaskSaved> {
         let new = service::tasks::prepare(new)?;
-        self.blocking(move |db| db.write(|tx| service::tasks::create_task(tx, &by, &new, now)))
+        self.write(move |tx| service::tasks::create_task(tx, &by, &new, now))
             .await
     }
 

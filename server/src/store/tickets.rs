@@ -670,7 +670,7 @@ impl Store {
             let next = sweep.next;
             if !sweep.found.is_empty() {
                 escalated += self
-                    .blocking(move |db| db.write(|tx| service::record_sweep(tx, sweep.found, now)))
+                    .write(move |tx| service::record_sweep(tx, sweep.found, now))
                     .await?;
             }
             match next {

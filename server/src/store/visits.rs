@@ -10,7 +10,8 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
 use super::{
-    Conn, Store, audit, audit_change, from_json, parse_ts, parse_uuid, to_json, to_sql_int, ts,
+    Conn, Store, audit_change, audit_stored, from_json, parse_ts, parse_uuid, to_json,
+    to_json_text, to_sql_int, ts,
 };
 use crate::error::{AppError, Result};
 use crate::service;
@@ -44,14 +45,6 @@ const WHERE: &str = "(?1 = 0 OR v.escalate = 1) AND (?2 IS NULL OR v.customer_id
           OR json_extract(v.review, '$.decision') = ?4)";
 
 impl<C: Conn> VisitQueries for C {
-    fn visit_exists(&self, id: Uuid) -> Result<bool> {
-        Ok(self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM visits WHERE id = ?1)",
-            [id.to_string()],
-            |r| r.get(0),
-        )?)
-    }
-
     fn visit_review(&self, id: Uuid) -> Result<Option<Option<serde_json::Value>>> {
         let found: Option<Option<String>> = self
             .conn()
@@ -96,17 +89,23 @@ impl<C: Conn> VisitQueries for C {
 }
 
 impl VisitRows for Transaction<'_> {
-    fn insert_visit(&self, visit: NewVisit<'_>) -> Result<()> {
+    fn insert_visit(&self, visit: NewVisit<'_>) -> Result<bool> {
         let (m, v) = (visit.mutation, visit.record);
-        let record = to_json(v)?;
-        self.execute(
-            "INSERT INTO visits (id, device_id, seq, user_id, customer_id, channel, visit_type,
-                                 outcome, attempt, satisfaction, emotion, verbatim, demand,
-                                 follow_up, contacted_at, recorded_at, received_at, record_json,
-                                 task_id, escalate)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18, ?19, ?20)",
-            params![
+        // Serialised once: the row keeps this text, the audit trail its hash.
+        let record = to_json_text(v)?;
+        // The id's uniqueness is checked by the insert itself (its primary key), not by a
+        // lookup before it.
+        let inserted = self
+            .prepare_cached(
+                "INSERT INTO visits (id, device_id, seq, user_id, customer_id, channel,
+                                     visit_type, outcome, attempt, satisfaction, emotion,
+                                     verbatim, demand, follow_up, contacted_at, recorded_at,
+                                     received_at, record_json, task_id, escalate)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                         ?17, ?18, ?19, ?20)
+                 ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![
                 m.id.to_string(),
                 visit.device.to_string(),
                 to_sql_int(m.seq),
@@ -124,20 +123,22 @@ impl VisitRows for Transaction<'_> {
                 ts(v.contacted_at),
                 ts(m.at),
                 ts(visit.received_at),
-                record.to_string(),
+                record,
                 v.task_id.map(|t| t.to_string()),
                 v.escalate,
-            ],
-        )?;
-        audit(
+            ])?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+        audit_stored(
             self,
             visit.received_at,
             Some(visit.user),
             &m.kind,
-            "visit",
-            m.id,
+            ("visit", m.id),
             &record,
-        )
+        )?;
+        Ok(true)
     }
 
     fn set_visit_review(

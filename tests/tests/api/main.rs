@@ -1,8 +1,9 @@
 //! The HTTP contract (docs/api.md), one module per feature. Most tests run the server inside
-//! the test process (`TestServer::in_process`); `process` covers what needs the real `huifang`
-//! binary. Run `cargo build -p huifang-server` first.
+//! the test process (`TestServer::in_process`); `process` and `crash` cover what needs the
+//! real `huifang` binary. Run `cargo build -p huifang-server` first.
 
 mod auth;
+mod crash;
 mod customers;
 mod delivery;
 mod input;
