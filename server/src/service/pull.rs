@@ -123,6 +123,9 @@ pub fn pull<S: PullStorage>(
     Ok(page)
 }
 
+/// Candidate changes by version, and the horizon (see [`changes`]).
+type Changes = (Vec<(u64, Entry)>, Option<u64>);
+
 /// Every candidate change after the cursor, in change order, and the horizon: the version
 /// after which some kind's list was cut at its limit, so nothing beyond it may go on this
 /// page (a later page brings it).
@@ -131,7 +134,7 @@ fn changes<S: PullStorage>(
     user: &User,
     q: ScopeQuery,
     now: DateTime<Utc>,
-) -> Result<(Vec<(u64, Entry)>, Option<u64>)> {
+) -> Result<Changes> {
     let mut horizon: Option<u64> = None;
     let mut cut_at = |versions: &[u64]| {
         if versions.len() >= q.limit
