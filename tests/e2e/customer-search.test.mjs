@@ -82,6 +82,16 @@ test('a customer not on the device is found online and kept for an offline visit
   await app.id('customer-row').first().click();
   await app.id('visit-form').waitFor();
   assert.equal(await app.id('visit-customer').inputValue(), walkIn.id, 'a visit offline too');
+
+  // A ticket the device does not keep: offline, the page says so rather than "not found".
+  await page.evaluate(() => {
+    history.pushState({}, '', '/tickets/6b0c1f40-0000-4000-8000-000000000001');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  });
+  const missing = app.id('ticket-missing');
+  await expect(async () => (await missing.getAttribute('data-state')) === 'offline', 10_000, 'offline message');
+  assert.match(await missing.textContent(), /联网/);
+  await snap(page, name, '03-ticket-not-on-device-offline');
   await server.start();
 
   assert.deepEqual(errors, []);
