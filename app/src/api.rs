@@ -5,8 +5,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use huifang_domain::task::{NewTask, VisitTask};
 use huifang_domain::ticket::{CoverageRow, DuplicateQuery, ReviewQueue, Ticket, TicketView};
 use huifang_domain::{
-    ApiError, CustomerFile, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
-    RevealedContact, User, VisitList,
+    ApiError, Customer, CustomerFile, CustomerMatches, LoginRequest, LoginResponse, PullResponse,
+    PushRequest, PushResponse, RevealedContact, User, VisitList,
 };
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -83,8 +83,14 @@ pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiFai
     json(resp).await
 }
 
-pub async fn pull(token: &str, since: u64) -> Result<PullResponse, ApiFailure> {
-    let url = format!("/api/sync/pull?since={since}");
+/// One pull page after `since`; `snapshot` is the one the previous page of a first pull gave.
+pub async fn pull(
+    token: &str,
+    since: u64,
+    snapshot: Option<u64>,
+) -> Result<PullResponse, ApiFailure> {
+    let snapshot = snapshot.map_or(String::new(), |s| format!("&snapshot={s}"));
+    let url = format!("/api/sync/pull?since={since}{snapshot}");
     let resp = send(authed(Request::get(&url), token), None).await?;
     json(resp).await
 }
@@ -215,4 +221,12 @@ pub async fn create_task(token: &str, task: &NewTask) -> Result<VisitTask, ApiFa
     )
     .await?;
     json(resp).await
+}
+
+/// `GET /api/customers?q=`: customers by the start of their name or the end of their number.
+pub async fn find_customers(token: &str, q: &str) -> Result<Vec<Customer>, ApiFailure> {
+    let q: String = js_sys::encode_uri_component(q).into();
+    let url = format!("/api/customers?q={q}&limit=20");
+    let resp = send(authed(Request::get(&url), token), None).await?;
+    json::<CustomerMatches>(resp).await.map(|m| m.customers)
 }

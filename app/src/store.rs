@@ -15,7 +15,8 @@
 //!
 //! By concern: [`keys`] (the key layout), [`backend`] (raw storage), [`outbox`] (queued
 //! mutations, local visit copies and the server's acknowledgements), [`caches`] (what is kept
-//! of the server's data, and drafts), [`migration`], [`quota`] (usage and pruning).
+//! of the server's data, and drafts), [`scope`] (what leaves it when it leaves the user's
+//! scope), [`migration`], [`quota`] (usage and pruning).
 
 mod backend;
 mod caches;
@@ -25,6 +26,7 @@ mod migration;
 mod outbox;
 mod quota;
 pub mod retention;
+mod scope;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -404,8 +404,10 @@ async fn run_once(app: impl Host) -> Result<(), Failure> {
     }
 
     let mut since: u64 = store.get(keys::CURSOR).unwrap_or(0);
+    // A first pull cut short resumes within its snapshot (see `service::pull`).
+    let mut snapshot: Option<u64> = store.get(keys::PULL_SNAPSHOT);
     for _ in 0..MAX_ROUNDS {
-        let page = api::pull(token, since).await?;
+        let page = api::pull(token, since, snapshot).await?;
         // Someone else may have logged in while the request was out: this user's customer
         // files are not theirs to read.
         if app.user_id() != Some(me) {
@@ -418,8 +420,16 @@ async fn run_once(app: impl Host) -> Result<(), Failure> {
             store.put(keys::SETTINGS, settings)?;
         }
         store.put_tickets(&page.tickets)?;
+        store.apply_dropped(me, &page.dropped);
         store.put(keys::CURSOR, &page.cursor)?;
+        snapshot = page.snapshot;
+        match snapshot {
+            Some(s) => store.put(keys::PULL_SNAPSHOT, &s)?,
+            None => store.remove(keys::PULL_SNAPSHOT),
+        }
         if !(page.customers.is_empty()
+            && page.dropped.tickets.is_empty()
+            && page.dropped.tasks.is_empty()
             && page.tickets.is_empty()
             && page.tasks.is_empty()
             && page.scripts.is_empty()
@@ -435,8 +445,12 @@ async fn run_once(app: impl Host) -> Result<(), Failure> {
     }
     refresh_rules(token, &store).await;
     prefetch_files(app, me, token, &store).await;
-    // The server now has everything acknowledged: copies beyond the retention budget go.
+    // The server now has everything acknowledged: copies beyond the retention budget go, and
+    // settled tickets no pull would drop.
     store.prune();
+    if store.forget_settled_tickets(me, browser::now()) > 0 {
+        app.bump();
+    }
     Ok(())
 }
 

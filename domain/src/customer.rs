@@ -55,6 +55,13 @@ pub struct CustomerFile {
     pub visits: Vec<crate::visit::VisitSummary>,
 }
 
+/// `GET /api/customers?q=`: customers found by a lookup (`scope::CustomerLookup`), contacts
+/// masked, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerMatches {
+    pub customers: Vec<Customer>,
+}
+
 /// How many past visits a customer file carries.
 pub const FILE_VISITS: usize = 10;
 

@@ -17,6 +17,7 @@ pub mod customer;
 pub mod error;
 pub mod proof;
 pub mod review;
+pub mod scope;
 pub mod script;
 pub mod sla;
 pub mod survey;
@@ -29,11 +30,13 @@ pub mod visit;
 pub mod vocabulary;
 
 pub use auth::{LoginRequest, LoginResponse, Permission, Role, User};
-pub use customer::{Customer, CustomerClass, CustomerFile, RevealedContact, mask_contact};
+pub use customer::{
+    Customer, CustomerClass, CustomerFile, CustomerMatches, RevealedContact, mask_contact,
+};
 pub use error::{ApiError, ErrorBody, ErrorCode, ValidationError, ValidationKind};
 pub use sync::{
-    BatchError, Change, MAX_BATCH, MAX_PULL, Mutation, MutationKind, PullResponse, PushRequest,
-    PushResponse, RejectCode, Rejected, Settings,
+    BatchError, Change, Dropped, MAX_BATCH, MAX_PULL, Mutation, MutationKind, PullResponse,
+    PushRequest, PushResponse, RejectCode, Rejected, Settings,
 };
 pub use visit::{
     Channel, Demand, Emotion, Outcome, VisitList, VisitRecord, VisitSummary, VisitType,

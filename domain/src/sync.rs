@@ -284,9 +284,10 @@ impl PushRequest {
 pub struct PullResponse {
     /// Pass back as `since` next time; it only ever grows.
     pub cursor: u64,
+    /// Customers in scope changed after the cursor, and the customer of every task and
+    /// ticket on the page (whatever its version: the device may not have it yet).
     pub customers: Vec<Customer>,
-    /// Tasks assigned to this user (open, and those closed since the cursor so the device
-    /// can drop them from its lists).
+    /// Open tasks assigned to this user (a task closed since the cursor comes in `dropped`).
     #[serde(default)]
     pub tasks: Vec<VisitTask>,
     /// Current versions of the call scripts.
@@ -298,12 +299,29 @@ pub struct PullResponse {
     /// Present when the settings changed since the cursor (always on a first pull).
     #[serde(default)]
     pub settings: Option<Settings>,
-    /// Tickets that concern this user (assigned to them or reported by them; every ticket
-    /// for supervisors and admins), closed ones included, with their timeline and clocks.
+    /// Tickets the device keeps (`scope::keeps_ticket`), with their timeline and clocks.
     #[serde(default)]
     pub tickets: Vec<Ticket>,
-    /// True when this page was cut at [`MAX_PULL`]: pull again at once with the new cursor.
+    /// What changed after the cursor and left this user's scope: the device removes its
+    /// copies (unless it has queued changes of them).
+    #[serde(default)]
+    pub dropped: Dropped,
+    /// On the pages of a first pull: the change version it started at; pass it back as
+    /// `snapshot` with the next page (nothing older can be on the device).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<u64>,
+    /// True when this page was cut at [`MAX_PULL`] records or `scope::MAX_PULL_BYTES`: pull
+    /// again at once with the new cursor.
     pub more: bool,
+}
+
+/// Ids of records that left the user's scope, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dropped {
+    #[serde(default)]
+    pub tickets: Vec<Uuid>,
+    #[serde(default)]
+    pub tasks: Vec<Uuid>,
 }
 
 /// Organisation-wide settings the device needs offline.

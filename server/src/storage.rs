@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::calendar::BusinessCalendar;
+use huifang_domain::scope::{CustomerLookup, TicketFacts};
 use huifang_domain::script::Script;
 use huifang_domain::sla::{ClockRule, SlaPolicy};
 use huifang_domain::survey::Survey;
@@ -132,9 +133,6 @@ pub trait TaskQueries {
     fn task(&self, id: Uuid) -> Result<Option<VisitTask>>;
     /// By due time, then id.
     fn tasks(&self, filter: TaskFilter) -> Result<Vec<VisitTask>>;
-    /// A user's tasks changed after `since`, by version, at most `limit`; on a first pull
-    /// (`since` 0) only open ones.
-    fn tasks_since(&self, assignee: Uuid, since: u64, limit: usize) -> Result<Vec<VisitTask>>;
 }
 
 pub trait TaskRows: TaskQueries {
@@ -159,7 +157,6 @@ pub trait CustomerQueries {
     fn customer_exists(&self, id: Uuid) -> Result<bool>;
     /// The customer with the contact masked.
     fn customer(&self, id: Uuid) -> Result<Option<Customer>>;
-    fn customers_since(&self, since: u64, limit: usize) -> Result<Vec<Customer>>;
     /// The full contact, unmasked.
     fn contact(&self, id: Uuid) -> Result<Option<String>>;
 }
@@ -358,13 +355,6 @@ pub trait TicketQueries {
     fn ticket_version(&self, id: Uuid) -> Result<Option<u64>>;
     /// A page of the list and the number of tickets matching its filter.
     fn ticket_page(&self, q: TicketPage) -> Result<(u64, Vec<StoredTicket>)>;
-    /// Tickets changed after `since`, by version, at most `limit`.
-    fn tickets_since(
-        &self,
-        visible_to: Option<Uuid>,
-        since: u64,
-        limit: usize,
-    ) -> Result<Vec<StoredTicket>>;
     /// Resolutions by review decision (`None`: no decision yet), newest change first.
     fn tickets_by_review(&self, decision: Option<&str>, limit: u32) -> Result<Vec<StoredTicket>>;
     /// Open tickets of this sub-problem created at or after `since`, newest first, at most 50.
@@ -405,4 +395,47 @@ pub trait TicketRows: TicketQueries {
     fn set_breach_checks(&self, checks: &[(i64, Option<DateTime<Utc>>)]) -> Result<()>;
     /// Cancels the open revisit tasks of a ticket (`task.cancel` each).
     fn cancel_revisit_tasks(&self, ticket: Uuid, by: Uuid, now: DateTime<Utc>) -> Result<()>;
+}
+
+/// A ticket as a pull weighs it: what `scope::keeps_ticket` decides on, without the timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketScopeRow {
+    pub id: Uuid,
+    pub version: u64,
+    pub facts: TicketFacts,
+}
+
+/// Which tickets a pull considers (see `service::pull`).
+#[derive(Debug, Clone, Copy)]
+pub struct ScopeQuery {
+    pub user: Uuid,
+    /// Whether the user manages tickets (the escalated and review queues are theirs).
+    pub manager: bool,
+    /// In-scope records changed after this version.
+    pub since: u64,
+    /// Records the device may hold (and so must hear of when they leave scope) changed after
+    /// this version; above `since` during a first pull.
+    pub floor: u64,
+    /// The start of the "changed recently" window.
+    pub recent: DateTime<Utc>,
+    pub limit: usize,
+}
+
+/// What a pull reads beyond the per-kind queries: the scope of a device.
+pub trait ScopeQueries {
+    /// The last change version given out.
+    fn change_version(&self) -> Result<u64>;
+    /// By version, at most `limit`: tickets that may be in scope changed after `since`, and
+    /// tickets the device may hold changed after `floor` (assigned to, reported by or once
+    /// assigned to the user; for managers also any that was in a queue).
+    fn scoped_tickets(&self, q: ScopeQuery) -> Result<Vec<TicketScopeRow>>;
+    /// By version, at most `limit`: the user's open tasks changed after `since` and every
+    /// task of theirs changed after `floor` (closed ones to drop).
+    fn scoped_tasks(&self, q: ScopeQuery) -> Result<Vec<VisitTask>>;
+    /// By version, at most `limit`: customers changed after `floor` that the user acts on (an
+    /// open task of theirs, a ticket assigned to or reported by them, for managers any open
+    /// ticket). Contacts masked.
+    fn scoped_customers(&self, q: ScopeQuery) -> Result<Vec<Customer>>;
+    /// Customers found by a lookup, by name, at most `limit`. Contacts masked.
+    fn find_customers(&self, lookup: &CustomerLookup, limit: u32) -> Result<Vec<Customer>>;
 }

@@ -121,9 +121,8 @@ test('the loop: a visit reports a complaint; handled, revisited, reopened, revis
   // The supervisor assigns it to the field user, starts and resolves it.
   const boss = await device('supervisor');
   const fieldId = await userId('field');
-  await boss.tickets.openList('all');
-  await boss.tickets.row(ticketId).waitFor({ timeout: 30_000 });
-  await boss.tickets.row(ticketId).locator('a').click();
+  // Not on the supervisor's device (unassigned, not escalated): the ticket page reads it online.
+  await boss.tickets.open(ticketId);
   await boss.tickets.waitForState('new');
   await boss.tickets.act('assign', { assignee: fieldId, note: '请李明跟进' });
   await boss.tickets.waitForState('assigned');
@@ -224,7 +223,7 @@ for (const [sizeName, viewport] of Object.entries({ tabletLandscape: SIZES.table
     const name = `tickets-${sizeName}`;
     await d.tickets.openList('all');
     await d.page.locator('[data-testid="ticket-row"]').first().waitFor({ timeout: 30_000 });
-    assert.ok((await d.page.locator('[data-testid="ticket-row"]').count()) >= 4, 'the demo tickets are pulled');
+    assert.ok((await d.page.locator('[data-testid="ticket-row"]').count()) >= 1, 'the tickets in the supervisor\'s scope are pulled');
     await assertNoHorizontalOverflow(d.page, 'ticket list');
     await d.page.evaluate(() => window.scrollTo(0, 0));
     await snap(d.page, name, '01-ticket-list');

@@ -96,6 +96,27 @@ export class App {
     await this.id('customer-row').first().waitFor({ timeout: 30_000 });
   }
 
+  /// Types into the customer list's search box (the device's list narrows at once; the server
+  /// is asked when online).
+  async searchCustomers(text) {
+    await this.id('customer-search').fill(text);
+  }
+
+  /// The ids of the customer rows from the device (not those found on the server).
+  async heldCustomerIds() {
+    const rows = this.page.locator('[data-testid="customer-row"]:not([data-found])');
+    return rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+  }
+
+  /// The row of a customer found on the server (not on the device).
+  foundCustomer(id) {
+    return this.page.locator(`[data-testid="customer-row"][data-found="server"][data-id="${id}"]`);
+  }
+
+  async customerSearchStatus() {
+    return (await this.id('customer-search-status').textContent()).trim();
+  }
+
   /// Waits until the service worker controls the page, i.e. the app shell is cached.
   async waitForServiceWorker() {
     await this.page.evaluate(async () => {

@@ -101,7 +101,9 @@ test('two people sharing a tablet each sync their own visits under their own log
   await snap(page, 'session', '03-other-users-notice');
   assert.equal(await app.queued(), 0, "the agent's queue holds only the agent's records");
   await app.waitForCustomers();
-  await app.recordReachedVisit({ customerId, verbatim: '共用平板:王芳的记录' });
+  // Each device holds its own user's customers (those of their tasks and tickets).
+  const agentCustomer = await app.id('customer-row').first().getAttribute('data-id');
+  await app.recordReachedVisit({ customerId: agentCustomer, verbatim: '共用平板:王芳的记录' });
   await app.save();
   await app.id('toast').waitFor();
   await app.id('sync-now').click();

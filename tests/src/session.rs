@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use huifang_domain::{
-    Customer, LoginResponse, Mutation, PullResponse, PushRequest, PushResponse, Rejected, User,
-    VisitList,
+    Customer, CustomerMatches, LoginResponse, Mutation, PullResponse, PushRequest, PushResponse,
+    Rejected, User, VisitList,
 };
 use huifang_server::Clock;
 use reqwest::{RequestBuilder, StatusCode};
@@ -151,26 +151,47 @@ impl Session {
         self.get_ok(&format!("/api/sync/pull?since={since}")).await
     }
 
+    /// The next page of a pull that answered `page` (`more`), with its snapshot if any.
+    pub async fn pull_next(&self, page: &PullResponse) -> PullResponse {
+        let snapshot = page
+            .snapshot
+            .map_or(String::new(), |s| format!("&snapshot={s}"));
+        self.get_ok(&format!("/api/sync/pull?since={}{snapshot}", page.cursor))
+            .await
+    }
+
     /// Everything this user's pulls deliver from `since` on, following `more` to the end.
     pub async fn pull_all(&self, since: u64) -> PullResponse {
         let mut all = self.pull(since).await;
         while all.more {
-            let page = self.pull(all.cursor).await;
+            let page = self.pull_next(&all).await;
             all.customers.extend(page.customers);
             all.tasks.extend(page.tasks);
             all.scripts.extend(page.scripts);
             all.surveys.extend(page.surveys);
             all.settings = page.settings.or(all.settings);
             all.tickets.extend(page.tickets);
+            all.dropped.tickets.extend(page.dropped.tickets);
+            all.dropped.tasks.extend(page.dropped.tasks);
             all.cursor = page.cursor;
+            all.snapshot = page.snapshot;
             all.more = page.more;
         }
         all
     }
 
-    /// Every customer the server has (following `more` to the end).
+    /// The customers this user's device holds after a first pull: those of their tasks and
+    /// tickets.
     pub async fn customers(&self) -> Vec<Customer> {
         self.pull_all(0).await.customers
+    }
+
+    /// `GET /api/customers?q=`: the customers a lookup finds (`q` goes as typed: the URL
+    /// parser encodes it).
+    pub async fn find_customers(&self, q: &str) -> Vec<Customer> {
+        self.get_ok::<CustomerMatches>(&format!("/api/customers?q={q}"))
+            .await
+            .customers
     }
 
     pub async fn visits(&self, page: u32, per_page: u32) -> VisitList {

@@ -51,6 +51,9 @@ macro_rules! tickets_texts {
         DuplicatesOffline => "离线:仅对照本机已有的工单", "Offline: checked against tickets on this device only";
         TicketTitle => "工单详情", "Ticket";
         TicketNotFound => "本机没有这张工单。", "This ticket is not on the device.";
+        TicketLoading => "这张工单不在本机上,正在从服务器读取…", "This ticket is not on this device; reading it from the server…";
+        TicketOffline => "这张工单不在本机上(本机只保存与您相关的工单)。联网后可以查看。", "This ticket is not on this device (it keeps only the tickets that concern you). Connect to the network to read it.";
+        TicketUnavailable => "没有这张工单,或您无权查看。", "There is no such ticket, or you may not see it.";
         TicketIntakeSection => "登记信息", "Intake";
         TicketGradeSection => "定级", "Grade";
         TicketRouting => "处理部门", "Department";

@@ -94,6 +94,7 @@ impl<B: Backend> LocalStore<B> {
         for name in [
             keys::SESSION,
             keys::CURSOR,
+            keys::PULL_SNAPSHOT,
             keys::LAST_SYNC,
             keys::SETTINGS,
             keys::USERS,
@@ -103,7 +104,8 @@ impl<B: Backend> LocalStore<B> {
         }
     }
 
-    /// Keeps open tasks; a task the server closed leaves the device.
+    /// Keeps open tasks; a task the server closed leaves the device (a pull sends its id in
+    /// `dropped`; an older server sent it closed).
     pub fn put_tasks(&self, tasks: &[VisitTask]) -> Result<(), StoreError> {
         for t in tasks {
             if t.status == TaskStatus::Open {

@@ -6,6 +6,8 @@ use uuid::Uuid;
 pub const META: &str = "meta";
 pub const SESSION: &str = "session";
 pub const CURSOR: &str = "cursor";
+/// The snapshot of a first pull still paging (absent otherwise).
+pub const PULL_SNAPSHOT: &str = "pull_snapshot";
 /// Where the single draft of schema 1 lived; schema 2 keeps one key per draft.
 pub const OLD_DRAFT: &str = "draft/visit";
 pub const DRAFT: &str = "draft/";

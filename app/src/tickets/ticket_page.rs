@@ -1,6 +1,7 @@
 //! One ticket: its intake, grade, clocks, timeline and history.
 
 use huifang_domain::User;
+use huifang_domain::ticket::Ticket;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
@@ -14,7 +15,18 @@ use crate::api;
 use crate::i18n::{self, Key};
 use crate::state::use_app;
 use crate::store::LocalStore;
-use crate::tickets::logic::{ShownTicket, wire};
+use crate::tickets::logic::{ShownTicket, shown_tickets, wire};
+
+/// Where reading a ticket the device may not hold stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fetch {
+    Reading,
+    Read,
+    /// No network: only what the device holds can be shown.
+    Offline,
+    /// The server has no such ticket, or not for this user.
+    Unavailable,
+}
 
 /// One ticket: intake, grade, clocks, timeline, history and the actions the user may take.
 #[component]
@@ -27,45 +39,94 @@ pub fn TicketPage() -> impl IntoView {
             .and_then(|s| Uuid::parse_str(&s).ok())
     };
     let list = shown(app);
+    // A ticket the device does not keep, as last read from the server: shown with this
+    // user's queued changes laid over it, never stored.
+    let online: RwSignal<Option<Ticket>> = RwSignal::new(None);
     let ticket = Memo::new(move |_| {
         let id = id()?;
         list.with(|l| l.iter().find(|t| t.ticket.id == id).cloned())
+            .or_else(|| {
+                let read = online.get().filter(|t| t.id == id)?;
+                let me = me(app)?;
+                let queue: Vec<_> = LocalStore::browser()
+                    .outbox(me.id)
+                    .into_iter()
+                    .map(|e| e.mutation)
+                    .collect();
+                shown_tickets(&rules(app), vec![read], &queue, &me)
+                    .into_iter()
+                    .find(|t| t.ticket.id == id)
+            })
     });
     let users = RwSignal::new(cached_users());
     if me(app).is_some_and(|u| u.role.can_manage_tickets()) {
         refresh_users(app, users);
     }
-    // Online, the page reads the ticket fresh rather than waiting for the next pull.
-    Effect::new(move |_| {
-        let Some(id) = id() else {
-            return;
-        };
+    let fetch = RwSignal::new(Fetch::Reading);
+    // Online, the page reads the ticket fresh rather than waiting for the next pull: a copy
+    // the device keeps is updated; a ticket it does not keep (another's, or long closed) is
+    // read only this way, and stays off the device (a pull brings it once it is in scope).
+    let read = move |id: Uuid| {
         let Some(token) = app
             .session
             .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
         else {
+            fetch.set(Fetch::Offline);
             return;
         };
         leptos::task::spawn_local(async move {
-            if let Ok(view) = api::ticket(&token, id).await {
-                let store = LocalStore::browser();
-                if store
-                    .ticket(id)
-                    .is_none_or(|old| old.version < view.ticket.version)
-                    && store.put_tickets(&[view.ticket]).is_ok()
-                {
-                    app.bump();
+            match api::ticket(&token, id).await {
+                Ok(view) => {
+                    let store = LocalStore::browser();
+                    match store.ticket(id) {
+                        Some(old) => {
+                            if old.version < view.ticket.version
+                                && store.put_tickets(&[view.ticket]).is_ok()
+                            {
+                                app.bump();
+                            }
+                        }
+                        None => online.set(Some(view.ticket)),
+                    }
+                    fetch.set(Fetch::Read);
                 }
+                Err(api::ApiFailure::Network) => fetch.set(Fetch::Offline),
+                Err(_) => fetch.set(Fetch::Unavailable),
             }
         });
+    };
+    Effect::new(move |_| {
+        if let Some(id) = id() {
+            fetch.set(Fetch::Reading);
+            read(id);
+        }
+    });
+    // A ticket read online only is read again after each sync: the changes queued on it here
+    // have reached the server and no pull brings them back.
+    Effect::new(move |seen: Option<u64>| {
+        let rev = app.data_rev.get();
+        if seen.is_some_and(|s| s != rev)
+            && let Some(id) = online.with_untracked(|t| t.as_ref().map(|t| t.id))
+        {
+            read(id);
+        }
+        rev
     });
     view! {
         <section class="page page-ticket">
             {move || match ticket.get() {
-                None => view! {
-                    <h1 class="page-title">{move || app.t(Key::TicketTitle)}</h1>
-                    <p class="empty" data-testid="ticket-missing">{move || app.t(Key::TicketNotFound)}</p>
-                }.into_any(),
+                None => {
+                    let (key, state) = match fetch.get() {
+                        Fetch::Reading => (Key::TicketLoading, "reading"),
+                        Fetch::Offline => (Key::TicketOffline, "offline"),
+                        Fetch::Unavailable => (Key::TicketUnavailable, "unavailable"),
+                        Fetch::Read => (Key::TicketNotFound, "missing"),
+                    };
+                    view! {
+                        <h1 class="page-title">{move || app.t(Key::TicketTitle)}</h1>
+                        <p class="empty" data-testid="ticket-missing" data-state=state>{move || app.t(key)}</p>
+                    }.into_any()
+                }
                 Some(s) => view! { <TicketDetail shown=s users /> }.into_any(),
             }}
         </section>

@@ -15,7 +15,7 @@ pub(crate) mod revisit;
 pub(crate) mod routing;
 pub(crate) mod rules;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 pub(crate) mod update;
 pub(crate) mod vocabulary;
 pub(crate) mod wire;

@@ -35,3 +35,30 @@ pub(crate) fn intake() -> TicketIntake {
         duplicate_of: None,
     }
 }
+
+/// A ticket just opened for [`intake`] under the default rules.
+pub(crate) fn ticket() -> super::Ticket {
+    use super::{GradingRules, OpeningRules, RoutingMap, open_ticket};
+    use crate::sla::SlaPolicy;
+    use chrono::TimeZone;
+    let rules = (
+        GradingRules::default(),
+        RoutingMap::default(),
+        SlaPolicy::default(),
+    );
+    let opening = OpeningRules {
+        grading: &rules.0,
+        routing: &rules.1,
+        sla: &rules.2,
+    };
+    let at = chrono::Utc.with_ymd_and_hms(2026, 11, 1, 2, 0, 0).unwrap();
+    open_ticket(
+        Uuid::from_u128(9),
+        &intake(),
+        Default::default(),
+        opening,
+        &user(1, Role::Agent),
+        at,
+    )
+    .ticket
+}

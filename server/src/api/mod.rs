@@ -13,7 +13,7 @@ use axum::response::Json;
 use axum::routing::{get, post};
 use huifang_domain::task::{NewTask, TaskStatus, VisitTask};
 use huifang_domain::{
-    CustomerFile, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
+    CustomerFile, CustomerMatches, LoginRequest, LoginResponse, PushRequest, PushResponse,
     RevealedContact, Role, User, VisitList,
 };
 use serde::Deserialize;
@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::{AppError, Result};
+use crate::service::pull::PullPage;
 use crate::service::tasks::filter_for as task_filter;
 use crate::store::{ReviewState, TaskSaved, VisitFilter};
 use extract::{AuthUser, JsonBody, NoBody, QueryParams};
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/visits", get(list_visits))
         .route("/tasks", get(list_tasks).post(create_task))
         .route("/users", get(list_users))
+        .route("/customers", get(find_customers))
         .route("/customers/{id}/file", get(customer_file))
         .route("/customers/{id}/reveal", post(reveal_contact))
         .merge(tickets::router())
@@ -106,6 +108,8 @@ async fn push(
 struct PullParams {
     #[serde(default)]
     since: u64,
+    #[serde(default)]
+    snapshot: Option<u64>,
 }
 
 async fn pull(
@@ -113,8 +117,39 @@ async fn pull(
     auth: AuthUser,
     QueryParams(params): QueryParams<PullParams>,
     _: NoBody,
-) -> Result<Json<PullResponse>> {
-    Ok(Json(state.store.pull(auth.user, params.since).await?))
+) -> Result<Json<PullPage>> {
+    Ok(Json(
+        state
+            .store
+            .pull(auth.user, params.since, params.snapshot, state.clock.now())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomerParams {
+    q: String,
+    #[serde(default = "default_found")]
+    limit: u32,
+}
+
+fn default_found() -> u32 {
+    20
+}
+
+/// A lookup for a walk-in customer: whoever records visits (see `service::customers::find`).
+async fn find_customers(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    QueryParams(params): QueryParams<CustomerParams>,
+    _: NoBody,
+) -> Result<Json<CustomerMatches>> {
+    let customers = state
+        .store
+        .find_customers(auth.user, params.q, params.limit)
+        .await?;
+    Ok(Json(CustomerMatches { customers }))
 }
 
 #[derive(Deserialize)]

@@ -2,11 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use huifang_domain::customer::FILE_VISITS;
-use huifang_domain::{CustomerFile, RevealedContact, User, mask_contact};
+use huifang_domain::scope::CustomerLookup;
+use huifang_domain::{Customer, CustomerFile, RevealedContact, User, mask_contact};
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
-use crate::storage::{CustomerQueries, CustomerRows, Newest, VisitFilter, VisitQueries};
+use crate::storage::{
+    CustomerQueries, CustomerRows, Newest, ScopeQueries, VisitFilter, VisitQueries,
+};
 
 /// The customer (contact masked) and their latest visits by contact time, newest first.
 pub fn customer_file<S: CustomerQueries + VisitQueries>(s: &S, id: Uuid) -> Result<CustomerFile> {
@@ -34,4 +37,21 @@ pub fn reveal_contact<S: CustomerRows>(
         customer_id: id,
         contact,
     })
+}
+
+/// Most customers one lookup answers: a pick list, not an export.
+pub const MAX_FOUND: u32 = 50;
+
+/// `GET /api/customers?q=`: customers by the start of their name or the end of their number,
+/// contacts masked. Whoever records visits may look one up, to visit a walk-in customer.
+pub fn find<S: ScopeQueries>(s: &S, user: &User, q: &str, limit: u32) -> Result<Vec<Customer>> {
+    if !user.role.can_record_visits() {
+        return Err(AppError::Forbidden(format!(
+            "role {} does not record visits",
+            user.role.as_str()
+        )));
+    }
+    let lookup =
+        CustomerLookup::parse(q).map_err(|e| AppError::bad_request(e.message, Some(e.field)))?;
+    s.find_customers(&lookup, limit.clamp(1, MAX_FOUND))
 }

@@ -3,16 +3,16 @@
 
 use chrono::{DateTime, Utc};
 use huifang_domain::{Customer, CustomerClass, CustomerFile, RevealedContact, User, mask_contact};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Conn, Store, audit_change, from_sql_int, parse_uuid, to_sql_int};
+use super::{Conn, Store, audit_change, from_sql_int, parse_uuid};
 use crate::error::{AppError, Result};
 use crate::service;
 use crate::storage::{CustomerQueries, CustomerRows};
 
-const COLUMNS: &str = "id, name, class, vip, contact, summary, version";
+pub(super) const COLUMNS: &str = "id, name, class, vip, contact, summary, version";
 
 impl Store {
     /// The customer and their latest visits (see `service::customers::customer_file`).
@@ -44,18 +44,6 @@ impl<C: Conn> CustomerQueries for C {
 
     fn customer(&self, id: Uuid) -> Result<Option<Customer>> {
         customer(self.conn(), id)
-    }
-
-    fn customers_since(&self, since: u64, limit: usize) -> Result<Vec<Customer>> {
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLUMNS} FROM customers WHERE version > ?1 ORDER BY version LIMIT ?2"
-        ))?;
-
-        stmt.query_map(params![to_sql_int(since), limit as i64], |r| {
-            Ok(customer_from_row(r))
-        })?
-        .map(|row| row?)
-        .collect()
     }
 
     fn contact(&self, id: Uuid) -> Result<Option<String>> {
@@ -101,7 +89,7 @@ fn customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> {
 }
 
 /// Reads [`COLUMNS`]; the contact leaves only masked.
-fn customer_from_row(r: &Row) -> Result<Customer> {
+pub(super) fn customer_from_row(r: &Row) -> Result<Customer> {
     let class: String = r.get(2)?;
     Ok(Customer {
         id: parse_uuid(&r.get::<_, String>(0)?)?,

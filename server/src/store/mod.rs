@@ -14,6 +14,7 @@ mod demo;
 mod demo_content;
 mod rules;
 mod schema;
+mod scope;
 mod sync;
 mod tasks;
 mod tickets;

@@ -2,13 +2,14 @@
 //! of devices and their rejections.
 
 use chrono::{DateTime, Utc};
-use huifang_domain::{PullResponse, PushRequest, PushResponse, Rejected, User};
+use huifang_domain::{PushRequest, PushResponse, Rejected, User};
 use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
 use super::{Store, from_sql_int, parse_uuid, to_sql_int, ts};
 use crate::error::Result;
 use crate::service;
+use crate::service::pull::PullPage;
 use crate::storage::{Device, DeviceRows};
 
 impl Store {
@@ -24,10 +25,22 @@ impl Store {
             .await
     }
 
-    /// Everything changed for `user` after `since` (see `service::sync::pull`).
-    pub async fn pull(&self, user: User, since: u64) -> Result<PullResponse> {
-        self.blocking(move |db| db.read(|conn| service::sync::pull(conn, &user, since)))
-            .await
+    /// What changed for `user`'s device after `since` (see `service::pull::pull`), read in
+    /// one transaction so every kind and the change version are of the same moment.
+    pub async fn pull(
+        &self,
+        user: User,
+        since: u64,
+        snapshot: Option<u64>,
+        now: DateTime<Utc>,
+    ) -> Result<PullPage> {
+        self.blocking(move |db| {
+            db.read(|conn| {
+                let tx = conn.unchecked_transaction()?;
+                service::pull::pull(&tx, &user, since, snapshot, now)
+            })
+        })
+        .await
     }
 }
 

@@ -59,21 +59,6 @@ impl<C: Conn> TaskQueries for C {
         .map(|row| row?)
         .collect()
     }
-
-    fn tasks_since(&self, assignee: Uuid, since: u64, limit: usize) -> Result<Vec<VisitTask>> {
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLUMNS} FROM tasks
-             WHERE assignee = ?1 AND version > ?2 AND (status = 'open' OR ?2 > 0)
-             ORDER BY version LIMIT ?3"
-        ))?;
-
-        stmt.query_map(
-            params![assignee.to_string(), to_sql_int(since), limit as i64],
-            |r| Ok(task_from_row(r)),
-        )?
-        .map(|row| row?)
-        .collect()
-    }
 }
 
 impl TaskRows for Transaction<'_> {
@@ -180,10 +165,10 @@ pub(super) fn task(conn: &Connection, id: Uuid) -> Result<Option<VisitTask>> {
     .transpose()
 }
 
-const COLUMNS: &str = "id, customer_id, assignee, visit_type, planned_channel, priority, \
+pub(super) const COLUMNS: &str = "id, customer_id, assignee, visit_type, planned_channel, priority, \
                        due_from, due_until, attempt, source, status, note, version";
 
-fn task_from_row(r: &Row) -> Result<VisitTask> {
+pub(super) fn task_from_row(r: &Row) -> Result<VisitTask> {
     let text = |i: usize| r.get::<_, String>(i);
     fn known<T>(value: String, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
         parse(&value).ok_or_else(|| AppError::Internal(format!("bad stored task value {value:?}")))

@@ -473,27 +473,6 @@ impl<C: Conn> TicketQueries for C {
         Ok((total.unsigned_abs(), load_all(conn, found)?))
     }
 
-    fn tickets_since(
-        &self,
-        visible_to: Option<Uuid>,
-        since: u64,
-        limit: usize,
-    ) -> Result<Vec<StoredTicket>> {
-        let found = ids(
-            self.conn(),
-            "SELECT id FROM tickets
-             WHERE version > ?1
-               AND (?2 IS NULL OR assignee = ?2 OR created_by = ?2)
-             ORDER BY version LIMIT ?3",
-            params![
-                to_sql_int(since),
-                visible_to.map(|u| u.to_string()),
-                limit as i64
-            ],
-        )?;
-        load_all(self.conn(), found)
-    }
-
     /// The WHERE is `huifang_domain::ticket::reviewable` (and `awaits_review` when no
     /// decision is asked).
     fn tickets_by_review(&self, decision: Option<&str>, limit: u32) -> Result<Vec<StoredTicket>> {

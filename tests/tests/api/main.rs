@@ -10,6 +10,7 @@ mod input;
 mod process;
 mod reviews;
 mod rules;
+mod scope;
 mod sync;
 mod tasks;
 mod tickets;

@@ -83,19 +83,9 @@ pub fn one<S: TicketQueries>(
     Ok(view_of(t, &s.business_calendar()?, now))
 }
 
-/// Tickets concerning `user` changed after `since`, by version, at most `limit`. Closed ones
-/// come too, even on a first pull: they are the user's case history, and leaving them out
-/// would hand a later pull items older than the cursor it was given.
-pub fn pulled<S: TicketQueries>(
-    s: &S,
-    user: &User,
-    since: u64,
-    limit: usize,
-) -> Result<Vec<Ticket>> {
-    Ok(s.tickets_since(visible_to(user), since, limit)?
-        .into_iter()
-        .map(|t| public(t.ticket))
-        .collect())
+/// A ticket as a pull hands it to a device (the pull decided it is in the user's scope).
+pub fn pulled<S: TicketQueries>(s: &S, id: Uuid) -> Result<Option<Ticket>> {
+    Ok(s.ticket(id)?.map(|t| public(t.ticket)))
 }
 
 /// Resolved tickets by review decision (`None`: awaiting review), newest change first.
