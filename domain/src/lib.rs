@@ -11,10 +11,12 @@
 
 mod wire;
 
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod customer;
 pub mod error;
+pub mod paging;
 pub mod proof;
 pub mod review;
 pub mod script;
@@ -31,6 +33,7 @@ pub mod vocabulary;
 pub use auth::{LoginRequest, LoginResponse, Permission, Role, User};
 pub use customer::{Customer, CustomerClass, CustomerFile, RevealedContact, mask_contact};
 pub use error::{ApiError, ErrorBody, ErrorCode, ValidationError, ValidationKind};
+pub use paging::{Cursor, ListTotal};
 pub use sync::{
     BatchError, Change, MAX_BATCH, MAX_PULL, Mutation, MutationKind, PullResponse, PushRequest,
     PushResponse, RejectCode, Rejected, Settings,

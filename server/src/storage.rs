@@ -8,6 +8,7 @@
 //! same traits and reuses every service unchanged.
 
 use chrono::{DateTime, Utc};
+use huifang_domain::audit::AuditEntry;
 use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::script::Script;
 use huifang_domain::sla::{ClockRule, SlaPolicy};
@@ -18,7 +19,8 @@ use huifang_domain::ticket::{
     TicketState,
 };
 use huifang_domain::{
-    Customer, Mutation, Rejected, Role, Settings, User, VisitRecord, VisitSummary,
+    Cursor, Customer, ListTotal, Mutation, Rejected, Role, Settings, User, VisitRecord,
+    VisitSummary,
 };
 use uuid::Uuid;
 
@@ -55,6 +57,50 @@ impl ReviewState {
             ReviewState::Returned => Some("return"),
         }
     }
+
+    /// The value of the `review_state` columns (the decision, or `pending`).
+    pub fn column(self) -> &'static str {
+        self.decision().unwrap_or("pending")
+    }
+}
+
+/// Where a page of a list starts and how much it holds (`huifang_domain::paging`).
+#[derive(Debug, Clone, Default)]
+pub struct PageAt {
+    /// The cursor the previous page handed out, as the client sent it back.
+    pub after: Option<String>,
+    pub limit: u32,
+    /// Most rows the total counts (`huifang_domain::paging::TOTAL_CAP`).
+    pub cap: u64,
+}
+
+/// One page of a list: its rows, the matching rows counted up to the cap, and where the next
+/// page starts (`None`: this is the last).
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: ListTotal,
+    pub next: Option<Cursor>,
+}
+
+/// `GET /api/audit` filters.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub user: Option<Uuid>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    /// Only with `entity`.
+    pub entity_id: Option<String>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// The audit trail, read (it is written by each `*Rows` change).
+pub trait AuditQueries {
+    /// Newest first.
+    fn audit_page(&self, filter: &AuditFilter, at: &PageAt) -> Result<Page<AuditEntry>>;
 }
 
 /// How a list of visits is ordered, newest first.
@@ -105,13 +151,14 @@ pub trait VisitQueries {
     /// The stored review of a visit: `None` for an unknown visit, `Some(None)` before any
     /// decision. JSON, so the audit trail gets back exactly what was stored.
     fn visit_review(&self, id: Uuid) -> Result<Option<Option<serde_json::Value>>>;
-    fn count_visits(&self, filter: VisitFilter) -> Result<u64>;
+    /// A page of visits, [`Newest::Received`] first.
+    fn visit_page(&self, filter: VisitFilter, at: &PageAt) -> Result<Page<VisitSummary>>;
+    /// The first `limit` visits in `order`.
     fn visit_summaries(
         &self,
         filter: VisitFilter,
         order: Newest,
-        limit: u64,
-        offset: u64,
+        limit: u32,
     ) -> Result<Vec<VisitSummary>>;
 }
 
@@ -130,8 +177,8 @@ pub trait VisitRows: VisitQueries {
 
 pub trait TaskQueries {
     fn task(&self, id: Uuid) -> Result<Option<VisitTask>>;
-    /// By due time, then id.
-    fn tasks(&self, filter: TaskFilter) -> Result<Vec<VisitTask>>;
+    /// A page by due time, then id.
+    fn tasks(&self, filter: TaskFilter, at: &PageAt) -> Result<Page<VisitTask>>;
     /// A user's tasks changed after `since`, by version, at most `limit`; on a first pull
     /// (`since` 0) only open ones.
     fn tasks_since(&self, assignee: Uuid, since: u64, limit: usize) -> Result<Vec<VisitTask>>;
@@ -292,7 +339,7 @@ pub enum TicketQueue {
     Review,
 }
 
-/// One page of `GET /api/tickets` as the storage is asked for it.
+/// Whose `GET /api/tickets` the storage is asked for.
 #[derive(Debug, Clone, Copy)]
 pub struct TicketPage {
     pub filter: TicketFilter,
@@ -300,8 +347,6 @@ pub struct TicketPage {
     pub visible_to: Option<Uuid>,
     /// The asking user, for [`TicketQueue::Mine`].
     pub asker: Uuid,
-    pub page: u32,
-    pub per_page: u32,
 }
 
 /// How a ticket change goes to the audit trail.
@@ -338,8 +383,8 @@ pub trait TicketQueries {
     fn visit_author(&self, visit: Uuid) -> Result<Option<Uuid>>;
     /// Tickets with a clock neither met nor recorded as breached, closed ones left out.
     fn tickets_with_running_clocks(&self) -> Result<Vec<Uuid>>;
-    /// A page of the list and the number of tickets matching its filter.
-    fn ticket_page(&self, q: TicketPage) -> Result<(u64, Vec<StoredTicket>)>;
+    /// A page of the list, newest change first.
+    fn ticket_page(&self, q: TicketPage, at: &PageAt) -> Result<Page<StoredTicket>>;
     /// Tickets changed after `since`, by version, at most `limit`.
     fn tickets_since(
         &self,
@@ -347,8 +392,8 @@ pub trait TicketQueries {
         since: u64,
         limit: usize,
     ) -> Result<Vec<StoredTicket>>;
-    /// Resolutions by review decision (`None`: no decision yet), newest change first.
-    fn tickets_by_review(&self, decision: Option<&str>, limit: u32) -> Result<Vec<StoredTicket>>;
+    /// Resolutions in one review state, newest change first.
+    fn tickets_by_review(&self, state: ReviewState, limit: u32) -> Result<Vec<StoredTicket>>;
     /// Open tickets of this sub-problem created at or after `since`, newest first, at most 50.
     fn open_tickets_about(
         &self,

@@ -14,6 +14,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0005_login_attempt_indexes.sql"
     )),
+    M::up(include_str!("../../migrations/0007_list_indexes.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 
