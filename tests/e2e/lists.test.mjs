@@ -52,7 +52,7 @@ async function reportTickets(count) {
     data: {
       customer_id: customer, reporter: '李先生', contact: '13800001111', channel: 'hotline',
       nature: 'service', sub_problem: 'attitude', description: `客服态度 ${i + 1}`,
-      demand: 'apology', personal_injury: false, property_loss: false,
+      demand: 'improvement', personal_injury: false, property_loss: false,
     },
   }));
   const { status, json } = await server.api('POST', '/api/sync/push', {
