@@ -49,18 +49,14 @@ pub enum ReviewState {
 }
 
 impl ReviewState {
-    /// The stored decision this state means; `None`: no decision yet.
-    pub fn decision(self) -> Option<&'static str> {
-        match self {
-            ReviewState::Pending => None,
-            ReviewState::SignedOff => Some("sign_off"),
-            ReviewState::Returned => Some("return"),
-        }
-    }
-
-    /// The value of the `review_state` columns (the decision, or `pending`).
+    /// The value of the `review_state` columns: the stored decision, or `pending` while
+    /// there is none.
     pub fn column(self) -> &'static str {
-        self.decision().unwrap_or("pending")
+        match self {
+            ReviewState::Pending => "pending",
+            ReviewState::SignedOff => "sign_off",
+            ReviewState::Returned => "return",
+        }
     }
 }
 
