@@ -3,7 +3,9 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use huifang_domain::task::{NewTask, VisitTask};
-use huifang_domain::ticket::{CoverageRow, DuplicateQuery, ReviewQueue, Ticket, TicketView};
+use huifang_domain::ticket::{
+    CoverageRow, DuplicateQuery, ReviewQueue, Ticket, TicketList, TicketView,
+};
 use huifang_domain::{
     ApiError, Customer, CustomerFile, CustomerMatches, LoginRequest, LoginResponse, PullResponse,
     PushRequest, PushResponse, RevealedContact, User, VisitList,
@@ -179,18 +181,36 @@ pub async fn reviews(token: &str) -> Result<ReviewQueue, ApiFailure> {
     json(resp).await
 }
 
-pub async fn visits(token: &str, page: u32, per_page: u32) -> Result<VisitList, ApiFailure> {
-    let url = format!("/api/visits?page={page}&per_page={per_page}");
+/// `?limit=` and, past the first page, `&after=<cursor>` (cursors are hex: nothing to escape).
+fn page_query(after: Option<&str>, limit: u32) -> String {
+    match after {
+        Some(cursor) => format!("limit={limit}&after={cursor}"),
+        None => format!("limit={limit}"),
+    }
+}
+
+/// One page of every stored visit, after the cursor of the page before.
+pub async fn visits(token: &str, after: Option<&str>, limit: u32) -> Result<VisitList, ApiFailure> {
+    let url = format!("/api/visits?{}", page_query(after, limit));
+    let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}
+
+/// One page of every ticket the user may see (all of them for supervisors), newest change
+/// first, after the cursor of the page before.
+pub async fn tickets(
+    token: &str,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<TicketList, ApiFailure> {
+    let url = format!("/api/tickets?{}", page_query(after, limit));
     let resp = send(authed(Request::get(&url), token), None).await?;
     json(resp).await
 }
 
 pub async fn escalations(token: &str) -> Result<VisitList, ApiFailure> {
     let resp = send(
-        authed(
-            Request::get("/api/visits?escalated=true&per_page=50"),
-            token,
-        ),
+        authed(Request::get("/api/visits?escalated=true&limit=50"), token),
         None,
     )
     .await?;

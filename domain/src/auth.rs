@@ -73,6 +73,10 @@ impl Role {
     pub fn can_edit_rules(self) -> bool {
         self.can(Permission::EditRules)
     }
+
+    pub fn can_read_audit_log(self) -> bool {
+        self.can(Permission::ReadAuditLog)
+    }
 }
 
 /// What a role may do. Each permission is named for the work, even where two share their
@@ -98,10 +102,12 @@ pub enum Permission {
     DecideReviews,
     /// Changing the ticket rule sets (grading, deadlines, calendar, routing, revisit targets).
     EditRules,
+    /// Reading the audit trail (who changed what) is the administrator's oversight.
+    ReadAuditLog,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::RecordVisits,
         Permission::WorkTickets,
         Permission::TakeEscalations,
@@ -111,6 +117,7 @@ impl Permission {
         Permission::ManageTickets,
         Permission::DecideReviews,
         Permission::EditRules,
+        Permission::ReadAuditLog,
     ];
 
     fn roles(self) -> &'static [Role] {
@@ -124,7 +131,7 @@ impl Permission {
             | Permission::ReadAllVisits
             | Permission::ManageTickets
             | Permission::DecideReviews => &[Supervisor, Admin],
-            Permission::EditRules => &[Admin],
+            Permission::EditRules | Permission::ReadAuditLog => &[Admin],
         }
     }
 }
@@ -187,6 +194,7 @@ mod tests {
             (ManageTickets, [false, false, true, true]),
             (DecideReviews, [false, false, true, true]),
             (EditRules, [false, false, false, true]),
+            (ReadAuditLog, [false, false, false, true]),
         ];
         assert_eq!(table.len(), Permission::ALL.len());
         for (permission, want) in table {
@@ -195,7 +203,7 @@ mod tests {
             }
         }
         type Named = (fn(Role) -> bool, Permission);
-        let named: [Named; 9] = [
+        let named: [Named; 10] = [
             (Role::can_record_visits, RecordVisits),
             (Role::can_work_tickets, WorkTickets),
             (Role::takes_escalations, TakeEscalations),
@@ -205,6 +213,7 @@ mod tests {
             (Role::can_manage_tickets, ManageTickets),
             (Role::can_decide_reviews, DecideReviews),
             (Role::can_edit_rules, EditRules),
+            (Role::can_read_audit_log, ReadAuditLog),
         ];
         for (method, permission) in named {
             for role in Role::ALL {

@@ -11,10 +11,12 @@
 
 mod wire;
 
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod customer;
 pub mod error;
+pub mod paging;
 pub mod proof;
 pub mod review;
 pub mod scope;
@@ -34,6 +36,7 @@ pub use customer::{
     Customer, CustomerClass, CustomerFile, CustomerMatches, RevealedContact, mask_contact,
 };
 pub use error::{ApiError, ErrorBody, ErrorCode, ValidationError, ValidationKind};
+pub use paging::{Cursor, ListTotal};
 pub use sync::{
     BatchError, Change, Dropped, MAX_BATCH, MAX_PULL, Mutation, MutationKind, PullResponse,
     PushRequest, PushResponse, RejectCode, Rejected, Settings,

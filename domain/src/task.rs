@@ -38,6 +38,15 @@ pub enum TaskSource {
     Ticket { ticket_id: Uuid },
 }
 
+/// `GET /api/tasks`: one page by due time, then id (`crate::paging`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskList {
+    pub tasks: Vec<VisitTask>,
+    pub total: crate::paging::ListTotal,
+    /// The cursor of the next page (`?after=`); `None` on the last page.
+    pub next: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitTask {
     pub id: Uuid,

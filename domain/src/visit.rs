@@ -321,13 +321,13 @@ pub struct VisitSummary {
     pub review: Option<crate::review::Review>,
 }
 
-/// One page of stored visits, newest first.
+/// One page of stored visits, newest first (`crate::paging`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitList {
     pub visits: Vec<VisitSummary>,
-    pub total: u64,
-    pub page: u32,
-    pub per_page: u32,
+    pub total: crate::paging::ListTotal,
+    /// The cursor of the next page (`?after=`); `None` on the last page.
+    pub next: Option<String>,
 }
 
 #[cfg(test)]

@@ -29,11 +29,8 @@ CREATE INDEX tickets_open_assignee ON tickets (assignee, version) WHERE state !=
 CREATE INDEX tickets_open_creator ON tickets (created_by, version) WHERE state != 'closed';
 CREATE INDEX tickets_assignee_activity ON tickets (assignee, last_activity);
 CREATE INDEX tickets_creator_activity ON tickets (created_by, last_activity);
--- In scope for those who manage tickets: the escalated queue and the review queue.
-CREATE INDEX tickets_escalated_open ON tickets (version)
-    WHERE escalated_at IS NOT NULL AND state != 'closed';
-CREATE INDEX tickets_review_queue ON tickets (version)
-    WHERE resolution IS NOT NULL AND review IS NULL AND state IN ('resolved', 'revisit', 'closed');
+-- In scope for those who manage tickets: the escalated queue and the review queue, by the
+-- list's indexes of v7 (`tickets_escalated_queue`, `tickets_review_queue`).
 -- May be on a manager's device (was in a queue): a change of one is delivered or dropped.
 CREATE INDEX tickets_supervised ON tickets (version)
     WHERE escalated_at IS NOT NULL OR resolution IS NOT NULL;

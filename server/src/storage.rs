@@ -8,6 +8,7 @@
 //! same traits and reuses every service unchanged.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use huifang_domain::audit::AuditEntry;
 use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::scope::{CustomerLookup, TicketFacts};
 use huifang_domain::script::Script;
@@ -19,7 +20,8 @@ use huifang_domain::ticket::{
     TicketState,
 };
 use huifang_domain::{
-    Customer, Mutation, Rejected, Role, Settings, User, VisitRecord, VisitSummary,
+    Cursor, Customer, ListTotal, Mutation, Rejected, Role, Settings, User, VisitRecord,
+    VisitSummary,
 };
 use uuid::Uuid;
 
@@ -48,14 +50,54 @@ pub enum ReviewState {
 }
 
 impl ReviewState {
-    /// The stored decision this state means; `None`: no decision yet.
-    pub fn decision(self) -> Option<&'static str> {
+    /// The value of the `review_state` columns: the stored decision, or `pending` while
+    /// there is none.
+    pub fn column(self) -> &'static str {
         match self {
-            ReviewState::Pending => None,
-            ReviewState::SignedOff => Some("sign_off"),
-            ReviewState::Returned => Some("return"),
+            ReviewState::Pending => "pending",
+            ReviewState::SignedOff => "sign_off",
+            ReviewState::Returned => "return",
         }
     }
+}
+
+/// Where a page of a list starts and how much it holds (`huifang_domain::paging`).
+#[derive(Debug, Clone, Default)]
+pub struct PageAt {
+    /// The cursor the previous page handed out, as the client sent it back.
+    pub after: Option<String>,
+    pub limit: u32,
+    /// Most rows the total counts (`huifang_domain::paging::TOTAL_CAP`).
+    pub cap: u64,
+}
+
+/// One page of a list: its rows, the matching rows counted up to the cap, and where the next
+/// page starts (`None`: this is the last).
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: ListTotal,
+    pub next: Option<Cursor>,
+}
+
+/// `GET /api/audit` filters.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub user: Option<Uuid>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    /// Only with `entity`.
+    pub entity_id: Option<String>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// The audit trail, read (it is written by each `*Rows` change).
+pub trait AuditQueries {
+    /// Newest first.
+    fn audit_page(&self, filter: &AuditFilter, at: &PageAt) -> Result<Page<AuditEntry>>;
 }
 
 /// How a list of visits is ordered, newest first.
@@ -105,13 +147,14 @@ pub trait VisitQueries {
     /// The stored review of a visit: `None` for an unknown visit, `Some(None)` before any
     /// decision. JSON, so the audit trail gets back exactly what was stored.
     fn visit_review(&self, id: Uuid) -> Result<Option<Option<serde_json::Value>>>;
-    fn count_visits(&self, filter: VisitFilter) -> Result<u64>;
+    /// A page of visits, [`Newest::Received`] first.
+    fn visit_page(&self, filter: VisitFilter, at: &PageAt) -> Result<Page<VisitSummary>>;
+    /// The first `limit` visits in `order`.
     fn visit_summaries(
         &self,
         filter: VisitFilter,
         order: Newest,
-        limit: u64,
-        offset: u64,
+        limit: u32,
     ) -> Result<Vec<VisitSummary>>;
 }
 
@@ -131,8 +174,8 @@ pub trait VisitRows: VisitQueries {
 
 pub trait TaskQueries {
     fn task(&self, id: Uuid) -> Result<Option<VisitTask>>;
-    /// By due time, then id.
-    fn tasks(&self, filter: TaskFilter) -> Result<Vec<VisitTask>>;
+    /// A page by due time, then id.
+    fn tasks(&self, filter: TaskFilter, at: &PageAt) -> Result<Page<VisitTask>>;
 }
 
 pub trait TaskRows: TaskQueries {
@@ -298,7 +341,7 @@ pub enum TicketQueue {
     Review,
 }
 
-/// One page of `GET /api/tickets` as the storage is asked for it.
+/// Whose `GET /api/tickets` the storage is asked for.
 #[derive(Debug, Clone, Copy)]
 pub struct TicketPage {
     pub filter: TicketFilter,
@@ -306,8 +349,6 @@ pub struct TicketPage {
     pub visible_to: Option<Uuid>,
     /// The asking user, for [`TicketQueue::Mine`].
     pub asker: Uuid,
-    pub page: u32,
-    pub per_page: u32,
 }
 
 /// How a ticket change goes to the audit trail.
@@ -353,10 +394,10 @@ pub trait TicketQueries {
     ) -> Result<Vec<DueClock>>;
     /// The change version of a ticket, to tell whether it changed since it was read.
     fn ticket_version(&self, id: Uuid) -> Result<Option<u64>>;
-    /// A page of the list and the number of tickets matching its filter.
-    fn ticket_page(&self, q: TicketPage) -> Result<(u64, Vec<StoredTicket>)>;
-    /// Resolutions by review decision (`None`: no decision yet), newest change first.
-    fn tickets_by_review(&self, decision: Option<&str>, limit: u32) -> Result<Vec<StoredTicket>>;
+    /// A page of the list, newest change first.
+    fn ticket_page(&self, q: TicketPage, at: &PageAt) -> Result<Page<StoredTicket>>;
+    /// Resolutions in one review state, newest change first.
+    fn tickets_by_review(&self, state: ReviewState, limit: u32) -> Result<Vec<StoredTicket>>;
     /// Open tickets of this sub-problem created at or after `since`, newest first, at most 50.
     fn open_tickets_about(
         &self,

@@ -208,7 +208,7 @@ test('a complete on-site visit done offline reaches the server with its proof', 
   await expect(async () => (await mine.getAttribute('data-status')) === 'synced', 60_000, 'synced');
 
   const token = await server.login('admin');
-  const { json } = await server.api('GET', '/api/visits?per_page=100', { token });
+  const { json } = await server.api('GET', '/api/visits?limit=100', { token });
   const stored = json.visits.find((v) => v.record.verbatim === verbatim);
   assert.ok(stored, 'the server has the visit');
   const r = stored.record;

@@ -30,7 +30,7 @@ test('a visit recorded offline survives reloads and reaches the server exactly o
   const customerId = await app.id('customer-row').first().getAttribute('data-id');
   assert.ok(customerId, 'customer rows carry their id');
   const admin = await server.login('admin');
-  const storedBefore = (await server.api('GET', '/api/visits', { token: admin })).json.total;
+  const storedBefore = (await server.api('GET', '/api/visits', { token: admin })).json.total.count;
   await snap(page, name, '02-customers-online');
 
   await server.stop();
@@ -79,7 +79,7 @@ test('a visit recorded offline survives reloads and reaches the server exactly o
 
   const { status, json } = await server.api('GET', '/api/visits', { token: admin });
   assert.equal(status, 200);
-  assert.equal(json.total, storedBefore + 1, 'stored exactly once');
+  assert.equal(json.total.count, storedBefore + 1, 'stored exactly once');
   const mine = json.visits.filter((v) => v.record.verbatim === verbatim);
   assert.equal(mine.length, 1);
   assert.equal(mine[0].record.customer_id, customerId);

@@ -258,6 +258,18 @@ export class Tickets {
     return this.page.locator(`[data-testid="ticket-row"][data-id="${ticketId}"]`);
   }
 
+  /// The rows of the supervisor's "All" list, read from the server.
+  onlineRows() {
+    return this.page.locator('[data-testid="tickets-online"] [data-testid="ticket-row"]');
+  }
+
+  /// Reads the next page of the "All" list and waits until its rows are shown.
+  async loadMore() {
+    const before = await this.onlineRows().count();
+    await this.id('tickets-more').click();
+    await expect(async () => (await this.onlineRows().count()) > before, 15_000, 'the next page of tickets');
+  }
+
   async open(ticketId) {
     await this.page.evaluate((path) => {
       history.pushState({}, '', path);
@@ -382,4 +394,40 @@ export async function openAs(browser, server, user, { viewport = SIZES.tabletLan
   await app.open(server.url);
   await app.login(user, DEMO_PASSWORD);
   return { context, page, app, errors };
+}
+
+/// The console's list of every stored visit, read by cursor.
+export class AdminVisits {
+  constructor(app) {
+    this.app = app;
+    this.page = app.page;
+  }
+
+  id(testid) {
+    return this.app.id(testid);
+  }
+
+  rows() {
+    return this.id('admin-visit-row');
+  }
+
+  async open() {
+    await this.app.go('admin');
+    await this.rows().first().waitFor({ timeout: 30_000 });
+  }
+
+  async total() {
+    return (await this.id('admin-visits-total').textContent()).trim();
+  }
+
+  async pageLabel() {
+    return (await this.id('admin-visits-page').textContent()).trim();
+  }
+
+  /// Goes to the next (or previous) page and waits for its first row to change.
+  async turn(direction) {
+    const first = await this.rows().first().getAttribute('data-id');
+    await this.id(`admin-visits-${direction}`).click();
+    await expect(async () => (await this.rows().first().getAttribute('data-id')) !== first, 15_000, `the ${direction} page`);
+  }
 }

@@ -181,7 +181,7 @@ test('a survey with an overall-score question asks for the rating once, and it i
   await expect(async () => (await mine.getAttribute('data-status')) === 'synced', 30_000, 'synced');
 
   const token = await server.login('admin');
-  const { json } = await server.api('GET', '/api/visits?per_page=100', { token });
+  const { json } = await server.api('GET', '/api/visits?limit=100', { token });
   const stored = json.visits.find((v) => v.record.verbatim === verbatim);
   assert.ok(stored, 'the server has the visit');
   assert.equal(stored.record.survey.answers.overall, 5);

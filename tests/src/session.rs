@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use huifang_domain::{
     Customer, CustomerMatches, LoginResponse, Mutation, PullResponse, PushRequest, PushResponse,
-    Rejected, User, VisitList,
+    Rejected, User, VisitList, VisitSummary,
 };
 use huifang_server::Clock;
 use reqwest::{RequestBuilder, StatusCode};
@@ -194,8 +194,24 @@ impl Session {
             .customers
     }
 
-    pub async fn visits(&self, page: u32, per_page: u32) -> VisitList {
-        self.get_ok(&format!("/api/visits?page={page}&per_page={per_page}"))
+    /// One page of `GET /api/visits`, after `after` (a cursor an earlier page handed out).
+    pub async fn visits(&self, after: Option<&str>, limit: u32) -> VisitList {
+        let after = after.map_or(String::new(), |c| format!("&after={c}"));
+        self.get_ok(&format!("/api/visits?limit={limit}{after}"))
             .await
+    }
+
+    /// Every stored visit, newest first, following the cursor to the last page.
+    pub async fn all_visits(&self) -> Vec<VisitSummary> {
+        let mut all = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.visits(after.as_deref(), 200).await;
+            all.extend(page.visits);
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return all,
+            }
+        }
     }
 }

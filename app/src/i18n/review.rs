@@ -1,5 +1,6 @@
 //! Texts of what supervisors and admins look over: all visits, escalations, the workbench.
 
+use huifang_domain::ListTotal;
 use huifang_domain::ticket::{ReviewDecision, RevisitVerdict};
 
 use super::Lang;
@@ -13,6 +14,7 @@ macro_rules! review_texts {
         AdminTotalLabel => "共计", "Total";
         Prev => "上一页", "Previous";
         Next => "下一页", "Next";
+        LoadMore => "加载更多", "Load more";
         AgentLabel => "回访人", "Agent";
         ReceivedLabel => "服务器接收", "Received";
         EscalationsTitle => "转接主管的回访", "Escalated visits";
@@ -40,11 +42,27 @@ macro_rules! review_texts {
     } };
 }
 
-pub fn page_of(lang: Lang, page: u32, pages: u32) -> String {
+pub fn page_n(lang: Lang, page: usize) -> String {
     match lang {
-        Lang::Zh => format!("第 {page} / {pages} 页"),
-        Lang::En => format!("Page {page} of {pages}"),
+        Lang::Zh => format!("第 {page} 页"),
+        Lang::En => format!("Page {page}"),
     }
+}
+
+/// A list's total as the server counted it: "1,000+" past the count's cap.
+pub fn list_total(total: ListTotal) -> String {
+    let digits = total.count.to_string();
+    let mut grouped = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(d);
+    }
+    if total.more {
+        grouped.push('+');
+    }
+    grouped
 }
 
 pub fn verdict_label(lang: Lang, v: RevisitVerdict) -> &'static str {

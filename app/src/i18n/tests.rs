@@ -312,3 +312,20 @@ fn field_visit_texts_exist_in_both_languages() {
         );
     }
 }
+
+#[test]
+fn a_list_total_groups_thousands_and_says_when_there_are_more() {
+    use huifang_domain::ListTotal;
+    for (count, more, shown) in [
+        (0, false, "0"),
+        (37, false, "37"),
+        (999, false, "999"),
+        (1000, true, "1,000+"),
+        (1000, false, "1,000"),
+        (1234567, false, "1,234,567"),
+    ] {
+        assert_eq!(list_total(ListTotal { count, more }), shown);
+    }
+    assert_eq!(page_n(Lang::Zh, 2), "第 2 页");
+    assert_eq!(page_n(Lang::En, 2), "Page 2");
+}

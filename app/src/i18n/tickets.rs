@@ -16,6 +16,7 @@ macro_rules! tickets_texts {
         TicketsEmpty => "没有符合条件的工单。", "No tickets match.";
         FilterMine => "我的", "Mine";
         FilterAll => "全部", "All";
+        TicketsAllOffline => "查看全部工单需要联网。当前无法连接服务器,可查看其他筛选中本机上的工单。", "Listing all tickets needs the network, which is not reachable now. The other filters show the tickets on this device.";
         FilterEscalated => "已升级", "Escalated";
         FilterReview => "待审核", "Awaiting review";
         TicketPendingSync => "待同步", "Not synced";

@@ -6,7 +6,7 @@ use crate::api::{self, ApiFailure};
 use crate::i18n::{self, Key};
 use crate::state::use_app;
 
-const PER_PAGE: u32 = 50;
+const LIMIT: u32 = 50;
 
 #[derive(Clone, PartialEq)]
 enum Load {
@@ -16,23 +16,25 @@ enum Load {
     Loaded(VisitList),
 }
 
-/// Every stored visit, read from the server page by page (supervisors and admins).
+/// Every stored visit, read from the server page by page (supervisors and admins). The list
+/// is read by cursor: each page's cursor is kept, so "previous" goes back the way it came.
 #[component]
 pub fn AdminVisits() -> impl IntoView {
     let app = use_app();
-    let page = RwSignal::new(1u32);
+    // The `after` of every page opened so far; the last one is shown.
+    let pages = RwSignal::new(vec![None::<String>]);
     let state = RwSignal::new(Load::Loading);
     let reload = RwSignal::new(0u32);
 
     Effect::new(move |_| {
-        let page = page.get();
+        let after = pages.with(|p| p.last().cloned().flatten());
         reload.track();
         let Some(session) = app.session.get_untracked() else {
             return;
         };
         state.set(Load::Loading);
         leptos::task::spawn_local(async move {
-            let next = match api::visits(&session.token, page, PER_PAGE).await {
+            let next = match api::visits(&session.token, after.as_deref(), LIMIT).await {
                 Ok(list) => Load::Loaded(list),
                 Err(ApiFailure::Network) => Load::Offline,
                 Err(ApiFailure::Unauthorized(_)) => {
@@ -64,8 +66,9 @@ pub fn AdminVisits() -> impl IntoView {
             .into_any()
         }
         Load::Loaded(list) => {
-            let pages = list.total.div_ceil(u64::from(list.per_page.max(1))).max(1) as u32;
-            let current = list.page;
+            let current = pages.with_untracked(Vec::len);
+            let next = list.next.clone();
+            let last = next.is_none();
             let empty = list.visits.is_empty();
             let rows = list
                 .visits
@@ -110,16 +113,26 @@ pub fn AdminVisits() -> impl IntoView {
             view! {
                 <p class="muted">
                     {move || app.t(Key::AdminTotalLabel)} " "
-                    <strong data-testid="admin-visits-total">{list.total}</strong>
+                    <strong data-testid="admin-visits-total">{i18n::list_total(list.total)}</strong>
                 </p>
                 {empty.then(|| view! { <p class="empty">{move || app.t(Key::AdminEmpty)}</p> })}
                 <ul class="list">{rows}</ul>
                 <div class="pager">
-                    <button class="btn" disabled={current <= 1} on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>
+                    <button
+                        class="btn"
+                        data-testid="admin-visits-prev"
+                        disabled={current <= 1}
+                        on:click=move |_| pages.update(|p| if p.len() > 1 { p.pop(); })
+                    >
                         {move || app.t(Key::Prev)}
                     </button>
-                    <span>{move || i18n::page_of(app.lang.get(), current, pages)}</span>
-                    <button class="btn" disabled={current >= pages} on:click=move |_| page.update(|p| *p += 1)>
+                    <span data-testid="admin-visits-page">{move || i18n::page_n(app.lang.get(), current)}</span>
+                    <button
+                        class="btn"
+                        data-testid="admin-visits-next"
+                        disabled=last
+                        on:click=move |_| pages.update(|p| p.push(next.clone()))
+                    >
                         {move || app.t(Key::Next)}
                     </button>
                 </div>

@@ -5,6 +5,7 @@ use huifang_domain::sla::ClockView;
 use leptos::prelude::*;
 
 use super::grade_badges::GradeBadges;
+use super::online::OnlineTickets;
 use super::shared::{cached_users, clock_class, me, refresh_users, rules, shown, user_name, when};
 use crate::i18n::{self, Key};
 use crate::shell::use_door;
@@ -19,6 +20,8 @@ pub fn TicketList() -> impl IntoView {
     let supervisor = move || me(app).is_some_and(|u| u.role.can_manage_tickets());
     let filter = RwSignal::new(me(app).map_or(Filter::Mine, |u| Filter::default_for(u.role)));
     let users = RwSignal::new(cached_users());
+    // The server's count of every ticket, once the online "All" list has read it.
+    let all_total = RwSignal::new(None);
     if supervisor() {
         refresh_users(app, users);
     }
@@ -46,6 +49,9 @@ pub fn TicketList() -> impl IntoView {
             .collect::<Vec<_>>()
     };
     let count = move |f: Filter| {
+        if f == Filter::All {
+            return all_total.get().map(i18n::list_total).unwrap_or_default();
+        }
         let now = app.now.get();
         let r = rules(app);
         let me = app.user_id().unwrap_or_default();
@@ -53,8 +59,11 @@ pub fn TicketList() -> impl IntoView {
             l.iter()
                 .filter(|t| logic::matches(f, t, &r.clocks(&t.ticket, now), me))
                 .count()
+                .to_string()
         })
     };
+    // "All" lists what the server has; the device holds only the tickets its user acts on.
+    let online = move || supervisor() && filter.get() == Filter::All;
     view! {
         <section class="page">
             <div class="page-head">
@@ -87,17 +96,24 @@ pub fn TicketList() -> impl IntoView {
                         .collect_view()
                 }}
             </div>
-            <Show when=move || rows().is_empty()>
-                <p class="empty">{move || app.t(Key::TicketsEmpty)}</p>
+            <Show
+                when=online
+                fallback=move || view! {
+                    <Show when=move || rows().is_empty()>
+                        <p class="empty">{move || app.t(Key::TicketsEmpty)}</p>
+                    </Show>
+                    <ul class="list">
+                        {move || {
+                            rows()
+                                .into_iter()
+                                .map(|(t, views)| view! { <TicketRow shown=t views users=users.get() /> })
+                                .collect_view()
+                        }}
+                    </ul>
+                }
+            >
+                <OnlineTickets users total=all_total />
             </Show>
-            <ul class="list">
-                {move || {
-                    rows()
-                        .into_iter()
-                        .map(|(t, views)| view! { <TicketRow shown=t views users=users.get() /> })
-                        .collect_view()
-                }}
-            </ul>
         </section>
     }
 }

@@ -6,6 +6,7 @@ mod grade_badges;
 mod intake;
 pub mod list;
 pub mod logic;
+mod online;
 pub mod shared;
 mod ticket_page;
 

@@ -84,13 +84,13 @@ pub struct TicketView {
     pub clocks: Vec<ClockView>,
 }
 
-/// `GET /api/tickets`: one page, newest change first.
+/// `GET /api/tickets`: one page, newest change first (`crate::paging`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketList {
     pub tickets: Vec<TicketView>,
-    pub total: u64,
-    pub page: u32,
-    pub per_page: u32,
+    pub total: crate::paging::ListTotal,
+    /// The cursor of the next page (`?after=`); `None` on the last page.
+    pub next: Option<String>,
 }
 
 /// `GET /api/reviews`: what awaits (or got) a supervisor's decision.

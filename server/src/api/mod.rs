@@ -11,7 +11,10 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing::{get, post};
-use huifang_domain::task::{NewTask, TaskStatus, VisitTask};
+use chrono::{DateTime, Utc};
+use huifang_domain::audit::AuditList;
+use huifang_domain::paging;
+use huifang_domain::task::{NewTask, TaskList, TaskStatus, VisitTask};
 use huifang_domain::{
     CustomerFile, CustomerMatches, LoginRequest, LoginResponse, PushRequest, PushResponse,
     RevealedContact, Role, User, VisitList,
@@ -24,12 +27,9 @@ use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::service::pull::PullPage;
 use crate::service::tasks::filter_for as task_filter;
-use crate::store::{ReviewState, TaskSaved, VisitFilter};
+use crate::store::{AuditFilter, PageAt, ReviewState, TaskSaved, VisitFilter};
 use extract::{AuthUser, JsonBody, NoBody, QueryParams};
 
-/// Largest `per_page` of `GET /api/visits`: a supervisor's screen, not an export.
-const MAX_PER_PAGE: u32 = 200;
-const DEFAULT_PER_PAGE: u32 = 50;
 /// A login is a username and a password (at most 64 and 256 characters, even escaped
 /// well under this): a caller who is not logged in never has more of a body read.
 const LOGIN_BODY_LIMIT: usize = 16 * 1024;
@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers", get(find_customers))
         .route("/customers/{id}/file", get(customer_file))
         .route("/customers/{id}/reveal", post(reveal_contact))
+        .route("/audit", get(list_audit))
         .merge(tickets::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
@@ -155,10 +156,10 @@ async fn find_customers(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VisitParams {
-    #[serde(default = "first_page")]
-    page: u32,
-    #[serde(default = "default_per_page")]
-    per_page: u32,
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<String>,
     #[serde(default)]
     escalated: bool,
     #[serde(default)]
@@ -167,25 +168,16 @@ struct VisitParams {
     review: Option<ReviewState>,
 }
 
-fn first_page() -> u32 {
-    1
-}
-
-fn default_per_page() -> u32 {
-    DEFAULT_PER_PAGE
-}
-
-fn check_page(page: u32, per_page: u32) -> Result<()> {
-    if page == 0 {
-        return Err(AppError::bad_request("page starts at 1", Some("page")));
-    }
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(AppError::bad_request(
-            format!("per_page must be between 1 and {MAX_PER_PAGE}"),
-            Some("per_page"),
-        ));
-    }
-    Ok(())
+/// `?limit=&after=` of a list by cursor, checked (`huifang_domain::paging`); the cursor
+/// itself is checked by the list that handed it out.
+fn page_at(limit: Option<u32>, after: Option<String>) -> Result<PageAt> {
+    let limit = paging::check_limit(limit)
+        .map_err(|e| AppError::bad_request(e.to_string(), Some("limit")))?;
+    Ok(PageAt {
+        after,
+        limit,
+        cap: paging::TOTAL_CAP,
+    })
 }
 
 async fn list_visits(
@@ -195,15 +187,13 @@ async fn list_visits(
     _: NoBody,
 ) -> Result<Json<VisitList>> {
     auth.require(Role::can_read_all_visits, "read all visits")?;
-    check_page(p.page, p.per_page)?;
+    let at = page_at(p.limit, p.after)?;
     let filter = VisitFilter {
         escalated: p.escalated,
         customer: p.customer,
         review: p.review,
     };
-    Ok(Json(
-        state.store.list_visits(filter, p.page, p.per_page).await?,
-    ))
+    Ok(Json(state.store.list_visits(filter, at).await?))
 }
 
 /// `201` for a new task, `200` when the same request was already applied (a retry).
@@ -232,6 +222,10 @@ struct TaskParams {
     status: Option<TaskStatus>,
     #[serde(default)]
     assignee: Option<Uuid>,
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<String>,
 }
 
 /// Planners see every task; everyone else only their own (`task::visible_assignee`).
@@ -240,9 +234,57 @@ async fn list_tasks(
     auth: AuthUser,
     QueryParams(p): QueryParams<TaskParams>,
     _: NoBody,
-) -> Result<Json<Vec<VisitTask>>> {
+) -> Result<Json<TaskList>> {
     let filter = task_filter(&auth.user, p.status, p.assignee)?;
-    Ok(Json(state.store.list_tasks(filter).await?))
+    let at = page_at(p.limit, p.after)?;
+    Ok(Json(state.store.list_tasks(filter, at).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditParams {
+    #[serde(default)]
+    user: Option<Uuid>,
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    entity: Option<String>,
+    #[serde(default)]
+    entity_id: Option<String>,
+    #[serde(default)]
+    from: Option<DateTime<Utc>>,
+    #[serde(default)]
+    to: Option<DateTime<Utc>>,
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// The audit trail, for admins.
+async fn list_audit(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    QueryParams(p): QueryParams<AuditParams>,
+    _: NoBody,
+) -> Result<Json<AuditList>> {
+    auth.require(Role::can_read_audit_log, "read the audit log")?;
+    if p.entity_id.is_some() && p.entity.is_none() {
+        return Err(AppError::bad_request(
+            "entity_id needs entity",
+            Some("entity_id"),
+        ));
+    }
+    let at = page_at(p.limit, p.after)?;
+    let filter = AuditFilter {
+        user: p.user,
+        action: p.action,
+        entity: p.entity,
+        entity_id: p.entity_id,
+        from: p.from,
+        to: p.to,
+    };
+    Ok(Json(state.store.audit_list(filter, at).await?))
 }
 
 #[derive(Deserialize)]

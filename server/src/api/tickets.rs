@@ -16,7 +16,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::extract::{AuthUser, JsonBody, NoBody, QueryParams};
-use super::{check_page, default_per_page, first_page};
+use super::page_at;
 use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::store::{ReviewState, RuleSet, TicketFilter, TicketQueue};
@@ -52,10 +52,10 @@ struct TicketParams {
     assignee: Option<Uuid>,
     #[serde(default)]
     queue: Option<Queue>,
-    #[serde(default = "first_page")]
-    page: u32,
-    #[serde(default = "default_per_page")]
-    per_page: u32,
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<String>,
 }
 
 /// Supervisors and admins see every ticket; field and agent staff the ones assigned to or
@@ -66,7 +66,7 @@ async fn list_tickets(
     QueryParams(p): QueryParams<TicketParams>,
     _: NoBody,
 ) -> Result<Json<TicketList>> {
-    check_page(p.page, p.per_page)?;
+    let at = page_at(p.limit, p.after)?;
     let filter = TicketFilter {
         state: p.state,
         assignee: p.assignee,
@@ -79,7 +79,7 @@ async fn list_tickets(
     Ok(Json(
         state
             .store
-            .list_tickets(auth.user, filter, p.page, p.per_page, state.clock.now())
+            .list_tickets(auth.user, filter, at, state.clock.now())
             .await?,
     ))
 }

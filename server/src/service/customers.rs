@@ -18,7 +18,7 @@ pub fn customer_file<S: CustomerQueries + VisitQueries>(s: &S, id: Uuid) -> Resu
         customer: Some(id),
         ..VisitFilter::default()
     };
-    let visits = s.visit_summaries(filter, Newest::Contacted, FILE_VISITS as u64, 0)?;
+    let visits = s.visit_summaries(filter, Newest::Contacted, FILE_VISITS as u32)?;
     Ok(CustomerFile { customer, visits })
 }
 

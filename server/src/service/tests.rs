@@ -283,8 +283,9 @@ fn a_missed_customer_gets_a_retry_with_a_reason_code_not_a_sentence() {
         );
         let retries: Vec<VisitTask> = w
             .conn
-            .tasks(open_of(agent.id))
+            .tasks(open_of(agent.id), &all_tasks())
             .unwrap()
+            .items
             .into_iter()
             .filter(|t| {
                 t.source
@@ -320,9 +321,21 @@ fn a_missed_customer_gets_a_retry_with_a_reason_code_not_a_sentence() {
         attempt: huifang_domain::task::MAX_ATTEMPTS,
         ..record(w.customer, Outcome::NoAnswer)
     };
-    let before = w.conn.tasks(open_of(agent.id)).unwrap().len();
+    let before = w
+        .conn
+        .tasks(open_of(agent.id), &all_tasks())
+        .unwrap()
+        .items
+        .len();
     push(&mut w, &agent, Uuid::from_u128(0xd3), vec![visit(4, &last)]);
-    assert_eq!(w.conn.tasks(open_of(agent.id)).unwrap().len(), before);
+    assert_eq!(
+        w.conn
+            .tasks(open_of(agent.id), &all_tasks())
+            .unwrap()
+            .items
+            .len(),
+        before
+    );
 }
 
 #[test]
@@ -339,4 +352,13 @@ fn a_planned_note_that_looks_like_a_code_stays_a_note() {
         (read.note.as_str(), read.retry_reason),
         ("retry:no_answer", None)
     );
+}
+
+/// One page holding every task these tests make.
+fn all_tasks() -> crate::storage::PageAt {
+    crate::storage::PageAt {
+        after: None,
+        limit: 200,
+        cap: 1000,
+    }
 }

@@ -14,7 +14,7 @@ use super::sync::PushStorage;
 use super::{new_id, utc_offset};
 use crate::error::Result;
 use crate::storage::{
-    Newest, ReviewState, TicketQueries, Verdict, VisitFilter, VisitQueries, VisitRows,
+    Newest, PageAt, ReviewState, TicketQueries, Verdict, VisitFilter, VisitQueries, VisitRows,
 };
 
 /// Most records of each kind `GET /api/reviews` lists: a supervisor's desk, not an export.
@@ -170,20 +170,12 @@ pub fn review_visit<S: VisitRows>(
 
 /// One page of visits, newest first: by arrival at the server, then by contact time (a
 /// device that was offline for a week delivers old contacts; they show up as news).
-pub fn list_visits<S: VisitQueries>(
-    s: &S,
-    filter: VisitFilter,
-    page: u32,
-    per_page: u32,
-) -> Result<VisitList> {
-    let total = s.count_visits(filter)?;
-    let offset = u64::from(page.saturating_sub(1)) * u64::from(per_page);
-    let visits = s.visit_summaries(filter, Newest::Received, per_page.into(), offset)?;
+pub fn list_visits<S: VisitQueries>(s: &S, filter: VisitFilter, at: &PageAt) -> Result<VisitList> {
+    let page = s.visit_page(filter, at)?;
     Ok(VisitList {
-        visits,
-        total,
-        page,
-        per_page,
+        visits: page.items,
+        total: page.total,
+        next: page.next.map(|c| c.encode()),
     })
 }
 
@@ -198,7 +190,7 @@ pub fn review_queue<S: VisitQueries + TicketQueries>(
         ..VisitFilter::default()
     };
     Ok(ReviewQueue {
-        visits: s.visit_summaries(filter, Newest::Received, REVIEW_LIMIT.into(), 0)?,
-        tickets: super::tickets::in_review(s, state.decision(), REVIEW_LIMIT)?,
+        visits: s.visit_summaries(filter, Newest::Received, REVIEW_LIMIT)?,
+        tickets: super::tickets::in_review(s, state, REVIEW_LIMIT)?,
     })
 }

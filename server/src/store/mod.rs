@@ -7,11 +7,15 @@
 //! which applies them in group commits. Reads (`*Queries`) are implemented for any
 //! connection ([`Conn`]), writes (`*Rows`) only for a transaction.
 
+mod audit;
 mod auth;
 mod catalog;
 mod customers;
 mod demo;
 mod demo_content;
+mod paging;
+#[cfg(test)]
+mod plans;
 mod rules;
 mod schema;
 mod scope;
@@ -32,7 +36,9 @@ pub use demo::{DEMO_PASSWORD, DemoLogin};
 // What the handlers and the command line name, from the layers below the facade.
 pub use crate::service::auth::NewUser;
 pub use crate::service::tasks::TaskSaved;
-pub use crate::storage::{ReviewState, TaskFilter, TicketFilter, TicketQueue, VisitFilter};
+pub use crate::storage::{
+    AuditFilter, PageAt, ReviewState, TaskFilter, TicketFilter, TicketQueue, VisitFilter,
+};
 pub use rules::RuleSet;
 
 use crate::credentials::Passwords;
@@ -151,6 +157,8 @@ impl Db {
 
 fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
+    #[cfg(test)]
+    let conn = plans::traced(conn);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Another process (`huifang user add`, a second instance) may hold the write lock briefly.
     conn.busy_timeout(std::time::Duration::from_secs(5))?;

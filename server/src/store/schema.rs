@@ -15,6 +15,7 @@ const STEPS: &[M<'static>] = &[
         "../../migrations/0005_login_attempt_indexes.sql"
     )),
     M::up(include_str!("../../migrations/0006_clocks_by_due_time.sql")),
+    M::up(include_str!("../../migrations/0007_list_indexes.sql")),
     M::up(include_str!("../../migrations/0008_device_scope.sql")),
     M::up(include_str!("../../migrations/0009_audit_content_hash.sql")),
 ];

@@ -49,12 +49,12 @@ fn ticket_branches(manager: bool) -> Vec<String> {
     if manager {
         in_scope.extend([
             (
-                "tickets_escalated_open",
+                "tickets_escalated_queue",
                 "escalated_at IS NOT NULL AND state != 'closed' AND version > ?2",
             ),
             (
                 "tickets_review_queue",
-                "resolution IS NOT NULL AND review IS NULL \
+                "review_state = 'pending' AND resolution IS NOT NULL \
                  AND state IN ('resolved', 'revisit', 'closed') AND version > ?2",
             ),
         ]);

@@ -3,11 +3,14 @@
 //! `service::visits`).
 
 use chrono::{DateTime, Utc};
-use huifang_domain::task::{NewTask, Priority, RetryReason, TaskSource, TaskStatus, VisitTask};
-use huifang_domain::{Channel, User, VisitType};
+use huifang_domain::task::{
+    NewTask, Priority, RetryReason, TaskList, TaskSource, TaskStatus, VisitTask,
+};
+use huifang_domain::{Channel, Cursor, User, VisitType};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
+use super::paging::{self, Filters, text};
 use super::{
     Conn, Store, audit, audit_change, from_json, from_sql_int, next_version, parse_ts, parse_uuid,
     to_json, to_sql_int, ts,
@@ -15,7 +18,7 @@ use super::{
 use crate::error::{AppError, Result};
 use crate::service;
 use crate::service::tasks::TaskSaved;
-use crate::storage::{TaskFilter, TaskQueries, TaskRows};
+use crate::storage::{Page, PageAt, TaskFilter, TaskQueries, TaskRows};
 
 impl Store {
     /// Plans a task (see `service::tasks::create_task`).
@@ -30,10 +33,16 @@ impl Store {
             .await
     }
 
-    /// Tasks by due time (then id), filtered.
-    pub async fn list_tasks(&self, filter: TaskFilter) -> Result<Vec<VisitTask>> {
-        self.blocking(move |db| db.read(|conn| conn.tasks(filter)))
-            .await
+    /// A page of tasks by due time (then id), filtered.
+    pub async fn list_tasks(&self, filter: TaskFilter, at: PageAt) -> Result<TaskList> {
+        let page = self
+            .blocking(move |db| db.read(|conn| conn.tasks(filter, &at)))
+            .await?;
+        Ok(TaskList {
+            tasks: page.items,
+            total: page.total,
+            next: page.next.map(|c| c.encode()),
+        })
     }
 }
 
@@ -42,22 +51,39 @@ impl<C: Conn> TaskQueries for C {
         task(self.conn(), id)
     }
 
-    fn tasks(&self, filter: TaskFilter) -> Result<Vec<VisitTask>> {
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLUMNS} FROM tasks
-             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR assignee = ?2)
-             ORDER BY due_from, id"
+    /// Each combination of filters leads one `tasks_*due` index of migration 0007.
+    fn tasks(&self, filter: TaskFilter, at: &PageAt) -> Result<Page<VisitTask>> {
+        let conn = self.conn();
+        let after = paging::after(at, 2)?;
+        let mut f = Filters::default();
+        if let Some(a) = filter.assignee {
+            f.bind("assignee = ?", [text(a.to_string())]);
+        }
+        if let Some(s) = filter.status {
+            f.bind("status = ?", [text(status_str(s))]);
+        }
+        let total = paging::count(
+            conn,
+            &format!("SELECT 1 FROM tasks {}", f.sql()),
+            f.params(),
+            at.cap,
+        )?;
+        if let Some(c) = after {
+            f.bind("(due_from, id) > (?, ?)", c.0.into_iter().map(text));
+        }
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM tasks {} ORDER BY due_from, id LIMIT {}",
+            f.sql(),
+            at.limit + 1
         ))?;
-
-        stmt.query_map(
-            params![
-                filter.status.map(status_str),
-                filter.assignee.map(|a| a.to_string())
-            ],
-            |r| Ok(task_from_row(r)),
-        )?
-        .map(|row| row?)
-        .collect()
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(f.params()), |r| {
+                let key = Cursor(vec![r.get(6)?, r.get(0)?]);
+                Ok(task_from_row(r).map(|t| (t, key)))
+            })?
+            .map(|row| row?)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(paging::page(rows, at.limit, total))
     }
 }
 

@@ -8,13 +8,15 @@ use huifang_domain::sla::ClockRecord;
 use huifang_domain::task::TaskSource;
 use huifang_domain::ticket::{
     CoverageRow, DuplicateQuery, FieldChange, Nature, Review, Ticket, TicketIntake, TicketList,
-    TicketState, TicketView, TimelineEntry,
+    TicketView, TimelineEntry,
 };
-use huifang_domain::{User, WireName};
+use huifang_domain::{Cursor, User, WireName};
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::paging::{self, Filters, text};
 use super::{
     Conn, Store, audit, audit_change, from_json, from_sql_int, next_version, parse_ts, parse_uuid,
     rules, to_json, to_sql_int, ts,
@@ -22,8 +24,8 @@ use super::{
 use crate::error::{AppError, Result};
 use crate::service::tickets as service;
 use crate::storage::{
-    ClockMeta, DueClock, Rules, StoredTicket, TicketAudit, TicketFilter, TicketPage, TicketQueries,
-    TicketQueue, TicketRows,
+    ClockMeta, DueClock, Page, PageAt, ReviewState, Rules, StoredTicket, TicketAudit, TicketFilter,
+    TicketPage, TicketQueries, TicketQueue, TicketRows,
 };
 
 /// A closed-set value read back from its column.
@@ -356,6 +358,53 @@ fn ids(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<Str
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// The SELECT `select` makes of each arm, joined by UNION, and their parameters in order.
+fn union(arms: &[Filters], select: impl Fn(&Filters) -> String) -> (String, Vec<SqlValue>) {
+    let sql: Vec<String> = arms
+        .iter()
+        .map(|a| format!("SELECT * FROM ({})", select(a)))
+        .collect();
+    let params = arms.iter().flat_map(|a| a.params().to_vec()).collect();
+    (sql.join(" UNION "), params)
+}
+
+/// `huifang_domain::ticket::reviewable`, word for word the condition of the partial index
+/// `tickets_review_queue` (SQLite uses a partial index only for a WHERE that contains it).
+const REVIEWABLE: &str = "resolution IS NOT NULL AND state IN ('resolved', 'revisit', 'closed')";
+
+/// The list's filters, only those asked for; the queues are `huifang_domain::ticket::
+/// is_escalated` (the server records when a ticket entered it) and `awaits_review`, spelt
+/// as their partial indexes are.
+///
+/// For field staff the arms of the visibility UNION lead by their own column (their tickets
+/// are few), so the filters are kept off the indexes there (a unary `+` on each column):
+/// SQLite has no statistics to tell which index is the narrow one.
+fn ticket_filters(q: &TicketPage) -> Filters {
+    let mut f = Filters::default();
+    let filter = q.filter;
+    let c = if q.visible_to.is_some() { "+" } else { "" };
+    if let Some(s) = filter.state {
+        f.bind(&format!("{c}state = ?"), [text(s.as_str())]);
+    }
+    if let Some(a) = filter.assignee {
+        f.bind(&format!("{c}assignee = ?"), [text(a.to_string())]);
+    }
+    match filter.queue {
+        None => {}
+        Some(TicketQueue::Mine) => f.bind(&format!("{c}assignee = ?"), [text(q.asker.to_string())]),
+        Some(TicketQueue::Escalated) => {
+            f.term(&format!(
+                "{c}escalated_at IS NOT NULL AND {c}state != 'closed'"
+            ));
+        }
+        Some(TicketQueue::Review) => f.term(&format!(
+            "{c}resolution IS NOT NULL AND {c}state IN ('resolved', 'revisit', 'closed')
+             AND {c}review_state = 'pending'"
+        )),
+    }
+    f
+}
+
 impl<C: Conn> TicketQueries for C {
     fn ticket(&self, id: Uuid) -> Result<Option<StoredTicket>> {
         load(self.conn(), id)
@@ -435,54 +484,71 @@ impl<C: Conn> TicketQueries for C {
             .transpose()
     }
 
-    fn ticket_page(&self, q: TicketPage) -> Result<(u64, Vec<StoredTicket>)> {
+    fn ticket_page(&self, q: TicketPage, at: &PageAt) -> Result<Page<StoredTicket>> {
         let conn = self.conn();
-        // ?4 and ?6 are the queues of `huifang_domain::ticket::is_escalated` (the server
-        // records when a ticket entered it) and `awaits_review`.
-        let where_ = "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR assignee = ?2)
-            AND (?3 IS NULL OR assignee = ?3 OR created_by = ?3)
-            AND (?4 = 0 OR (escalated_at IS NOT NULL AND state != 'closed'))
-            AND (?5 IS NULL OR assignee = ?5)
-            AND (?6 = 0 OR (resolution IS NOT NULL AND review IS NULL
-                            AND state IN ('resolved', 'revisit', 'closed')))";
-        let f = q.filter;
-        let mine = (f.queue == Some(TicketQueue::Mine)).then(|| q.asker.to_string());
-        let p = params![
-            f.state.map(TicketState::as_str),
-            f.assignee.map(|a| a.to_string()),
-            q.visible_to.map(|u| u.to_string()),
-            f.queue == Some(TicketQueue::Escalated),
-            mine,
-            f.queue == Some(TicketQueue::Review),
-        ];
-        let total: i64 = conn.query_row(
-            &format!("SELECT COUNT(*) FROM tickets WHERE {where_}"),
-            p,
-            |r| r.get(0),
-        )?;
-        let offset = i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page);
-        let per_page = q.per_page;
+        let after = paging::after(at, 1)?
+            .map(|c| paging::int_part(&c, 0))
+            .transpose()?;
+        let f = ticket_filters(&q);
+        let limit = at.limit + 1;
+        // What field staff may see is an OR across two columns, which no one index serves:
+        // each side walks its own (`tickets_assignee`, `tickets_created_by`), at most a page.
+        let arms: Vec<Filters> = match q.visible_to {
+            None => vec![f],
+            Some(u) => ["assignee", "created_by"]
+                .into_iter()
+                .map(|col| {
+                    let mut arm = f.clone();
+                    arm.bind(&format!("{col} = ?"), [text(u.to_string())]);
+                    arm
+                })
+                .collect(),
+        };
+        let cap = to_sql_int(at.cap.saturating_add(1));
+        let (counted, params) = union(&arms, |a| {
+            format!("SELECT id FROM tickets {} LIMIT {cap}", a.sql())
+        });
+        let total = paging::count(conn, &counted, &params, at.cap)?;
+        let from_cursor: Vec<Filters> = arms
+            .into_iter()
+            .map(|mut a| {
+                if let Some(v) = after {
+                    a.bind("version < ?", [SqlValue::Integer(v)]);
+                }
+                a
+            })
+            .collect();
+        let (listed, params) = union(&from_cursor, |a| {
+            format!(
+                "SELECT id, version FROM tickets {} ORDER BY version DESC LIMIT {limit}",
+                a.sql()
+            )
+        });
         let found = ids(
             conn,
-            &format!(
-                "SELECT id FROM tickets WHERE {where_}
-                 ORDER BY version DESC LIMIT {per_page} OFFSET {offset}"
-            ),
-            p,
+            &format!("{listed} ORDER BY version DESC LIMIT {limit}"),
+            rusqlite::params_from_iter(&params),
         )?;
-        Ok((total.unsigned_abs(), load_all(conn, found)?))
+        let rows = load_all(conn, found)?
+            .into_iter()
+            .map(|t| {
+                let key = Cursor(vec![t.ticket.version.to_string()]);
+                (t, key)
+            })
+            .collect();
+        Ok(paging::page(rows, at.limit, total))
     }
 
     /// The WHERE is `huifang_domain::ticket::reviewable` (and `awaits_review` when no
-    /// decision is asked).
-    fn tickets_by_review(&self, decision: Option<&str>, limit: u32) -> Result<Vec<StoredTicket>> {
+    /// decision is asked), as the partial index `tickets_review_queue` spells it.
+    fn tickets_by_review(&self, state: ReviewState, limit: u32) -> Result<Vec<StoredTicket>> {
         let found = ids(
             self.conn(),
-            "SELECT id FROM tickets
-             WHERE resolution IS NOT NULL AND state IN ('resolved', 'revisit', 'closed')
-               AND ((?1 IS NULL AND review IS NULL) OR json_extract(review, '$.decision') = ?1)
-             ORDER BY version DESC LIMIT ?2",
-            params![decision, limit],
+            &format!(
+                "SELECT id FROM tickets WHERE {REVIEWABLE} AND review_state = ?1
+                 ORDER BY version DESC LIMIT ?2"
+            ),
+            params![state.column(), limit],
         )?;
         load_all(self.conn(), found)
     }
@@ -663,14 +729,11 @@ impl Store {
         &self,
         user: User,
         filter: TicketFilter,
-        page: u32,
-        per_page: u32,
+        at: PageAt,
         now: DateTime<Utc>,
     ) -> Result<TicketList> {
-        self.blocking(move |db| {
-            db.read(|conn| service::list(conn, &user, filter, page, per_page, now))
-        })
-        .await
+        self.blocking(move |db| db.read(|conn| service::list(conn, &user, filter, &at, now)))
+            .await
     }
 
     /// One ticket with every clock; field and agent staff see their own (assigned or

@@ -4,31 +4,27 @@
 use chrono::{DateTime, Utc};
 use huifang_domain::ticket::{Review, ReviewQueue};
 use huifang_domain::{
-    Channel, Demand, Emotion, Outcome, VisitList, VisitRecord, VisitSummary, VisitType,
+    Channel, Cursor, Demand, Emotion, Outcome, VisitList, VisitRecord, VisitSummary, VisitType,
 };
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
+use super::paging::{self, Filters, text};
 use super::{
     Conn, Store, audit_change, audit_stored, from_json, parse_ts, parse_uuid, to_json,
     to_json_text, to_sql_int, ts,
 };
 use crate::error::{AppError, Result};
 use crate::service;
-use crate::storage::{NewVisit, Newest, ReviewState, VisitFilter, VisitQueries, VisitRows};
+use crate::storage::{
+    NewVisit, Newest, Page, PageAt, ReviewState, VisitFilter, VisitQueries, VisitRows,
+};
 
 impl Store {
     /// One page of visits (see `service::visits::list_visits`).
-    pub async fn list_visits(
-        &self,
-        filter: VisitFilter,
-        page: u32,
-        per_page: u32,
-    ) -> Result<VisitList> {
-        self.blocking(move |db| {
-            db.read(|conn| service::visits::list_visits(conn, filter, page, per_page))
-        })
-        .await
+    pub async fn list_visits(&self, filter: VisitFilter, at: PageAt) -> Result<VisitList> {
+        self.blocking(move |db| db.read(|conn| service::visits::list_visits(conn, filter, &at)))
+            .await
     }
 
     /// Visits and ticket resolutions in one review state (see
@@ -39,10 +35,24 @@ impl Store {
     }
 }
 
-/// `escalated`, `customer`, review wanted, review decision (NULL: pending).
-const WHERE: &str = "(?1 = 0 OR v.escalate = 1) AND (?2 IS NULL OR v.customer_id = ?2)
-     AND (?3 = 0 OR (?4 IS NULL AND v.review IS NULL)
-          OR json_extract(v.review, '$.decision') = ?4)";
+/// Only the filters asked for, each leading an index of migration 0007 (`visits_*_received`).
+/// A customer's visits are few, so with a customer the other terms are kept off the indexes
+/// (a unary `+`): SQLite has no statistics to tell that `review_state = 'pending'` matches
+/// nearly every visit.
+fn filters(filter: VisitFilter) -> Filters {
+    let mut f = Filters::default();
+    let other = if filter.customer.is_some() { "+" } else { "" };
+    if filter.escalated {
+        f.term(&format!("{other}v.escalate = 1"));
+    }
+    if let Some(c) = filter.customer {
+        f.bind("v.customer_id = ?", [text(c.to_string())]);
+    }
+    if let Some(r) = filter.review {
+        f.bind(&format!("{other}v.review_state = ?"), [text(r.column())]);
+    }
+    f
+}
 
 impl<C: Conn> VisitQueries for C {
     fn visit_review(&self, id: Uuid) -> Result<Option<Option<serde_json::Value>>> {
@@ -63,28 +73,28 @@ impl<C: Conn> VisitQueries for C {
             .transpose()
     }
 
-    fn count_visits(&self, filter: VisitFilter) -> Result<u64> {
-        let total: i64 = self.conn().query_row(
-            &format!("SELECT COUNT(*) FROM visits v WHERE {WHERE}"),
-            params![
-                filter.escalated,
-                filter.customer.map(|c| c.to_string()),
-                filter.review.is_some(),
-                filter.review.and_then(ReviewState::decision),
-            ],
-            |r| r.get(0),
+    fn visit_page(&self, filter: VisitFilter, at: &PageAt) -> Result<Page<VisitSummary>> {
+        let conn = self.conn();
+        let after = paging::after(at, 3)?;
+        let f = filters(filter);
+        let total = paging::count(
+            conn,
+            &format!("SELECT 1 FROM visits v {}", f.sql()),
+            f.params(),
+            at.cap,
         )?;
-        Ok(total.unsigned_abs())
+        let rows = summaries(conn, f, Newest::Received, after.as_ref(), at.limit + 1)?;
+        Ok(paging::page(rows, at.limit, total))
     }
 
     fn visit_summaries(
         &self,
         filter: VisitFilter,
         order: Newest,
-        limit: u64,
-        offset: u64,
+        limit: u32,
     ) -> Result<Vec<VisitSummary>> {
-        summaries(self.conn(), filter, order, limit, offset)
+        let rows = summaries(self.conn(), filters(filter), order, None, limit)?;
+        Ok(rows.into_iter().map(|(v, _)| v).collect())
     }
 }
 
@@ -166,17 +176,31 @@ impl VisitRows for Transaction<'_> {
     }
 }
 
+/// Visits in `order` (newest first, the id breaking ties, so the key is unique), after the
+/// cursor `after` if any, at most `limit`, each with its cursor.
 fn summaries(
     conn: &Connection,
-    filter: VisitFilter,
+    mut f: Filters,
     order: Newest,
-    limit: u64,
-    offset: u64,
-) -> Result<Vec<VisitSummary>> {
-    let order = match order {
-        Newest::Received => "v.received_at DESC, v.contacted_at DESC, v.id",
-        Newest::Contacted => "v.contacted_at DESC, v.received_at DESC, v.id",
+    after: Option<&Cursor>,
+    limit: u32,
+) -> Result<Vec<(VisitSummary, Cursor)>> {
+    let (key, key_cols) = match order {
+        Newest::Received => (
+            "v.received_at DESC, v.contacted_at DESC, v.id DESC",
+            "(v.received_at, v.contacted_at, v.id)",
+        ),
+        Newest::Contacted => (
+            "v.contacted_at DESC, v.received_at DESC, v.id DESC",
+            "(v.contacted_at, v.received_at, v.id)",
+        ),
     };
+    if let Some(c) = after {
+        f.bind(
+            &format!("{key_cols} < (?, ?, ?)"),
+            c.0.iter().cloned().map(text),
+        );
+    }
     let mut stmt = conn.prepare(&format!(
         "SELECT v.id, v.customer_id, c.name, u.username, u.display_name,
                 v.channel, v.visit_type, v.outcome, v.attempt, v.satisfaction,
@@ -185,22 +209,25 @@ fn summaries(
          FROM visits v
          JOIN customers c ON c.id = v.customer_id
          JOIN users u ON u.id = v.user_id
-         WHERE {WHERE}
-         ORDER BY {order}
-         LIMIT ?5 OFFSET ?6"
+         {}
+         ORDER BY {key}
+         LIMIT {limit}",
+        f.sql()
     ))?;
-
-    stmt.query_map(
-        params![
-            filter.escalated,
-            filter.customer.map(|c| c.to_string()),
-            filter.review.is_some(),
-            filter.review.and_then(ReviewState::decision),
-            i64::try_from(limit).unwrap_or(i64::MAX),
-            i64::try_from(offset).unwrap_or(i64::MAX)
-        ],
-        |r| Ok(summary_from_row(r)),
-    )?
+    stmt.query_map(rusqlite::params_from_iter(f.params()), |r| {
+        Ok(summary_from_row(r).and_then(|v| {
+            let (id, contacted, received) = (
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(14)?,
+                r.get::<_, String>(15)?,
+            );
+            let key = match order {
+                Newest::Received => vec![received, contacted, id],
+                Newest::Contacted => vec![contacted, received, id],
+            };
+            Ok((v, Cursor(key)))
+        }))
+    })?
     .map(|row| row?)
     .collect()
 }

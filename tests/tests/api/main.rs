@@ -2,6 +2,7 @@
 //! the test process (`TestServer::in_process`); `process` and `crash` cover what needs the
 //! real `huifang` binary. Run `cargo build -p huifang-server` first.
 
+mod audit;
 mod auth;
 mod crash;
 mod customers;

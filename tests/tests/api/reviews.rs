@@ -45,7 +45,7 @@ async fn a_supervisor_signs_off_or_returns_visits_and_ticket_resolutions() {
         .await;
     assert_eq!(r.unwrap().code, "conflict");
 
-    let visits = server.supervisor_visits("per_page=200").await;
+    let visits = server.supervisor_visits("limit=200").await;
     let review_of = |id| {
         visits
             .visits

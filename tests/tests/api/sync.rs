@@ -87,7 +87,7 @@ async fn an_invalid_mutation_is_rejected_with_its_field_and_the_next_one_still_a
         1,
         "nothing of the rejected one is stored"
     );
-    let list = server.supervisor().await.visits(1, 50).await;
+    let list = server.supervisor().await.visits(None, 50).await;
     assert_eq!(list.visits[0].id, good.id);
 }
 

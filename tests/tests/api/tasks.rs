@@ -1,7 +1,7 @@
 //! Visit tasks: planned by supervisors, done by a visit, retried after no answer.
 
 use chrono::TimeDelta;
-use huifang_domain::task::{TaskSource, TaskStatus, VisitTask};
+use huifang_domain::task::{TaskList, TaskSource, TaskStatus, VisitTask};
 use huifang_domain::{Channel, User};
 use huifang_tests::{TestServer, beijing, expect_bad_request, expect_error, new_id};
 use reqwest::StatusCode;
@@ -143,13 +143,58 @@ async fn a_supervisor_plans_a_task_for_field_staff_idempotently() {
         "the assignee's next pull has it"
     );
     let open_for_field = format!("/api/tasks?status=open&assignee={}", field.user.id);
-    let listed: Vec<VisitTask> = supervisor.get_ok(&open_for_field).await;
-    assert!(listed.contains(&created));
-    assert!(listed.iter().all(|t| t.assignee == field.user.id));
+    let listed: TaskList = supervisor.get_ok(&open_for_field).await;
+    assert!(listed.tasks.contains(&created));
+    assert!(listed.tasks.iter().all(|t| t.assignee == field.user.id));
     let agent = server.agent().await;
     let status = agent
         .get_status(&format!("/api/tasks?assignee={}", field.user.id))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(field.get_status("/api/users").await, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn walking_the_task_list_gives_each_task_once_by_due_time() {
+    let server = TestServer::in_process();
+    let supervisor = server.supervisor().await;
+    let field = server.field().await;
+    let customers = field.pull(0).await.customers;
+    let now = server.now();
+    // Two tasks due at the same time: the id breaks the tie, so neither is lost between pages.
+    for (i, hours) in [5, 1, 3, 1, 8].into_iter().enumerate() {
+        let due = now + TimeDelta::hours(hours);
+        let new = json!({"id": new_id(), "customer_id": customers[i % customers.len()].id,
+            "assignee": field.user.id, "visit_type": "repair", "planned_channel": "phone",
+            "priority": "normal", "due_from": due, "due_until": due + TimeDelta::hours(2)});
+        let res = supervisor
+            .post("/api/tasks")
+            .json(&new)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let whole: TaskList = supervisor.get_ok("/api/tasks?status=open&limit=200").await;
+    let mut walked = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page: TaskList = supervisor
+            .get_ok(&format!("/api/tasks?status=open&limit=2{after}"))
+            .await;
+        assert_eq!(page.total, whole.total);
+        walked.extend(page.tasks);
+        match page.next {
+            Some(next) => after = format!("&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(walked, whole.tasks, "each task once, in order");
+    let keys: Vec<_> = walked.iter().map(|t| (t.due_from, t.id)).collect();
+    assert!(keys.is_sorted(), "by due time, then id");
+    assert!(walked.iter().all(|t| t.status == TaskStatus::Open));
+    let own: TaskList = field.get_ok("/api/tasks?limit=1").await;
+    assert!(own.next.is_some() && own.tasks[0].assignee == field.user.id);
+    let res = field.get("/api/tasks?after=00").send().await.unwrap();
+    expect_bad_request(res, "after").await;
 }

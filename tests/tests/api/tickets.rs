@@ -563,3 +563,79 @@ async fn a_breached_clock_puts_the_ticket_in_the_escalated_queue() {
     let again = supervisor.ticket(id).await.ticket;
     assert_eq!(breaches(&again), 1, "recorded once");
 }
+
+/// Every page of `GET /api/tickets?{query}` as `who`, `limit` at a time, joined.
+async fn walk_tickets(who: &huifang_tests::Session, query: &str, limit: u32) -> Vec<Ticket> {
+    let mut all = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = who.tickets(&format!("{query}&limit={limit}{after}")).await;
+        assert!(page.tickets.len() <= limit as usize);
+        all.extend(page.tickets.into_iter().map(|v| v.ticket));
+        match page.next {
+            Some(next) => after = format!("&after={next}"),
+            None => return all,
+        }
+    }
+}
+
+#[tokio::test]
+async fn walking_the_ticket_list_gives_each_ticket_once_newest_change_first() {
+    let server = TestServer::in_process();
+    let agent = server.agent().await;
+    let field = server.field().await;
+    let supervisor = server.supervisor().await;
+    let mut by_agent = Vec::new();
+    for sub in ["attitude", "slow_response", "attitude", "slow_response"] {
+        by_agent.push(server.hotline_ticket(&agent, "service", sub).await);
+    }
+    let by_field = server.hotline_ticket(&field, "service", "attitude").await;
+    // Assigned to field staff and reported by them: still listed once to them.
+    server.assign_and_start(by_field, &field).await;
+    server.assign_and_start(by_agent[1], &field).await;
+
+    let whole = supervisor.tickets("limit=200").await;
+    let walked = walk_tickets(&supervisor, "", 2).await;
+    let ids = |ts: &[Ticket]| ts.iter().map(|t| t.id).collect::<Vec<_>>();
+    let whole_tickets: Vec<Ticket> = whole.tickets.into_iter().map(|v| v.ticket).collect();
+    assert_eq!(
+        ids(&walked),
+        ids(&whole_tickets),
+        "each ticket once, in order"
+    );
+    assert_eq!(whole.total.count, walked.len() as u64);
+    let versions: Vec<_> = walked.iter().map(|t| t.version).collect();
+    assert!(versions.is_sorted_by(|a, b| a > b), "newest change first");
+
+    // Each filter walks exactly the matching part of the whole list, in its order.
+    let part = |keep: &dyn Fn(&Ticket) -> bool| {
+        whole_tickets
+            .iter()
+            .filter(|t| keep(t))
+            .map(|t| t.id)
+            .collect::<Vec<_>>()
+    };
+    let started = walk_tickets(&supervisor, "state=in_progress", 1).await;
+    assert_eq!(ids(&started), part(&|t| t.state == TicketState::InProgress));
+    assert_eq!(ids(&started)[..2], [by_agent[1], by_field]);
+    let to_field = |t: &Ticket| t.assignee == Some(field.user.id);
+    let assigned = walk_tickets(&supervisor, &format!("assignee={}", field.user.id), 1).await;
+    assert_eq!(ids(&assigned), part(&to_field));
+
+    let own = walk_tickets(&field, "", 1).await;
+    let visible = |t: &Ticket| to_field(t) || t.timeline[0].by == field.user.id;
+    assert_eq!(
+        ids(&own),
+        part(&visible),
+        "what field staff may see, once each"
+    );
+    assert!(ids(&own).contains(&by_field) && ids(&own).contains(&by_agent[1]));
+    assert_eq!(field.tickets("").await.total.count, own.len() as u64);
+    let mine = walk_tickets(&field, "queue=mine&state=in_progress", 1).await;
+    let started_by_field = |t: &Ticket| to_field(t) && t.state == TicketState::InProgress;
+    assert_eq!(ids(&mine), part(&started_by_field));
+    let status = supervisor.get_status("/api/tickets?after=zz").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let status = supervisor.get_status("/api/tickets?page=1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

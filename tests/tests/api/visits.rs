@@ -1,6 +1,7 @@
 //! Recording visits (scripts, surveys, signatures, places) and the supervisors' visit list.
 
-use huifang_domain::VisitRecord;
+use huifang_domain::paging::TOTAL_CAP;
+use huifang_domain::{ListTotal, MAX_BATCH, VisitRecord};
 use huifang_tests::{
     DEMO_VISITS, TestServer, expect_bad_request, expect_error, script_titled, survey_titled,
 };
@@ -16,7 +17,7 @@ async fn field_staff_may_not_list_all_visits() {
 }
 
 #[tokio::test]
-async fn a_supervisor_lists_pushed_visits_newest_first_in_pages() {
+async fn a_supervisor_lists_pushed_visits_newest_first_by_cursor() {
     let server = TestServer::in_process();
     let field = server.field().await;
     let customers = field.customers().await;
@@ -35,8 +36,12 @@ async fn a_supervisor_lists_pushed_visits_newest_first_in_pages() {
         .unwrap();
 
     let supervisor = server.supervisor().await;
-    let list = supervisor.visits(1, 50).await;
-    assert_eq!(list.total, DEMO_VISITS + 2);
+    let list = supervisor.visits(None, 50).await;
+    let all = ListTotal {
+        count: DEMO_VISITS + 2,
+        more: false,
+    };
+    assert_eq!((list.total, list.next.as_deref()), (all, None));
     let ids: Vec<_> = list.visits.iter().map(|v| v.id).collect();
     assert_eq!(ids[..2], [second.id, first.id], "newest first");
     let newest = &list.visits[0];
@@ -45,15 +50,92 @@ async fn a_supervisor_lists_pushed_visits_newest_first_in_pages() {
     assert_eq!(newest.agent_name, "李明 (外勤)");
     assert_eq!(newest.record.verbatim, "师傅上门很准时,问题已经解决了");
 
-    let page2 = supervisor.visits(2, 1).await;
-    assert_eq!((page2.total, page2.visits.len()), (DEMO_VISITS + 2, 1));
+    let page1 = supervisor.visits(None, 1).await;
+    assert_eq!(page1.visits[0].id, second.id);
+    let page2 = supervisor.visits(page1.next.as_deref(), 1).await;
+    assert_eq!((page2.total, page2.visits.len()), (all, 1));
     assert_eq!(page2.visits[0].id, first.id);
-    let res = supervisor
-        .get("/api/visits?per_page=201")
-        .send()
-        .await
-        .unwrap();
-    expect_bad_request(res, "per_page").await;
+    for (query, field) in [
+        ("limit=201", "limit"),
+        ("limit=0", "limit"),
+        ("after=not-a-cursor", "after"),
+        // A cursor of another list (a ticket's, one part long) is refused too.
+        ("after=5b2237225d", "after"),
+    ] {
+        let res = supervisor
+            .get(&format!("/api/visits?{query}"))
+            .send()
+            .await
+            .unwrap();
+        expect_bad_request(res, field).await;
+    }
+    let res = supervisor.get("/api/visits?page=2").send().await.unwrap();
+    expect_error(res, StatusCode::BAD_REQUEST, "bad_request").await;
+}
+
+#[tokio::test]
+async fn walking_the_visit_list_gives_each_visit_once_in_order_with_filters_kept() {
+    let server = TestServer::in_process();
+    let field = server.field().await;
+    let customers = field.customers().await;
+    let pushed: Vec<_> = (1..=7)
+        .map(|seq| field.visit(seq, customers[seq as usize % 2].id))
+        .collect();
+    field.push_fresh(&pushed).await;
+    let supervisor = server.supervisor().await;
+    let one_page = supervisor.visits(None, 200).await.visits;
+
+    let walked = supervisor.all_visits().await;
+    assert_eq!(
+        walked, one_page,
+        "the cursor pages join into the whole list"
+    );
+    let mut after: Option<String> = None;
+    let mut by_threes = Vec::new();
+    loop {
+        let page = supervisor.visits(after.as_deref(), 3).await;
+        assert!(page.visits.len() <= 3);
+        by_threes.extend(page.visits.into_iter().map(|v| v.id));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let ids: Vec<_> = one_page.iter().map(|v| v.id).collect();
+    assert_eq!(by_threes, ids, "each visit once, in order");
+
+    let customer = customers[1].id;
+    let query = format!("customer={customer}&limit=2");
+    let first = server.supervisor_visits(&query).await;
+    let rest = server
+        .supervisor_visits(&format!("{query}&after={}", first.next.clone().unwrap()))
+        .await;
+    let of_customer: Vec<_> = first.visits.iter().chain(&rest.visits).collect();
+    assert!(of_customer.iter().all(|v| v.customer_id == customer));
+    let expected = one_page
+        .iter()
+        .filter(|v| v.customer_id == customer)
+        .count();
+    assert!(of_customer.len() == expected.min(4) && first.total.count == expected as u64);
+}
+
+#[tokio::test]
+async fn the_total_counts_up_to_the_cap_and_says_there_are_more() {
+    let server = TestServer::in_process();
+    let field = server.field().await;
+    let customer = server.a_customer().await;
+    let beyond = TOTAL_CAP + 1 - DEMO_VISITS;
+    let visits: Vec<_> = (1..=beyond).map(|seq| field.visit(seq, customer)).collect();
+    let device = huifang_tests::new_id();
+    for batch in visits.chunks(MAX_BATCH) {
+        field.push(device, batch).await.unwrap();
+    }
+    let list = server.supervisor_visits("limit=1").await;
+    let capped = ListTotal {
+        count: TOTAL_CAP,
+        more: true,
+    };
+    assert_eq!(list.total, capped, "{} visits stored", TOTAL_CAP + 1);
 }
 
 #[tokio::test]
@@ -155,7 +237,7 @@ async fn escalated_visits_are_listed_for_a_supervisor_and_forbidden_to_field_sta
 
     let list = server.supervisor_visits("escalated=true").await;
     assert!(list.visits.iter().all(|v| v.record.escalate));
-    assert_eq!(list.visits.len() as u64, list.total);
+    assert_eq!(list.visits.len() as u64, list.total.count);
     let ids: Vec<_> = list.visits.iter().map(|v| v.id).collect();
     assert!(
         ids.contains(&urgent.id) && !ids.contains(&calm.id),

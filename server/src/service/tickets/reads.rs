@@ -12,7 +12,7 @@ use huifang_domain::{User, VisitType, mask_contact};
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
-use crate::storage::{StoredTicket, TicketFilter, TicketPage, TicketQueries};
+use crate::storage::{PageAt, ReviewState, StoredTicket, TicketFilter, TicketPage, TicketQueries};
 
 /// The ticket as it leaves the server: the contact masked.
 fn public(mut t: Ticket) -> Ticket {
@@ -45,23 +45,24 @@ pub fn list<S: TicketQueries>(
     s: &S,
     user: &User,
     filter: TicketFilter,
-    page: u32,
-    per_page: u32,
+    at: &PageAt,
     now: DateTime<Utc>,
 ) -> Result<TicketList> {
-    let (total, found) = s.ticket_page(TicketPage {
+    let q = TicketPage {
         filter,
         visible_to: visible_to(user),
         asker: user.id,
-        page,
-        per_page,
-    })?;
+    };
+    let page = s.ticket_page(q, at)?;
     let cal = s.business_calendar()?;
     Ok(TicketList {
-        tickets: found.into_iter().map(|t| view_of(t, &cal, now)).collect(),
-        total,
-        page,
-        per_page,
+        tickets: page
+            .items
+            .into_iter()
+            .map(|t| view_of(t, &cal, now))
+            .collect(),
+        total: page.total,
+        next: page.next.map(|c| c.encode()),
     })
 }
 
@@ -88,13 +89,9 @@ pub fn pulled<S: TicketQueries>(s: &S, id: Uuid) -> Result<Option<Ticket>> {
     Ok(s.ticket(id)?.map(|t| public(t.ticket)))
 }
 
-/// Resolved tickets by review decision (`None`: awaiting review), newest change first.
-pub fn in_review<S: TicketQueries>(
-    s: &S,
-    decision: Option<&str>,
-    limit: u32,
-) -> Result<Vec<Ticket>> {
-    Ok(s.tickets_by_review(decision, limit)?
+/// Resolved tickets in one review state, newest change first.
+pub fn in_review<S: TicketQueries>(s: &S, state: ReviewState, limit: u32) -> Result<Vec<Ticket>> {
+    Ok(s.tickets_by_review(state, limit)?
         .into_iter()
         .map(|t| public(t.ticket))
         .collect())
