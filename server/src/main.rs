@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use huifang_domain::Role;
-use huifang_server::store::NewUser;
 use huifang_server::seed::{Progress, SEED_PASSWORD, SeedOptions};
+use huifang_server::store::NewUser;
 use huifang_server::{Clock, ServeConfig, add_user, init_logging, launch, migrate};
 
 #[derive(Parser)]

@@ -101,9 +101,16 @@ struct DueTask {
 }
 
 enum Event {
-    Visit { worker: usize, task: Option<DueTask> },
-    Report { reporter: usize },
-    Plan { tasks: u64 },
+    Visit {
+        worker: usize,
+        task: Option<DueTask>,
+    },
+    Report {
+        reporter: usize,
+    },
+    Plan {
+        tasks: u64,
+    },
     ReviewVisits,
 }
 
@@ -184,10 +191,7 @@ impl Centre {
         }
         let planned = (tomorrow as f64 * PLANNED_SHARE).round() as u64;
         events.push((day + Duration::hours(17), Event::Plan { tasks: planned }));
-        events.push((
-            day + Duration::minutes(17 * 60 + 30),
-            Event::ReviewVisits,
-        ));
+        events.push((day + Duration::minutes(17 * 60 + 30), Event::ReviewVisits));
         events.sort_by_key(|(at, _)| *at);
         self.todays_visits.clear();
         for (at, event) in events {
@@ -336,7 +340,9 @@ impl Centre {
                 5 | 4 => Emotion::Satisfied,
                 3 => Emotion::Neutral,
                 2 => Emotion::Unsatisfied,
-                _ => *[Emotion::Angry, Emotion::Agitated].choose(rng).expect("emotions"),
+                _ => *[Emotion::Angry, Emotion::Agitated]
+                    .choose(rng)
+                    .expect("emotions"),
             });
             record.verbatim = content::verbatim(rng, satisfaction);
             record.demand = Some(match satisfaction {
@@ -405,7 +411,12 @@ impl Centre {
         let data = serde_json::to_value(&record)
             .map_err(|e| AppError::Internal(format!("serialise a visit: {e}")))?;
         let recorded = at + Duration::seconds(i64::from(record.duration_secs.unwrap_or(60)));
-        self.push(tx, Who::Worker(worker), ("visit.record", visit, recorded), data)?;
+        self.push(
+            tx,
+            Who::Worker(worker),
+            ("visit.record", visit, recorded),
+            data,
+        )?;
         self.counts.visits += 1;
         self.todays_visits.push(visit);
         // An unsatisfied revisit reopens the ticket: its assignee resolves it again.
@@ -427,9 +438,18 @@ impl Centre {
         let channel = if self.workers[reporter].user.role == Role::Field {
             "visit"
         } else {
-            *["hotline", "hotline", "hotline", "app", "app", "shop", "survey", "social_media"]
-                .choose(rng)
-                .expect("channels")
+            *[
+                "hotline",
+                "hotline",
+                "hotline",
+                "app",
+                "app",
+                "shop",
+                "survey",
+                "social_media",
+            ]
+            .choose(rng)
+            .expect("channels")
         };
         let anonymous = rng.random_bool(if channel == "social_media" { 0.5 } else { 0.03 });
         let customer = (!anonymous).then(|| *self.customers.choose(rng).expect("customers"));
@@ -472,7 +492,12 @@ impl Centre {
             reviewable: false,
         };
         let ticket = plan.id;
-        self.push(tx, Who::Worker(reporter), ("ticket.create", ticket, at), data)?;
+        self.push(
+            tx,
+            Who::Worker(reporter),
+            ("ticket.create", ticket, at),
+            data,
+        )?;
         self.counts.tickets += 1;
         let i = self.tickets.len();
         self.ticket_of.insert(ticket, i);
@@ -578,7 +603,13 @@ impl Centre {
     }
 
     /// The evening plan: `n` visit tasks for tomorrow's working hours, spread over the staff.
-    fn plan(&mut self, tx: &Transaction, n: u64, tomorrow: DateTime<Utc>, at: DateTime<Utc>) -> Result<()> {
+    fn plan(
+        &mut self,
+        tx: &Transaction,
+        n: u64,
+        tomorrow: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         let supervisor = self.rng.random_range(0..self.supervisors.len());
         for _ in 0..n {
             let rng = &mut self.rng;
@@ -589,10 +620,19 @@ impl Centre {
                 customer_id: *self.customers.choose(rng).expect("customers"),
                 assignee: self.workers[worker].user.id,
                 visit_type: *VisitType::ALL.choose(rng).expect("visit types"),
-                planned_channel: if field { Channel::OnSite } else { Channel::Phone },
-                priority: *[Priority::Normal, Priority::Normal, Priority::High, Priority::Low]
-                    .choose(rng)
-                    .expect("priorities"),
+                planned_channel: if field {
+                    Channel::OnSite
+                } else {
+                    Channel::Phone
+                },
+                priority: *[
+                    Priority::Normal,
+                    Priority::Normal,
+                    Priority::High,
+                    Priority::Low,
+                ]
+                .choose(rng)
+                .expect("priorities"),
                 due_from: tomorrow + Duration::hours(9),
                 due_until: tomorrow + Duration::hours(18),
                 note: String::new(),
@@ -616,7 +656,12 @@ impl Centre {
             let data = json!({"target": {"type": "visit", "id": visit},
                 "decision": "sign_off", "comment": ""});
             let review = id(&mut self.rng);
-            self.push(tx, Who::Supervisor(supervisor), ("review.decide", review, at), data)?;
+            self.push(
+                tx,
+                Who::Supervisor(supervisor),
+                ("review.decide", review, at),
+                data,
+            )?;
         }
         Ok(())
     }

@@ -9,16 +9,23 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
-    "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
 ];
 const COMPANY_WORDS: &[&str] = &[
-    "恒达", "鑫源", "华美", "永利", "东方", "安居", "瑞丰", "新城", "金桥", "远航", "嘉禾",
-    "盛世",
+    "恒达", "鑫源", "华美", "永利", "东方", "安居", "瑞丰", "新城", "金桥", "远航", "嘉禾", "盛世",
 ];
 const COMPANY_KINDS: &[&str] = &["物业", "商贸", "酒店", "餐饮", "学校", "医院", "写字楼"];
 const PRODUCTS: &[&str] = &[
-    "空调", "冰箱", "洗衣机", "电视", "热水器", "空气净化器", "扫地机器人", "电饭煲", "油烟机",
+    "空调",
+    "冰箱",
+    "洗衣机",
+    "电视",
+    "热水器",
+    "空气净化器",
+    "扫地机器人",
+    "电饭煲",
+    "油烟机",
     "净水器",
 ];
 
@@ -35,13 +42,27 @@ pub fn customer(rng: &mut StdRng) -> CustomerRow {
             COMPANY_WORDS.choose(rng).copied().unwrap_or("恒达"),
             COMPANY_KINDS.choose(rng).copied().unwrap_or("物业")
         );
-        let contact = format!("0{}{:08}", rng.random_range(10..=99), rng.random_range(0..100_000_000));
+        let contact = format!(
+            "0{}{:08}",
+            rng.random_range(10..=99),
+            rng.random_range(0..100_000_000)
+        );
         let units = rng.random_range(3..=40);
         let summary = format!("{month} 月采购 {product} {units} 台,年度保养合同");
-        return (name, CustomerClass::A, rng.random_bool(0.4), contact, summary);
+        return (
+            name,
+            CustomerClass::A,
+            rng.random_bool(0.4),
+            contact,
+            summary,
+        );
     }
     let surname = SURNAMES.choose(rng).copied().unwrap_or("王");
-    let title = if rng.random_bool(0.5) { "先生" } else { "女士" };
+    let title = if rng.random_bool(0.5) {
+        "先生"
+    } else {
+        "女士"
+    };
     let class = match rng.random_range(0..100) {
         0..10 => CustomerClass::A,
         10..45 => CustomerClass::B,
@@ -51,10 +72,20 @@ pub fn customer(rng: &mut StdRng) -> CustomerRow {
     let contact = if rng.random_bool(0.02) {
         String::new()
     } else {
-        format!("1{}{:09}", rng.random_range(3..=9), rng.random_range(0..1_000_000_000))
+        format!(
+            "1{}{:09}",
+            rng.random_range(3..=9),
+            rng.random_range(0..1_000_000_000)
+        )
     };
     let summary = format!("{month} 月购买 {product},{}", after_sale(rng));
-    (format!("{surname}{title}"), class, rng.random_bool(0.05), contact, summary)
+    (
+        format!("{surname}{title}"),
+        class,
+        rng.random_bool(0.05),
+        contact,
+        summary,
+    )
 }
 
 fn after_sale(rng: &mut StdRng) -> &'static str {

@@ -219,7 +219,11 @@ fn generate(
         } else {
             Role::Agent
         };
-        let n = workers.iter().filter(|a: &&Actor| a.user.role == role).count() + 1;
+        let n = workers
+            .iter()
+            .filter(|a: &&Actor| a.user.role == role)
+            .count()
+            + 1;
         workers.push(staff(role, n)?);
     }
     let supervisors = (1..=SUPERVISORS)
@@ -241,7 +245,11 @@ fn generate(
 
     let mut logins: Vec<(String, Role)> = Vec::new();
     for actors in [&workers, &supervisors, &admins] {
-        logins.extend(actors.iter().map(|a| (a.user.username.clone(), a.user.role)));
+        logins.extend(
+            actors
+                .iter()
+                .map(|a| (a.user.username.clone(), a.user.role)),
+        );
     }
     let mut centre = Centre::new(rng, workers, supervisors, customers, catalog);
     let visits = calendar.shares(opts.visits);
@@ -329,8 +337,14 @@ fn table_counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
         }
     }
     let special = [
-        ("tickets escalated", "SELECT COUNT(*) FROM tickets WHERE escalated_at IS NOT NULL"),
-        ("tickets waiting", "SELECT COUNT(*) FROM tickets WHERE waiting = 1"),
+        (
+            "tickets escalated",
+            "SELECT COUNT(*) FROM tickets WHERE escalated_at IS NOT NULL",
+        ),
+        (
+            "tickets waiting",
+            "SELECT COUNT(*) FROM tickets WHERE waiting = 1",
+        ),
         (
             "tickets awaiting review",
             "SELECT COUNT(*) FROM tickets WHERE resolution IS NOT NULL AND review IS NULL",

@@ -9,6 +9,7 @@ mod input;
 mod process;
 mod reviews;
 mod rules;
+mod seed;
 mod sync;
 mod tasks;
 mod tickets;
