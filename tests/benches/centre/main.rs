@@ -415,6 +415,7 @@ async fn main() {
     );
 
     drop(server);
+    server::discard(&db);
     figures.print(size);
 }
 

@@ -42,11 +42,18 @@ pub fn database(bin: &Path, size: &Size) -> PathBuf {
         std::fs::rename(&partial, &pristine).expect("keep the generated database");
     }
     let run = dir.join("run.db");
-    for stale in ["run.db", "run.db-wal", "run.db-shm"] {
-        let _ = std::fs::remove_file(dir.join(stale));
-    }
+    discard(&run);
     std::fs::copy(&pristine, &run).expect("copy the generated database");
     run
+}
+
+/// Removes the run's copy (gigabytes at full size); the generated original stays.
+pub fn discard(run: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = run.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
 }
 
 /// `target/bench-centre`, beside the profile directory the bench runs from.
