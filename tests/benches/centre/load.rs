@@ -174,8 +174,9 @@ pub struct Ingest {
 }
 
 /// `batches` full batches pushed one after the other from one device, then the very rows the
-/// server stored inserted into a copy of the visits table (same columns and indexes, WAL,
-/// `synchronous = FULL`, one transaction per batch) in a scratch database beside `db`.
+/// server stored inserted again by plain SQL into the same `visits` table of the same
+/// database (same indexes at the same size, WAL, `synchronous = FULL`, one transaction per
+/// batch), under fresh ids and sequence numbers.
 pub async fn ingest(
     base: &str,
     token: &str,
@@ -220,57 +221,46 @@ pub async fn ingest(
 }
 
 fn raw_inserts(db: &Path, ids: &[Uuid]) -> Duration {
-    let source = rusqlite::Connection::open(db).expect("open the run database");
-    source
-        .busy_timeout(Duration::from_secs(30))
+    let mut conn = rusqlite::Connection::open(db).expect("open the run database");
+    conn.busy_timeout(Duration::from_secs(30))
         .expect("busy timeout");
-    let scratch_path = db.with_file_name("raw-insert.db");
-    for stale in ["raw-insert.db", "raw-insert.db-wal", "raw-insert.db-shm"] {
-        let _ = std::fs::remove_file(db.with_file_name(stale));
-    }
-    let mut scratch = rusqlite::Connection::open(&scratch_path).expect("scratch database");
-    scratch
-        .pragma_update(None, "journal_mode", "WAL")
-        .expect("WAL");
-    scratch
-        .pragma_update(None, "synchronous", "FULL")
+    conn.pragma_update(None, "synchronous", "FULL")
         .expect("FULL");
-    // The copy stands alone: its rows name users and customers it does not have.
-    scratch
-        .pragma_update(None, "foreign_keys", "OFF")
-        .expect("no foreign keys");
-    let schema: Vec<String> = source
-        .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'visits' AND sql IS NOT NULL")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .expect("visits schema");
-    for sql in &schema {
-        scratch.execute_batch(sql).expect("copy the visits schema");
-    }
-    let columns: Vec<String> = source
+    let columns: Vec<String> = conn
         .prepare("SELECT name FROM pragma_table_info('visits')")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .expect("visits columns");
     let list = columns.join(", ");
     let marks = vec!["?"; columns.len()].join(", ");
+    let id_at = columns
+        .iter()
+        .position(|c| c == "id")
+        .expect("an id column");
+    let seq_at = columns
+        .iter()
+        .position(|c| c == "seq")
+        .expect("a seq column");
     let mut rows: Vec<Vec<rusqlite::types::Value>> = Vec::new();
     {
-        let mut stmt = source
+        let mut stmt = conn
             .prepare(&format!("SELECT {list} FROM visits WHERE id = ?1"))
             .expect("read a visit");
         for id in ids {
-            let row = stmt
+            let mut row: Vec<rusqlite::types::Value> = stmt
                 .query_row([id.to_string()], |r| {
-                    (0..columns.len())
-                        .map(|i| r.get::<_, rusqlite::types::Value>(i))
-                        .collect()
+                    (0..columns.len()).map(|i| r.get(i)).collect()
                 })
                 .expect("an ingested visit");
+            row[id_at] = huifang_tests::new_id().to_string().into();
+            if let rusqlite::types::Value::Integer(seq) = row[seq_at] {
+                row[seq_at] = (seq + 1_000_000_000).into();
+            }
             rows.push(row);
         }
     }
     let t = Instant::now();
     for batch in rows.chunks(MAX_BATCH) {
-        let tx = scratch.transaction().expect("scratch transaction");
+        let tx = conn.transaction().expect("raw transaction");
         {
             let mut insert = tx
                 .prepare_cached(&format!("INSERT INTO visits ({list}) VALUES ({marks})"))
@@ -283,10 +273,5 @@ fn raw_inserts(db: &Path, ids: &[Uuid]) -> Duration {
         }
         tx.commit().expect("commit");
     }
-    let spent = t.elapsed();
-    drop(scratch);
-    for stale in ["raw-insert.db", "raw-insert.db-wal", "raw-insert.db-shm"] {
-        let _ = std::fs::remove_file(db.with_file_name(stale));
-    }
-    spent
+    t.elapsed()
 }
