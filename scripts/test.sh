@@ -28,6 +28,9 @@ say "unit and API tests"
 cargo build -p huifang-server
 cargo test --workspace
 
+say "centre benchmark, smoke size (its figures are printed, not asserted)"
+cargo bench -p huifang-tests --bench centre --profile dev -- --smoke
+
 scripts/build-app.sh
 say "bundle sizes on the wire against their budgets"
 scripts/size.sh

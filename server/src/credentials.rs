@@ -111,6 +111,12 @@ fn internal(what: &str) -> impl Fn(argon2::password_hash::Error) -> AppError + '
     move |e| AppError::Internal(format!("{what}: {e}"))
 }
 
+/// One hash outside the pool, for a one-off command (the generator hashes once for all its
+/// logins) that has no `Passwords` and no runtime.
+pub fn hash_once(password: &str) -> Result<String> {
+    hash_with(password, &mut Vec::new())
+}
+
 fn hash_with(password: &str, memory: &mut Vec<Block>) -> Result<String> {
     let params = new_hash_params();
     let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(internal("salt"))?;

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use huifang_domain::Role;
+use huifang_server::seed::{Progress, SEED_PASSWORD, SeedOptions};
 use huifang_server::store::NewUser;
 use huifang_server::{Clock, ServeConfig, add_user, init_logging, launch, migrate};
 
@@ -29,6 +30,10 @@ enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date.
     Migrate(DbArg),
+    /// Fill a database with a generated centre (months of visits, tickets, tasks) to try
+    /// Huifang at volume or benchmark it. Never on a production database: every generated
+    /// login shares one printed password.
+    Seed(SeedArgs),
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -67,6 +72,30 @@ struct ServeArgs {
     /// same values as `HUIFANG_DEMO`.
     #[arg(long, env = "HUIFANG_HSTS", value_parser = BoolishValueParser::new())]
     hsts: bool,
+}
+
+#[derive(Args)]
+struct SeedArgs {
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, default_value_t = 1_000_000)]
+    visits: u64,
+    #[arg(long, default_value_t = 200_000)]
+    tickets: u64,
+    /// Staff who do visits and work tickets (one in five in the field); 8 supervisors and 2
+    /// admins come with them.
+    #[arg(long, default_value_t = 200)]
+    agents: u32,
+    #[arg(long, default_value_t = 12)]
+    months: u32,
+    #[arg(long, default_value_t = 60_000)]
+    customers: u32,
+    /// Random seed: the same arguments give the same centre.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// The generated history ends at this RFC 3339 instant (default: now).
+    #[arg(long, value_parser = parse_instant)]
+    until: Option<DateTime<Utc>>,
 }
 
 #[derive(Subcommand)]
@@ -120,6 +149,7 @@ async fn main() -> ExitCode {
             .await
             .map(|v| println!("database {} is at schema version {v}", db.display()))
             .map_err(|e| e.to_string()),
+        Command::Seed(args) => seed(args).await,
         Command::User {
             command: UserCommand::Add(args),
         } => user_add(args).await,
@@ -178,5 +208,70 @@ async fn user_add(args: UserAddArgs) -> Result<(), String> {
         user.display_name,
         user.role.as_str()
     );
+    Ok(())
+}
+
+async fn seed(args: SeedArgs) -> Result<(), String> {
+    let opts = SeedOptions {
+        visits: args.visits,
+        tickets: args.tickets,
+        agents: args.agents,
+        months: args.months,
+        customers: args.customers,
+        seed: args.seed,
+        until: args.until.unwrap_or_else(|| Clock::system().now()),
+    };
+    let db = args.db.db;
+    println!(
+        "seeding {}: {} visits, {} tickets, {} agents, {} customers over {} months",
+        db.display(),
+        opts.visits,
+        opts.tickets,
+        opts.agents,
+        opts.customers,
+        opts.months
+    );
+    let mut last_report = std::time::Duration::ZERO;
+    let report = move |p: &Progress| {
+        // A line every ten seconds or so, and the last day's.
+        if p.elapsed < last_report + std::time::Duration::from_secs(10) && p.day < p.days {
+            return;
+        }
+        last_report = p.elapsed;
+        let secs = p.elapsed.as_secs_f64().max(0.001);
+        println!(
+            "  day {:>3}/{}: {} visits, {} tickets, {} mutations in {:.0} s ({:.0} mutations/s)",
+            p.day,
+            p.days,
+            p.visits,
+            p.tickets,
+            p.mutations,
+            secs,
+            p.mutations as f64 / secs
+        );
+    };
+    let summary = huifang_server::seed::seed(&db, opts, report)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "done in {:.0} s: {} mutations ({} rejected), {:.1} MB",
+        summary.elapsed.as_secs_f64(),
+        summary.mutations,
+        summary.rejected,
+        summary.bytes as f64 / 1e6
+    );
+    for (what, n) in &summary.counts {
+        println!("  {what:<34} {n:>10}");
+    }
+    println!("Generated logins (password for all: {SEED_PASSWORD}), among them:");
+    let mut shown = Vec::new();
+    for (username, role) in &summary.logins {
+        if !shown.contains(role) {
+            shown.push(*role);
+            println!("  {username:<11} role {}", role.as_str());
+        }
+    }
+    let n = summary.logins.len();
+    println!("  ({n} logins in all: agent001…, field001…, super01…, admin01…)");
     Ok(())
 }

@@ -174,7 +174,8 @@ impl Store {
     }
 }
 
-fn insert_customer(
+/// Adds one customer, audited like any other creation (the seed generator's customers too).
+pub(crate) fn insert_customer(
     tx: &Transaction,
     (name, class, vip, contact, summary): (&str, CustomerClass, bool, &str, &str),
     now: DateTime<Utc>,
@@ -219,15 +220,17 @@ const ZHOU: usize = 9;
 const HENGDA: usize = 10;
 const WU: usize = 11;
 
-/// Settings, scripts, surveys, the day's tasks for `field` and `agent`, and past visits so
-/// customer files have a history. Times are relative to the seed time, so the demo always
-/// has something due today, something overdue and something upcoming.
-fn seed_field_work(
-    tx: &Transaction,
-    users: &[User],
-    customers: &[Uuid],
-    now: DateTime<Utc>,
-) -> Result<()> {
+/// What a new centre configures before the first visit: settings, call scripts and survey
+/// templates.
+pub(crate) struct Catalog {
+    pub settings: Settings,
+    pub scripts: [huifang_domain::script::Script; 4],
+    pub satisfaction: huifang_domain::survey::Survey,
+    pub repair: huifang_domain::survey::Survey,
+}
+
+/// Writes the demo's settings, scripts and surveys (the seed generator uses them too).
+pub(crate) fn seed_catalog(tx: &Transaction, now: DateTime<Utc>) -> Result<Catalog> {
     let settings = Settings {
         company: "惠方电器".to_owned(),
         utc_offset_minutes: 8 * 60,
@@ -245,6 +248,29 @@ fn seed_field_work(
     let repair = demo_content::repair_survey(new_id());
     catalog::insert_survey(tx, &satisfaction, None, now)?;
     catalog::insert_survey(tx, &repair, None, now)?;
+    Ok(Catalog {
+        settings,
+        scripts,
+        satisfaction,
+        repair,
+    })
+}
+
+/// Settings, scripts, surveys, the day's tasks for `field` and `agent`, and past visits so
+/// customer files have a history. Times are relative to the seed time, so the demo always
+/// has something due today, something overdue and something upcoming.
+fn seed_field_work(
+    tx: &Transaction,
+    users: &[User],
+    customers: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Catalog {
+        settings,
+        scripts,
+        satisfaction,
+        repair,
+    } = seed_catalog(tx, now)?;
 
     let user = |name: &str| {
         users

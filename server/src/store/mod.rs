@@ -33,6 +33,8 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 pub use demo::{DEMO_PASSWORD, DemoLogin};
+// The seed generator (`crate::seed`) makes its catalog and customers the way the demo does.
+pub(crate) use demo::{Catalog, insert_customer, seed_catalog};
 // What the handlers and the command line name, from the layers below the facade.
 pub use crate::service::auth::NewUser;
 pub use crate::service::tasks::TaskSaved;
@@ -190,7 +192,7 @@ impl Conn for Transaction<'_> {
 }
 
 /// The one text form of a timestamp in the database: fixed width, so text order is time order.
-fn ts(t: DateTime<Utc>) -> String {
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 

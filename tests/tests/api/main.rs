@@ -12,6 +12,7 @@ mod process;
 mod reviews;
 mod rules;
 mod scope;
+mod seed;
 mod sync;
 mod tasks;
 mod tickets;
