@@ -11,8 +11,10 @@ dist="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/app/dist}"
 
 # Budgets in bytes on the wire (brotli): each door as measured after the cuts of issue 9
 # (field app 456,717, console 401,299) plus a margin of 3 % and 5 %, so a change that grows a
-# bundle has to say so here. docs/benchmarks.md has the measurements behind them.
-field_budget=470000
+# bundle has to say so here. docs/benchmarks.md has the measurements behind them. Issue 10
+# raised the field app's by 6,000 for what a device no longer holds and must ask for online
+# (the customer lookup, a ticket read online) and the cursor lists: 475,067 measured.
+field_budget=476000
 console_budget=421000
 # Issue 9's goal for the field app, 400 KB (its login form on regular 3G in about 8 s), is
 # not reached yet: the script prints how far off it is, and checks the budget above.
