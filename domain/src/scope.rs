@@ -37,10 +37,10 @@ pub struct TicketFacts {
 }
 
 /// The supervisors' queues on a manager's device: only the entries that moved in the last
-/// day. A busy centre's queues run to thousands (the generated centre of docs/benchmarks.md
+/// shift. A busy centre's queues run to thousands (the generated centre of docs/benchmarks.md
 /// has 4 k escalated tickets and 57 k resolutions awaiting review, 170 MB with their
 /// timelines); the queue screens read the whole queues online.
-pub const QUEUE_DAYS: i64 = 1;
+pub const QUEUE_HOURS: i64 = 12;
 
 /// Whether a user's device keeps a ticket: what they work on (open and assigned to or
 /// reported by them), what they touched lately, and for those who manage tickets what moved
@@ -50,7 +50,7 @@ pub fn keeps_ticket(role: Role, f: &TicketFacts, now: DateTime<Utc>) -> bool {
     let concerns = f.assigned || f.reported;
     let recent = f.last_activity >= recent_since(now);
     let queued = (f.open && f.escalated) || f.awaits_review;
-    let moved = f.last_activity >= now - Duration::days(QUEUE_DAYS);
+    let moved = f.last_activity >= now - Duration::hours(QUEUE_HOURS);
     concerns && (f.open || recent) || role.can_manage_tickets() && queued && moved
 }
 
@@ -202,13 +202,13 @@ mod tests {
             (Role::Supervisor, facts(false, false, false, 0), false),
             (Role::Supervisor, facts(false, true, false, 30), false),
             (Role::Supervisor, escalated(true, 0), true),
-            (Role::Supervisor, escalated(true, 1), true),
+            (Role::Supervisor, escalated(true, 1), false),
             (Role::Supervisor, escalated(true, 2), false),
             (Role::Supervisor, escalated(false, 0), false),
             (Role::Supervisor, in_review(0), true),
             (Role::Supervisor, in_review(2), false),
             (Role::Admin, escalated(true, 0), true),
-            (Role::Admin, in_review(1), true),
+            (Role::Admin, in_review(1), false),
             (Role::Admin, in_review(30), false),
             (Role::Admin, facts(false, false, true, 2), true),
         ];

@@ -59,6 +59,9 @@ enum Entry {
 /// A dropped id on the page: a hyphenated UUID in quotes, and a separator.
 const DROPPED_ID_BYTES: usize = 36 + 2 + 1;
 
+/// Most ticket candidates one page weighs (see `changes`).
+const TICKET_CANDIDATES: usize = 20 * (MAX_PULL + 1);
+
 /// What every pull reads.
 pub trait PullStorage: CustomerQueries + CatalogQueries + TicketQueries + ScopeQueries {}
 
@@ -136,8 +139,8 @@ fn changes<S: PullStorage>(
     now: DateTime<Utc>,
 ) -> Result<Changes> {
     let mut horizon: Option<u64> = None;
-    let mut cut_at = |versions: &[u64]| {
-        if versions.len() >= q.limit
+    let mut cut_at = |versions: &[u64], limit: usize| {
+        if versions.len() >= limit
             && let Some(&last) = versions.last()
         {
             horizon = Some(horizon.map_or(last, |h: u64| h.min(last)));
@@ -145,8 +148,16 @@ fn changes<S: PullStorage>(
     };
     let mut entries: Vec<(u64, Entry)> = Vec::new();
 
-    let tickets = s.scoped_tickets(q)?;
-    cut_at(&tickets.iter().map(|t| t.version).collect::<Vec<_>>());
+    // A ticket's facts are a few bytes and most candidates of a manager's queues are out of
+    // scope (older than a shift): weighing many per page keeps a first pull to a few pages.
+    let tickets = s.scoped_tickets(ScopeQuery {
+        limit: TICKET_CANDIDATES,
+        ..q
+    })?;
+    cut_at(
+        &tickets.iter().map(|t| t.version).collect::<Vec<_>>(),
+        TICKET_CANDIDATES,
+    );
     for t in tickets {
         if keeps_ticket(user.role, &t.facts, now) {
             entries.push((t.version, Entry::Ticket(t.id)));
@@ -155,7 +166,10 @@ fn changes<S: PullStorage>(
         }
     }
     let tasks = s.scoped_tasks(q)?;
-    cut_at(&tasks.iter().map(|t| t.version).collect::<Vec<_>>());
+    cut_at(
+        &tasks.iter().map(|t| t.version).collect::<Vec<_>>(),
+        q.limit,
+    );
     for t in tasks {
         if t.status == TaskStatus::Open {
             entries.push((t.version, Entry::Task(t)));
@@ -164,17 +178,26 @@ fn changes<S: PullStorage>(
         }
     }
     let customers = s.scoped_customers(q)?;
-    cut_at(&customers.iter().map(|c| c.version).collect::<Vec<_>>());
+    cut_at(
+        &customers.iter().map(|c| c.version).collect::<Vec<_>>(),
+        q.limit,
+    );
     entries.extend(
         customers
             .into_iter()
             .map(|c| (c.version, Entry::Customer(c))),
     );
     let scripts = s.scripts_since(q.since, q.limit)?;
-    cut_at(&scripts.iter().map(|(v, _)| *v).collect::<Vec<_>>());
+    cut_at(
+        &scripts.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
+        q.limit,
+    );
     entries.extend(scripts.into_iter().map(|(v, x)| (v, Entry::Script(x))));
     let surveys = s.surveys_since(q.since, q.limit)?;
-    cut_at(&surveys.iter().map(|(v, _)| *v).collect::<Vec<_>>());
+    cut_at(
+        &surveys.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
+        q.limit,
+    );
     entries.extend(surveys.into_iter().map(|(v, x)| (v, Entry::Survey(x))));
     if let Some((v, settings)) = s.settings()?.filter(|(v, _)| *v > q.since) {
         entries.push((v, Entry::Settings(settings)));

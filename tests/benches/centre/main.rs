@@ -463,13 +463,15 @@ async fn first_pull(api: &Api, token: &str) -> (usize, usize, f64) {
     let started = Instant::now();
     let (mut pages, mut bytes) = (0, 0);
     let mut since = Value::from(0);
+    // A first pull's later pages carry its snapshot back, as the app does.
+    let mut snapshot = String::new();
     loop {
         let cursor = match &since {
             Value::String(s) => encode(s),
             other => other.to_string(),
         };
         let (page, size) = api
-            .get(token, &format!("/api/sync/pull?since={cursor}"))
+            .get(token, &format!("/api/sync/pull?since={cursor}{snapshot}"))
             .await;
         pages += 1;
         bytes += size;
@@ -477,6 +479,9 @@ async fn first_pull(api: &Api, token: &str) -> (usize, usize, f64) {
             break;
         }
         since = page["cursor"].clone();
+        if let Some(s) = page["snapshot"].as_u64() {
+            snapshot = format!("&snapshot={s}");
+        }
     }
     (pages, bytes, started.elapsed().as_secs_f64())
 }

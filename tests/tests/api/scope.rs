@@ -157,7 +157,7 @@ async fn a_supervisors_first_pull_holds_only_what_they_act_on() {
     let demo_scope = ids(&supervisor.pull_all(0).await.tickets, |t| t.id);
     let now = server.now();
     let (old, lately) = (now - TimeDelta::days(30), now - TimeDelta::days(2));
-    // The queues' entries stay on a manager's device for a day after they last moved.
+    // The queues' entries stay on a manager's device for a shift after they last moved.
     let fresh = now - TimeDelta::hours(6);
     let (me, other) = (supervisor.user.id, agent.user.id);
     let mut kept = HashSet::new();
@@ -182,7 +182,10 @@ async fn a_supervisors_first_pull_holds_only_what_they_act_on() {
                 5 => (shape("closed", other, true, None, old), false),
                 6..=12 => (shape("closed", other, false, None, old), false),
                 13 => (shape("in_progress", other, true, None, lately), false),
-                14 => (shape("resolved", other, false, Some("已处理"), lately), false),
+                14 => (
+                    shape("resolved", other, false, Some("已处理"), lately),
+                    false,
+                ),
                 _ => (shape("in_progress", other, false, None, lately), false),
             };
             let id = clone_ticket(&tx, template, &shape);
