@@ -77,6 +77,26 @@ impl Role {
     pub fn can_read_audit_log(self) -> bool {
         self.can(Permission::ReadAuditLog)
     }
+
+    pub fn can_manage_customers(self) -> bool {
+        self.can(Permission::ManageCustomers)
+    }
+
+    pub fn can_import_customers(self) -> bool {
+        self.can(Permission::ImportCustomers)
+    }
+
+    pub fn can_manage_people(self) -> bool {
+        self.can(Permission::ManagePeople)
+    }
+
+    pub fn can_edit_catalog(self) -> bool {
+        self.can(Permission::EditCatalog)
+    }
+
+    pub fn can_edit_settings(self) -> bool {
+        self.can(Permission::EditSettings)
+    }
 }
 
 /// What a role may do. Each permission is named for the work, even where two share their
@@ -104,10 +124,20 @@ pub enum Permission {
     EditRules,
     /// Reading the audit trail (who changed what) is the administrator's oversight.
     ReadAuditLog,
+    /// 客户档案: listing, adding, editing and archiving customers is the back office's.
+    ManageCustomers,
+    /// Importing a CRM export rewrites customers in bulk: the administrator's.
+    ImportCustomers,
+    /// Adding users, changing roles, resetting passwords, disabling accounts.
+    ManagePeople,
+    /// Writing, publishing and retiring call scripts and surveys.
+    EditCatalog,
+    /// The organisation's settings (company name, time zone, quiet hours, targets).
+    EditSettings,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 15] = [
         Permission::RecordVisits,
         Permission::WorkTickets,
         Permission::TakeEscalations,
@@ -118,6 +148,11 @@ impl Permission {
         Permission::DecideReviews,
         Permission::EditRules,
         Permission::ReadAuditLog,
+        Permission::ManageCustomers,
+        Permission::ImportCustomers,
+        Permission::ManagePeople,
+        Permission::EditCatalog,
+        Permission::EditSettings,
     ];
 
     fn roles(self) -> &'static [Role] {
@@ -130,8 +165,14 @@ impl Permission {
             Permission::PlanTasks
             | Permission::ReadAllVisits
             | Permission::ManageTickets
-            | Permission::DecideReviews => &[Supervisor, Admin],
-            Permission::EditRules | Permission::ReadAuditLog => &[Admin],
+            | Permission::DecideReviews
+            | Permission::ManageCustomers => &[Supervisor, Admin],
+            Permission::EditRules
+            | Permission::ReadAuditLog
+            | Permission::ImportCustomers
+            | Permission::ManagePeople
+            | Permission::EditCatalog
+            | Permission::EditSettings => &[Admin],
         }
     }
 }
@@ -195,6 +236,11 @@ mod tests {
             (DecideReviews, [false, false, true, true]),
             (EditRules, [false, false, false, true]),
             (ReadAuditLog, [false, false, false, true]),
+            (ManageCustomers, [false, false, true, true]),
+            (ImportCustomers, [false, false, false, true]),
+            (ManagePeople, [false, false, false, true]),
+            (EditCatalog, [false, false, false, true]),
+            (EditSettings, [false, false, false, true]),
         ];
         assert_eq!(table.len(), Permission::ALL.len());
         for (permission, want) in table {

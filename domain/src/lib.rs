@@ -15,6 +15,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod customer;
+pub mod customer_book;
 pub mod error;
 pub mod paging;
 pub mod proof;

@@ -49,12 +49,16 @@ macro_rules! shell_texts {
         RoleAdmin => "管理员", "Admin";
         NotFound => "页面不存在。", "Page not found.";
         NavTasks => "我的任务", "My tasks";
-        NavPlan => "安排回访", "Plan a visit";
+        NavPlan => "回访计划", "Visit plans";
         NavDrafts => "草稿", "Drafts";
         NavTickets => "工单", "Tickets";
         NavNewTicket => "新建工单", "New ticket";
         NavSupervise => "工作台", "Workbench";
         NavRules => "规则设置", "Rules";
+        NavCustomerBook => "客户档案", "Customers";
+        NavPeople => "人员", "People";
+        NavCatalog => "话术与问卷", "Scripts & surveys";
+        NavSettings => "机构设置", "Settings";
     } };
 }
 

@@ -20,6 +20,14 @@ pub enum Place {
     Supervise,
     AllVisits,
     Rules,
+    /// 客户档案 in the console: every customer, editing, archiving and the import.
+    CustomerBook,
+    /// 人员: users, roles, passwords.
+    People,
+    /// 话术与问卷: the call script and survey editors.
+    Catalog,
+    /// 机构设置: the organisation's settings.
+    Settings,
 }
 
 /// A phone's bottom bar has room for this many slots (390 px: about 78 px each), the "more"
@@ -40,6 +48,10 @@ impl Place {
             Place::Supervise => "/supervise",
             Place::AllVisits => "/admin",
             Place::Rules => "/rules",
+            Place::CustomerBook => "/customers",
+            Place::People => "/people",
+            Place::Catalog => "/catalog",
+            Place::Settings => "/settings",
         }
     }
 
@@ -56,6 +68,10 @@ impl Place {
             Place::Supervise => "nav-supervise",
             Place::AllVisits => "nav-admin",
             Place::Rules => "nav-rules",
+            Place::CustomerBook => "nav-customer-book",
+            Place::People => "nav-people",
+            Place::Catalog => "nav-catalog",
+            Place::Settings => "nav-settings",
         }
     }
 
@@ -72,6 +88,10 @@ impl Place {
             Place::Supervise => Key::NavSupervise,
             Place::AllVisits => Key::NavAdmin,
             Place::Rules => Key::NavRules,
+            Place::CustomerBook => Key::NavCustomerBook,
+            Place::People => Key::NavPeople,
+            Place::Catalog => Key::NavCatalog,
+            Place::Settings => Key::NavSettings,
         }
     }
 
@@ -104,6 +124,18 @@ pub fn places(role: Role) -> Vec<Place> {
     if role.can_read_all_visits() {
         out.push(Place::AllVisits);
     }
+    if role.can_manage_customers() {
+        out.push(Place::CustomerBook);
+    }
+    if role.can_edit_catalog() {
+        out.push(Place::Catalog);
+    }
+    if role.can_manage_people() {
+        out.push(Place::People);
+    }
+    if role.can_edit_settings() {
+        out.push(Place::Settings);
+    }
     if role.can_edit_rules() {
         out.push(Place::Rules);
     }
@@ -126,7 +158,7 @@ fn main_places(role: Role, door: Door) -> &'static [Place] {
             Place::AllVisits,
             Place::Supervise,
             Place::Tickets,
-            Place::Rules,
+            Place::Plan,
         ],
         (Door::Console, _) => &[
             Place::Supervise,
@@ -191,9 +223,14 @@ impl Door {
     pub fn holds(self, place: Place) -> bool {
         match place {
             Place::Tickets => true,
-            Place::Plan | Place::Supervise | Place::AllVisits | Place::Rules => {
-                self == Door::Console
-            }
+            Place::Plan
+            | Place::Supervise
+            | Place::AllVisits
+            | Place::Rules
+            | Place::CustomerBook
+            | Place::People
+            | Place::Catalog
+            | Place::Settings => self == Door::Console,
             Place::Tasks
             | Place::Customers
             | Place::NewVisit
@@ -299,11 +336,33 @@ mod tests {
             (
                 Role::Supervisor,
                 &[
-                    Tasks, Customers, NewVisit, MyVisits, Drafts, Attention, Tickets, Plan,
-                    Supervise, AllVisits,
+                    Tasks,
+                    Customers,
+                    NewVisit,
+                    MyVisits,
+                    Drafts,
+                    Attention,
+                    Tickets,
+                    Plan,
+                    Supervise,
+                    AllVisits,
+                    CustomerBook,
                 ],
             ),
-            (Role::Admin, &[Tickets, Plan, Supervise, AllVisits, Rules]),
+            (
+                Role::Admin,
+                &[
+                    Tickets,
+                    Plan,
+                    Supervise,
+                    AllVisits,
+                    CustomerBook,
+                    Catalog,
+                    People,
+                    Settings,
+                    Rules,
+                ],
+            ),
         ];
         for (role, want) in cases {
             assert_eq!(places(role), want, "{role:?}");
@@ -353,11 +412,17 @@ mod tests {
         }
         assert_eq!(
             phone_bar(Role::Supervisor, Door::Console),
-            (vec![Supervise, Tickets, Plan, AllVisits], vec![])
+            (
+                vec![Supervise, Tickets, Plan, AllVisits, CustomerBook],
+                vec![]
+            )
         );
         assert_eq!(
             phone_bar(Role::Admin, Door::Console),
-            (vec![AllVisits, Supervise, Tickets, Rules, Plan], vec![])
+            (
+                vec![AllVisits, Supervise, Tickets, Plan],
+                vec![CustomerBook, Catalog, People, Settings, Rules]
+            )
         );
     }
 
