@@ -205,6 +205,11 @@ pub struct LoginResponse {
     pub user: User,
     /// When the session stops being accepted; the app asks for a new login after it.
     pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Logged in with a one-time password: until it is changed (`POST /api/me/password`),
+    /// every endpoint but that one, `/api/me` and logout answers `password_change_required`.
+    /// Absent from older servers' answers, hence the default.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 #[cfg(test)]

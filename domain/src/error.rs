@@ -61,10 +61,16 @@ pub enum ErrorCode {
     PayloadTooLarge,
     RateLimited,
     Internal,
+    /// The account was disabled by an admin: its sessions and logins are refused.
+    AccountDisabled,
+    /// Logged in with a one-time password that must be changed first.
+    PasswordChangeRequired,
+    /// The change would leave no enabled admin.
+    LastAdmin,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::BadRequest,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthorized,
@@ -78,6 +84,9 @@ impl ErrorCode {
         ErrorCode::PayloadTooLarge,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
+        ErrorCode::AccountDisabled,
+        ErrorCode::PasswordChangeRequired,
+        ErrorCode::LastAdmin,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +104,9 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
+            ErrorCode::AccountDisabled => "account_disabled",
+            ErrorCode::PasswordChangeRequired => "password_change_required",
+            ErrorCode::LastAdmin => "last_admin",
         }
     }
 

@@ -18,6 +18,7 @@ pub mod customer;
 pub mod customer_book;
 pub mod error;
 pub mod paging;
+pub mod people;
 pub mod proof;
 pub mod review;
 pub mod scope;

@@ -171,6 +171,26 @@ pub fn new_token() -> (String, String) {
     (token, hash)
 }
 
+/// Letters and digits a person reads off a screen and types on a tablet without mistaking
+/// one for another (no 0/o, 1/l/i).
+const ONE_TIME_ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+
+/// A one-time password an admin hands over: three groups of four (`k7qm-2xfp-9tdw`), about
+/// 59 bits, enough for a password that lives until its first login.
+pub fn one_time_password() -> String {
+    let groups: Vec<String> = (0..3)
+        .map(|_| {
+            (0..4)
+                .map(|_| {
+                    let i = rand::random_range(0..ONE_TIME_ALPHABET.len());
+                    char::from(ONE_TIME_ALPHABET[i])
+                })
+                .collect()
+        })
+        .collect();
+    groups.join("-")
+}
+
 /// Tokens are stored only as their SHA-256: they are random and long, so a fast hash is
 /// enough (unlike passwords) and keeps the per-request lookup cheap.
 pub fn token_hash(token: &str) -> String {
@@ -183,6 +203,21 @@ mod tests {
     use argon2::password_hash::PasswordHasher;
 
     use super::*;
+
+    #[test]
+    fn one_time_passwords_meet_the_password_rule_and_differ() {
+        let a = one_time_password();
+        assert_eq!(a.len(), 14, "{a}");
+        assert!(
+            a.chars()
+                .all(|c| c == '-' || ONE_TIME_ALPHABET.contains(&(c as u8)))
+        );
+        assert_eq!(
+            huifang_domain::people::password_problem("zhao", &a, None),
+            None
+        );
+        assert_ne!(a, one_time_password());
+    }
 
     #[test]
     fn hashes_agree_with_the_argon2_crate_both_ways() {

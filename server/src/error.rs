@@ -17,6 +17,12 @@ pub enum AppError {
     Unauthorized,
     #[error("the session has expired; log in again")]
     SessionExpired,
+    #[error("this account is disabled; ask an administrator")]
+    AccountDisabled,
+    #[error("set a new password first (POST /api/me/password)")]
+    PasswordChangeRequired,
+    #[error("{0}")]
+    LastAdmin(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("device {0} belongs to another user")]
@@ -63,6 +69,9 @@ impl AppError {
             InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
             Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             SessionExpired => (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired),
+            AccountDisabled => (StatusCode::UNAUTHORIZED, ErrorCode::AccountDisabled),
+            PasswordChangeRequired => (StatusCode::FORBIDDEN, ErrorCode::PasswordChangeRequired),
+            LastAdmin(_) => (StatusCode::CONFLICT, ErrorCode::LastAdmin),
             Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             DeviceOwned(_) => (StatusCode::FORBIDDEN, ErrorCode::DeviceOwned),
             NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),

@@ -134,6 +134,8 @@ pub async fn prepare(config: ServeConfig) -> Result<(AppState, Option<String>)> 
             }
             None => tracing::info!("demo: the database already has users; nothing seeded"),
         }
+    } else if !store.has_users().await? {
+        banner = Some(first_admin_hint(&config.db));
     }
     let state = AppState {
         store,
@@ -142,6 +144,31 @@ pub async fn prepare(config: ServeConfig) -> Result<(AppState, Option<String>)> 
         hsts: config.hsts,
     };
     Ok((state, banner))
+}
+
+/// What a server with no account says at start: the command that adds the first admin, with
+/// this database's path as the shell needs it, so it can be pasted as it is.
+fn first_admin_hint(db: &Path) -> String {
+    let db = std::path::absolute(db).unwrap_or_else(|_| db.to_owned());
+    format!(
+        "No users yet. Create the first admin (the password, at least {min} characters, is \
+         read from standard input):\n  \
+         huifang user add --db {db} --username admin --role admin --password-stdin\n\
+         Then log in to the console (/console/) as admin. (`huifang serve --demo` on an empty \
+         database makes demo logins instead.)\n",
+        min = huifang_domain::people::MIN_PASSWORD,
+        db = shell_word(&db.to_string_lossy()),
+    )
+}
+
+/// `word` as one shell word: as it is when it holds only safe characters, else single-quoted.
+fn shell_word(word: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "/._-+:,@%=".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }
 
 /// Serves `state` on `listener`, with the breach sweep running, until `shutdown` completes.
@@ -227,4 +254,27 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_admin_hint_names_this_database_as_one_shell_word() {
+        assert_eq!(
+            shell_word("/srv/huifang/huifang.db"),
+            "/srv/huifang/huifang.db"
+        );
+        assert_eq!(shell_word("/srv/my data/h.db"), "'/srv/my data/h.db'");
+        assert_eq!(shell_word("/srv/o'neil.db"), r"'/srv/o'\''neil.db'");
+        let hint = first_admin_hint(Path::new("/srv/huifang.db"));
+        assert!(
+            hint.contains(
+                "huifang user add --db /srv/huifang.db --username admin --role admin \
+                 --password-stdin"
+            ),
+            "{hint}"
+        );
+    }
 }

@@ -10,6 +10,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::audit::AuditEntry;
 use huifang_domain::calendar::BusinessCalendar;
+use huifang_domain::people::Person;
 use huifang_domain::scope::{CustomerLookup, TicketFacts};
 use huifang_domain::script::Script;
 use huifang_domain::sla::{ClockRule, SlaPolicy};
@@ -226,23 +227,82 @@ pub trait CatalogQueries {
     fn surveys_since(&self, since: u64, limit: usize) -> Result<Vec<(u64, Survey)>>;
 }
 
+/// An account as a login sees it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub user: User,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub must_change_password: bool,
+}
+
+/// A session's account and when the session expires.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub user: User,
+    pub expires_at: DateTime<Utc>,
+    pub disabled: bool,
+    pub must_change_password: bool,
+}
+
 /// Users, their password hashes, sessions and failed logins.
 pub trait UserQueries {
     fn user(&self, id: Uuid) -> Result<Option<User>>;
-    /// Users by role (all when `None`), by display name.
+    /// Enabled users by role (all when `None`), by display name.
     fn users(&self, role: Option<Role>) -> Result<Vec<User>>;
     /// The account a login names, with its password hash.
-    fn login_account(&self, username: &str) -> Result<Option<(User, String)>>;
+    fn login_account(&self, username: &str) -> Result<Option<Account>>;
     /// How many failures `key` has at or after `since` (attempts still being checked
     /// included), and the oldest of them.
     fn failures(&self, key: &str, since: DateTime<Utc>) -> Result<(u64, Option<DateTime<Utc>>)>;
-    /// The user of a session token hash and when the session expires.
-    fn session(&self, token_hash: &str) -> Result<Option<(User, DateTime<Utc>)>>;
+    /// The account of a session token hash and when the session expires.
+    fn session(&self, token_hash: &str) -> Result<Option<SessionRow>>;
+    /// Every account, disabled ones too, by display name (the People list).
+    fn people(&self) -> Result<Vec<Person>>;
+    fn person(&self, id: Uuid) -> Result<Option<Person>>;
+    /// How many enabled admins there are besides `id`.
+    fn other_enabled_admins(&self, id: Uuid) -> Result<u64>;
 }
 
 pub trait UserRows: UserQueries {
-    /// `Err(UsernameTaken)` when the name is in use.
-    fn insert_user(&self, user: &User, password_hash: &str, now: DateTime<Utc>) -> Result<()>;
+    /// `Err(UsernameTaken)` when the name is in use; audited as done `by` (`None`: the
+    /// command line or the demo seed).
+    fn insert_user(
+        &self,
+        user: &User,
+        password_hash: &str,
+        must_change_password: bool,
+        by: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Stores `after`'s role, display name and agent number; audited with both states.
+    fn update_person(
+        &self,
+        before: &Person,
+        after: &Person,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// A new password hash. Audited as `action` (never the hash).
+    fn set_password(
+        &self,
+        id: Uuid,
+        password_hash: &str,
+        must_change_password: bool,
+        by: (Uuid, &str),
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Disables (`Some(at)`) or enables (`None`) the account; audited.
+    fn set_disabled(
+        &self,
+        before: &Person,
+        disabled_at: Option<DateTime<Utc>>,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Ends the sessions of `user`, all but `keep` when given.
+    fn end_sessions(&self, user: Uuid, keep: Option<&str>) -> Result<()>;
+    fn record_login(&self, user: Uuid, at: DateTime<Utc>) -> Result<()>;
     /// Counts a login attempt against `key` while its password is being checked.
     fn add_attempt(&self, key: &str, at: DateTime<Utc>, attempt: Uuid) -> Result<()>;
     /// The attempt's password was wrong: its rows stay, as failures.

@@ -68,7 +68,7 @@ impl TestServer {
     /// A fresh `huifang` process whose clock starts at `at`, for tests about a time of day.
     pub fn start_at(at: DateTime<Utc>) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut server = TestServer::spawn(dir.path(), at, &[]);
+        let mut server = TestServer::spawn(dir.path(), at, true, &[]);
         server._dir = Some(dir);
         server
     }
@@ -77,12 +77,18 @@ impl TestServer {
     /// tests, its clock started at [`clock_start`]. The app's static files are served from
     /// `dir/static`.
     pub fn start_in(dir: &Path) -> TestServer {
-        TestServer::spawn(dir, clock_start(), &[])
+        TestServer::spawn(dir, clock_start(), true, &[])
+    }
+
+    /// A `huifang` process on the database in `dir`, started without `--demo` (a centre's
+    /// first start: no users until the first admin is added).
+    pub fn start_empty_in(dir: &Path) -> TestServer {
+        TestServer::spawn(dir, clock_start(), false, &[])
     }
 
     /// [`TestServer::start_in`] with more `huifang serve` arguments (`--hsts`).
     pub fn start_in_with(dir: &Path, args: &[&str]) -> TestServer {
-        TestServer::spawn(dir, clock_start(), args)
+        TestServer::spawn(dir, clock_start(), true, args)
     }
 
     /// The same server as [`TestServer::start`], run inside the test process: the library's
@@ -127,14 +133,15 @@ impl TestServer {
         }
     }
 
-    fn spawn(dir: &Path, at: DateTime<Utc>, args: &[&str]) -> TestServer {
+    fn spawn(dir: &Path, at: DateTime<Utc>, demo: bool, args: &[&str]) -> TestServer {
         let db = dir.join("t.db");
         let static_dir = dir.join("static");
         std::fs::create_dir_all(&static_dir).expect("static dir");
         let clock = Clock::starting_at(at);
         let mut child = Command::new(huifang_bin())
             .arg("serve")
-            .args(["--addr", "127.0.0.1:0", "--demo"])
+            .args(["--addr", "127.0.0.1:0"])
+            .args(demo.then_some("--demo"))
             .arg("--db")
             .arg(&db)
             .arg("--static-dir")
@@ -237,7 +244,12 @@ impl TestServer {
 
     /// Logs in as a demo user (`field`, `agent`, `supervisor`, `admin`).
     pub async fn login(&self, username: &str) -> Session {
-        let res = self.try_login(username, DEMO_PASSWORD).await;
+        self.login_with(username, DEMO_PASSWORD).await
+    }
+
+    /// Logs in as `username` with `password`, expecting it to work.
+    pub async fn login_with(&self, username: &str, password: &str) -> Session {
+        let res = self.try_login(username, password).await;
         assert_eq!(res.status(), StatusCode::OK, "login as {username}");
         let login: LoginResponse = res.json().await.expect("login response");
         Session::new(login, self.base.clone(), self.client.clone(), self.clock)

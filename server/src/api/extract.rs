@@ -140,7 +140,31 @@ impl AuthUser {
     }
 }
 
+/// Every endpoint but the password change, `/api/me` and logout takes [`AuthUser`], which
+/// refuses a session whose one-time password is still to be changed.
 impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let AnyAuthUser {
+            auth,
+            must_change_password,
+        } = AnyAuthUser::from_request_parts(parts, state).await?;
+        if must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        Ok(auth)
+    }
+}
+
+/// The user behind a valid token, even one who must still change a one-time password: for
+/// the endpoints that lead out of that state (the password change, `/api/me`, logout).
+pub struct AnyAuthUser {
+    pub auth: AuthUser,
+    pub must_change_password: bool,
+}
+
+impl FromRequestParts<AppState> for AnyAuthUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
@@ -154,11 +178,17 @@ impl FromRequestParts<AppState> for AuthUser {
             .filter(|token| !token.is_empty())
             .ok_or(AppError::Unauthorized)?;
         let token_hash = token_hash(token);
-        let user = state
+        let session = state
             .store
             .session_user(token_hash.clone(), state.clock.now())
             .await?;
-        Ok(AuthUser { user, token_hash })
+        Ok(AnyAuthUser {
+            auth: AuthUser {
+                user: session.user,
+                token_hash,
+            },
+            must_change_password: session.must_change_password,
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 //! call the store and map errors; the rules are the domain's, the use cases `crate::service`'s.
 
 mod extract;
+mod people;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -28,7 +29,7 @@ use crate::error::{AppError, Result};
 use crate::service::pull::PullPage;
 use crate::service::tasks::filter_for as task_filter;
 use crate::store::{AuditFilter, PageAt, ReviewState, TaskSaved, VisitFilter};
-use extract::{AuthUser, JsonBody, NoBody, QueryParams};
+use extract::{AnyAuthUser, AuthUser, JsonBody, NoBody, QueryParams};
 
 /// A login is a username and a password (at most 64 and 256 characters, even escaped
 /// well under this): a caller who is not logged in never has more of a body read.
@@ -39,7 +40,6 @@ pub fn router() -> Router<AppState> {
         .route("/health", get(health))
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
-        .route("/me", get(me))
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
         .route("/visits", get(list_visits))
@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/reveal", post(reveal_contact))
         .route("/audit", get(list_audit))
         .merge(tickets::router())
+        .merge(people::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
@@ -71,13 +72,10 @@ async fn login(
     ))
 }
 
-async fn logout(State(state): State<AppState>, auth: AuthUser, _: NoBody) -> Result<StatusCode> {
-    state.store.logout(auth.token_hash).await?;
+/// Also before a one-time password is changed: leaving is always allowed.
+async fn logout(State(state): State<AppState>, auth: AnyAuthUser, _: NoBody) -> Result<StatusCode> {
+    state.store.logout(auth.auth.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-async fn me(auth: AuthUser, _: NoBody) -> Json<User> {
-    Json(auth.user)
 }
 
 /// Every role may push; what each may change is decided per mutation (`Mutation::check`).

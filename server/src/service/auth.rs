@@ -4,13 +4,14 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use huifang_domain::auth::{MAX_PASSWORD, MAX_USERNAME};
+use huifang_domain::people::{password_problem, profile_problem, username_problem};
 use huifang_domain::{LoginRequest, LoginResponse, Role, User};
 use uuid::Uuid;
 
 use super::new_id;
 use crate::credentials::new_token;
 use crate::error::{AppError, Result};
-use crate::storage::{UserQueries, UserRows};
+use crate::storage::{Account, UserQueries, UserRows};
 
 /// How long a session token is accepted. Long, because a tablet that logged in once must keep
 /// working offline for days (DESIGN.md "Auth").
@@ -33,25 +34,15 @@ pub struct NewUser {
 }
 
 impl NewUser {
+    /// The account rules of `huifang user add` and the demo: those of the People screen.
     pub fn check(&self) -> Result<()> {
-        let name = &self.username;
-        if name.is_empty() || name.chars().count() > MAX_USERNAME {
-            return Err(AppError::bad_request(
-                format!("a username has 1 to {MAX_USERNAME} characters"),
-                Some("username"),
-            ));
+        let problem = username_problem(&self.username)
+            .or_else(|| profile_problem(&self.display_name, &self.agent_no));
+        if let Some(p) = problem {
+            return Err(AppError::bad_request(p.message(), Some(p.field())));
         }
-        if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(AppError::bad_request(
-                "a username has no spaces",
-                Some("username"),
-            ));
-        }
-        if self.password.is_empty() || self.password.chars().count() > MAX_PASSWORD {
-            return Err(AppError::bad_request(
-                format!("a password has 1 to {MAX_PASSWORD} characters"),
-                Some("password"),
-            ));
+        if let Some(p) = password_problem(&self.username, &self.password, None) {
+            return Err(AppError::bad_request(p.message(), Some("password")));
         }
         Ok(())
     }
@@ -71,7 +62,7 @@ pub fn add_user<S: UserRows>(
         role: new.role,
         agent_no: new.agent_no.clone(),
     };
-    s.insert_user(&user, password_hash, now)?;
+    s.insert_user(&user, password_hash, false, None, now)?;
     Ok(user)
 }
 
@@ -117,8 +108,8 @@ impl LoginAttempt {
 
     /// `rate_limited` when a counter is full (the limit lifts a window after its oldest
     /// failure); else counts this attempt, pending, against every key and answers the
-    /// account named and its password hash. Runs in one write transaction.
-    pub fn begin<S: UserRows>(&self, s: &S, username: &str) -> Result<Option<(User, String)>> {
+    /// account named, with its password hash. Runs in one write transaction.
+    pub fn begin<S: UserRows>(&self, s: &S, username: &str) -> Result<Option<Account>> {
         for (key, max) in &self.keys {
             if let (count, Some(oldest)) = s.failures(key, self.window_start())?
                 && count >= *max
@@ -141,33 +132,65 @@ impl LoginAttempt {
         s.settle_failure(self.id)
     }
 
-    /// Opens a session for `user`, whose password was right. The username's failures that
+    /// The password was right but the account is disabled: not a guess, so not counted; the
+    /// answer says why the login is refused.
+    pub fn refused<S: UserRows>(&self, s: &S) -> Result<()> {
+        s.forget_attempt(self.id)
+    }
+
+    /// The password was right, with no session to open (a password change checks the
+    /// current password this way, under the login's limits).
+    pub fn confirmed<S: UserRows>(&self, s: &S) -> Result<()> {
+        s.forget_attempt(self.id)?;
+        s.forget_failures_of(&self.keys[0].0)
+    }
+
+    /// Opens a session for `account`, whose password was right. The username's failures that
     /// are over are forgotten; attempts still being checked stay counted, so a right
     /// password in the middle of a guessing run opens no room for more guesses at once.
-    pub fn succeeded<S: UserRows>(&self, s: &S, user: User) -> Result<LoginResponse> {
-        s.forget_attempt(self.id)?;
-        s.forget_failures_of(&self.keys[0].0)?;
+    pub fn succeeded<S: UserRows>(&self, s: &S, account: Account) -> Result<LoginResponse> {
+        self.confirmed(s)?;
         let (token, token_hash) = new_token();
         let expires_at = self.now + Duration::days(SESSION_DAYS);
-        s.add_session(&token_hash, user.id, self.now, expires_at)?;
+        s.add_session(&token_hash, account.user.id, self.now, expires_at)?;
+        s.record_login(account.user.id, self.now)?;
         // Long-dead sessions go; recently expired ones stay a while so their tablets hear
         // `session_expired` rather than `unauthorized`.
         s.forget_sessions_expired_before(self.now - Duration::days(SESSION_DAYS))?;
         Ok(LoginResponse {
             token,
-            user,
+            user: account.user,
             expires_at,
+            must_change_password: account.must_change_password,
         })
     }
 }
 
-/// The user a session token hash belongs to, if the session is still valid.
-pub fn session_user<S: UserQueries>(s: &S, token_hash: &str, now: DateTime<Utc>) -> Result<User> {
-    let (user, expires_at) = s.session(token_hash)?.ok_or(AppError::Unauthorized)?;
-    if expires_at <= now {
+/// A valid session: its user, and whether they must change a one-time password first.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: User,
+    pub must_change_password: bool,
+}
+
+/// The user a session token hash belongs to, if the session is still valid and the account
+/// enabled (a disabled account's sessions are refused, with their own code, at once).
+pub fn session_user<S: UserQueries>(
+    s: &S,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<SessionUser> {
+    let row = s.session(token_hash)?.ok_or(AppError::Unauthorized)?;
+    if row.disabled {
+        return Err(AppError::AccountDisabled);
+    }
+    if row.expires_at <= now {
         return Err(AppError::SessionExpired);
     }
-    Ok(user)
+    Ok(SessionUser {
+        user: row.user,
+        must_change_password: row.must_change_password,
+    })
 }
 
 #[cfg(test)]
@@ -200,7 +223,7 @@ mod tests {
     }
 
     /// Starts an attempt as the store does; `Err` when it is rate-limited.
-    fn begin(conn: &mut Connection, a: &LoginAttempt) -> Result<Option<(User, String)>> {
+    fn begin(conn: &mut Connection, a: &LoginAttempt) -> Result<Option<Account>> {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .unwrap();
@@ -219,7 +242,7 @@ mod tests {
             agent_no: String::new(),
             password: "right".into(),
         };
-        let user = write(&mut conn, |tx| add_user(tx, &new, "hash", now())).unwrap();
+        write(&mut conn, |tx| add_user(tx, &new, "hash", now())).unwrap();
 
         let over = attempt("wrong");
         assert!(begin(&mut conn, &over).unwrap().is_some(), "the account");
@@ -229,8 +252,8 @@ mod tests {
             begin(&mut conn, a).unwrap();
         }
         let right = attempt("right");
-        begin(&mut conn, &right).unwrap();
-        write(&mut conn, |tx| right.succeeded(tx, user)).unwrap();
+        let account = begin(&mut conn, &right).unwrap().expect("the account");
+        write(&mut conn, |tx| right.succeeded(tx, account)).unwrap();
         // The settled failure and the success's own place are gone; the two guesses still
         // being checked stay counted, then fail.
         for a in &in_flight {

@@ -7,11 +7,13 @@ use chrono::{DateTime, Utc};
 use huifang_domain::{LoginRequest, LoginResponse, Role, User};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::{Conn, Store, audit, parse_ts, parse_uuid, to_json, ts};
+use huifang_domain::people::Person;
+
+use super::{Conn, Store, audit, parse_ts, parse_uuid, people, to_json, ts};
 use crate::error::{AppError, Result};
 use crate::service;
-use crate::service::auth::{LoginAttempt, NewUser};
-use crate::storage::{UserQueries, UserRows};
+use crate::service::auth::{LoginAttempt, NewUser, SessionUser};
+use crate::storage::{Account, SessionRow, UserQueries, UserRows};
 
 impl Store {
     pub async fn add_user(&self, new: NewUser, now: DateTime<Utc>) -> Result<User> {
@@ -35,11 +37,15 @@ impl Store {
             let (attempt, username) = (Arc::clone(&attempt), req.username.clone());
             self.write(move |tx| attempt.begin(tx, &username)).await?
         };
-        let (user, hash) = found.unzip();
+        let hash = found.as_ref().map(|a| a.password_hash.clone());
         // Verified outside any transaction: argon2 takes tens of milliseconds.
         let right = self.passwords.verify(req.password, hash).await?;
-        match (right, user) {
-            (true, Some(user)) => self.write(move |tx| attempt.succeeded(tx, user)).await,
+        match (right, found) {
+            (true, Some(account)) if account.disabled => {
+                self.write(move |tx| attempt.refused(tx)).await?;
+                Err(AppError::AccountDisabled)
+            }
+            (true, Some(account)) => self.write(move |tx| attempt.succeeded(tx, account)).await,
             _ => {
                 self.write(move |tx| attempt.failed(tx)).await?;
                 Err(AppError::InvalidCredentials)
@@ -48,12 +54,17 @@ impl Store {
     }
 
     /// The user a session token hash belongs to, if the session is still valid.
-    pub async fn session_user(&self, token_hash: String, now: DateTime<Utc>) -> Result<User> {
+    pub async fn session_user(
+        &self,
+        token_hash: String,
+        now: DateTime<Utc>,
+    ) -> Result<SessionUser> {
         self.blocking(move |db| db.read(|conn| service::auth::session_user(conn, &token_hash, now)))
             .await
     }
 
-    /// Users by role (all when `role` is `None`), by display name. Never password hashes.
+    /// Enabled users by role (all when `role` is `None`), by display name. Never password
+    /// hashes.
     pub async fn list_users(&self, role: Option<Role>) -> Result<Vec<User>> {
         self.blocking(move |db| db.read(|conn| conn.users(role)))
             .await
@@ -72,7 +83,8 @@ impl<C: Conn> UserQueries for C {
     fn users(&self, role: Option<Role>) -> Result<Vec<User>> {
         let mut stmt = self.conn().prepare(
             "SELECT id, username, display_name, role, agent_no FROM users
-             WHERE ?1 IS NULL OR role = ?1 ORDER BY display_name, username",
+             WHERE (?1 IS NULL OR role = ?1) AND disabled_at IS NULL
+             ORDER BY display_name, username",
         )?;
 
         stmt.query_map([role.map(Role::as_str)], |r| Ok(user_from_row(r)))?
@@ -80,16 +92,31 @@ impl<C: Conn> UserQueries for C {
             .collect()
     }
 
-    fn login_account(&self, username: &str) -> Result<Option<(User, String)>> {
+    fn login_account(&self, username: &str) -> Result<Option<Account>> {
         self.conn()
             .query_row(
-                "SELECT id, username, display_name, role, agent_no, password_hash
+                "SELECT id, username, display_name, role, agent_no, password_hash,
+                        disabled_at IS NOT NULL, must_change_password
                  FROM users WHERE username = ?1",
                 [username],
-                |r| Ok((user_from_row(r), r.get::<_, String>(5)?)),
+                |r| {
+                    Ok((
+                        user_from_row(r),
+                        r.get::<_, String>(5)?,
+                        r.get::<_, bool>(6)?,
+                        r.get::<_, bool>(7)?,
+                    ))
+                },
             )
             .optional()?
-            .map(|(user, hash)| Ok((user?, hash)))
+            .map(|(user, password_hash, disabled, must_change_password)| {
+                Ok(Account {
+                    user: user?,
+                    password_hash,
+                    disabled,
+                    must_change_password,
+                })
+            })
             .transpose()
     }
 
@@ -105,27 +132,60 @@ impl<C: Conn> UserQueries for C {
         ))
     }
 
-    fn session(&self, token_hash: &str) -> Result<Option<(User, DateTime<Utc>)>> {
+    fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
         self.conn()
-            .query_row(
-                "SELECT u.id, u.username, u.display_name, u.role, u.agent_no, s.expires_at
+            .prepare_cached(
+                "SELECT u.id, u.username, u.display_name, u.role, u.agent_no, s.expires_at,
+                        u.disabled_at IS NOT NULL, u.must_change_password
                  FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = ?1",
-                [token_hash],
-                |r| Ok((user_from_row(r), r.get::<_, String>(5)?)),
-            )
+            )?
+            .query_row([token_hash], |r| {
+                Ok((
+                    user_from_row(r),
+                    r.get::<_, String>(5)?,
+                    r.get::<_, bool>(6)?,
+                    r.get::<_, bool>(7)?,
+                ))
+            })
             .optional()?
-            .map(|(user, expires_at)| Ok((user?, parse_ts(&expires_at)?)))
+            .map(|(user, expires_at, disabled, must_change_password)| {
+                Ok(SessionRow {
+                    user: user?,
+                    expires_at: parse_ts(&expires_at)?,
+                    disabled,
+                    must_change_password,
+                })
+            })
             .transpose()
+    }
+
+    fn people(&self) -> Result<Vec<Person>> {
+        people::all(self.conn())
+    }
+
+    fn person(&self, id: uuid::Uuid) -> Result<Option<Person>> {
+        people::one(self.conn(), id)
+    }
+
+    fn other_enabled_admins(&self, id: uuid::Uuid) -> Result<u64> {
+        people::other_enabled_admins(self.conn(), id)
     }
 }
 
 impl UserRows for Transaction<'_> {
-    fn insert_user(&self, user: &User, password_hash: &str, now: DateTime<Utc>) -> Result<()> {
+    fn insert_user(
+        &self,
+        user: &User,
+        password_hash: &str,
+        must_change_password: bool,
+        by: Option<uuid::Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let inserted = self.execute(
             "INSERT INTO users (id, username, display_name, role, agent_no, password_hash,
-                                created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                                created_at, must_change_password)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (username) DO NOTHING",
             params![
                 user.id.to_string(),
@@ -134,21 +194,63 @@ impl UserRows for Transaction<'_> {
                 user.role.as_str(),
                 user.agent_no,
                 password_hash,
-                ts(now)
+                ts(now),
+                must_change_password
             ],
         )?;
         if inserted == 0 {
             return Err(AppError::UsernameTaken(user.username.clone()));
         }
-        audit(
-            self,
-            now,
-            None,
-            "user.add",
-            "user",
-            user.id,
-            &to_json(user)?,
-        )
+        let mut after = to_json(user)?;
+        after["must_change_password"] = must_change_password.into();
+        audit(self, now, by, "user.add", "user", user.id, &after)
+    }
+
+    fn update_person(
+        &self,
+        before: &Person,
+        after: &Person,
+        by: uuid::Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        people::update(self, before, after, by, now)
+    }
+
+    fn set_password(
+        &self,
+        id: uuid::Uuid,
+        password_hash: &str,
+        must_change_password: bool,
+        by: (uuid::Uuid, &str),
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        people::set_password(self, id, password_hash, must_change_password, by, now)
+    }
+
+    fn set_disabled(
+        &self,
+        before: &Person,
+        disabled_at: Option<DateTime<Utc>>,
+        by: uuid::Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        people::set_disabled(self, before, disabled_at, by, now)
+    }
+
+    fn end_sessions(&self, user: uuid::Uuid, keep: Option<&str>) -> Result<()> {
+        self.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
+            params![user.to_string(), keep],
+        )?;
+        Ok(())
+    }
+
+    fn record_login(&self, user: uuid::Uuid, at: DateTime<Utc>) -> Result<()> {
+        self.execute(
+            "UPDATE users SET last_login_at = ?2 WHERE id = ?1",
+            params![user.to_string(), ts(at)],
+        )?;
+        Ok(())
     }
 
     fn add_attempt(&self, key: &str, at: DateTime<Utc>, attempt: uuid::Uuid) -> Result<()> {
@@ -230,7 +332,7 @@ pub(super) fn user_by_id(conn: &Connection, id: uuid::Uuid) -> Result<Option<Use
 }
 
 /// Reads `id, username, display_name, role, agent_no` from the first five columns.
-fn user_from_row(r: &Row) -> Result<User> {
+pub(super) fn user_from_row(r: &Row) -> Result<User> {
     let role: String = r.get(3)?;
     Ok(User {
         id: parse_uuid(&r.get::<_, String>(0)?)?,

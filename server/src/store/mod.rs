@@ -14,6 +14,7 @@ mod customers;
 mod demo;
 mod demo_content;
 mod paging;
+mod people;
 #[cfg(test)]
 mod plans;
 mod rules;

@@ -186,6 +186,56 @@ async fn auth(c: &mut Ctx) {
     s.list_users(None).await.unwrap();
 }
 
+async fn people(c: &mut Ctx) {
+    use huifang_domain::people::{NewPerson, PasswordChange, PasswordReset, PersonChange};
+    let s = &c.store;
+    s.people().await.unwrap();
+    let new = NewPerson {
+        username: "xiaoli".into(),
+        display_name: "小李".into(),
+        role: huifang_domain::Role::Field,
+        agent_no: "F210".into(),
+        password: None,
+    };
+    let added = s.add_person(c.admin.clone(), new, now()).await.unwrap();
+    let id = added.person.id;
+    let change = PersonChange {
+        agent_no: Some("F211".into()),
+        ..PersonChange::default()
+    };
+    s.change_person(c.admin.clone(), id, change, now())
+        .await
+        .unwrap();
+    let to_agent = PersonChange {
+        role: Some(huifang_domain::Role::Agent),
+        ..PersonChange::default()
+    };
+    // Demoting an admin counts the others.
+    let admin = c.admin.id;
+    assert!(
+        s.change_person(c.admin.clone(), admin, to_agent, now())
+            .await
+            .is_err()
+    );
+    s.reset_password(c.admin.clone(), id, PasswordReset::default(), now())
+        .await
+        .unwrap();
+    s.set_disabled(c.admin.clone(), id, true, now())
+        .await
+        .unwrap();
+    s.set_disabled(c.admin.clone(), id, false, now())
+        .await
+        .unwrap();
+    let ip = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2));
+    let change = PasswordChange {
+        current: DEMO_PASSWORD.into(),
+        new: "agent-own-password".into(),
+    };
+    s.change_own_password(c.agent.clone(), "kept".into(), change, ip, now())
+        .await
+        .unwrap();
+}
+
 async fn visits(c: &mut Ctx) {
     let mut ids = Vec::new();
     for (i, customer) in c.customers.clone().into_iter().take(3).enumerate() {
@@ -527,6 +577,7 @@ fn on_request_path(sql: &str) -> bool {
 async fn no_request_scans_a_big_table() {
     let (dir, mut c) = setup().await;
     auth(&mut c).await;
+    people(&mut c).await;
     visits(&mut c).await;
     tickets(&mut c).await;
     tasks(&mut c).await;

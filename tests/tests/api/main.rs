@@ -8,6 +8,7 @@ mod crash;
 mod customers;
 mod delivery;
 mod input;
+mod people;
 mod process;
 mod reviews;
 mod rules;
