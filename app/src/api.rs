@@ -2,6 +2,9 @@
 //! that says what the app should do about it (go offline, ask for a login, show an error).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use huifang_domain::people::{
+    NewPerson, PasswordChange, PeopleList, Person, PersonChange, PersonWithPassword,
+};
 use huifang_domain::task::{NewTask, VisitTask};
 use huifang_domain::ticket::{
     CoverageRow, DuplicateQuery, ReviewQueue, Ticket, TicketList, TicketView,
@@ -63,6 +66,96 @@ async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
 
 fn encode<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
+}
+
+/// A refusal with the input field the server named, for forms that mark it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub failure: ApiFailure,
+    pub field: Option<String>,
+}
+
+/// Sends a request whose refusal names a field (`400 bad_request` of a form).
+async fn send_form(req: RequestBuilder, body: String) -> Result<Response, Refusal> {
+    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    let network = || Refusal {
+        failure: ApiFailure::Network,
+        field: None,
+    };
+    let req = req
+        .abort_signal(Some(&signal))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|_| network())?;
+    let resp = req.send().await.map_err(|_| network())?;
+    if resp.ok() {
+        return Ok(resp);
+    }
+    let status = resp.status();
+    let body = resp.json::<ApiError>().await.ok().map(|e| e.error);
+    let (code, field) = body.map_or((None, None), |b| (Some(b.code), b.field));
+    let failure = match status {
+        401 => ApiFailure::Unauthorized(code.unwrap_or_else(|| "unauthorized".into())),
+        502..=504 => ApiFailure::Network,
+        _ => ApiFailure::Status(status, code),
+    };
+    Err(Refusal { failure, field })
+}
+
+async fn form_json<T: DeserializeOwned>(resp: Response) -> Result<T, Refusal> {
+    json(resp).await.map_err(|failure| Refusal {
+        failure,
+        field: None,
+    })
+}
+
+/// `POST /api/me/password`: 204 when changed.
+pub async fn change_password(token: &str, change: &PasswordChange) -> Result<(), Refusal> {
+    send_form(
+        authed(Request::post("/api/me/password"), token),
+        encode(change),
+    )
+    .await
+    .map(drop)
+}
+
+pub async fn people(token: &str) -> Result<PeopleList, ApiFailure> {
+    let resp = send(authed(Request::get("/api/people"), token), None).await?;
+    json(resp).await
+}
+
+pub async fn add_person(token: &str, new: &NewPerson) -> Result<PersonWithPassword, Refusal> {
+    let resp = send_form(authed(Request::post("/api/people"), token), encode(new)).await?;
+    form_json(resp).await
+}
+
+pub async fn change_person(
+    token: &str,
+    id: Uuid,
+    change: &PersonChange,
+) -> Result<Person, Refusal> {
+    let url = format!("/api/people/{id}");
+    let resp = send_form(authed(Request::patch(&url), token), encode(change)).await?;
+    form_json(resp).await
+}
+
+pub async fn reset_password(token: &str, id: Uuid) -> Result<PersonWithPassword, Refusal> {
+    let url = format!("/api/people/{id}/reset-password");
+    let resp = send_form(authed(Request::post(&url), token), "{}".to_owned()).await?;
+    form_json(resp).await
+}
+
+/// Disables (`true`) or enables an account.
+pub async fn set_disabled(token: &str, id: Uuid, disabled: bool) -> Result<Person, Refusal> {
+    let what = if disabled { "disable" } else { "enable" };
+    let url = format!("/api/people/{id}/{what}");
+    let resp = send(authed(Request::post(&url), token), None)
+        .await
+        .map_err(|failure| Refusal {
+            failure,
+            field: None,
+        })?;
+    form_json(resp).await
 }
 
 pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiFailure> {

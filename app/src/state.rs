@@ -111,6 +111,17 @@ impl AppCtx {
         Ok(())
     }
 
+    /// The one-time password was replaced: the session goes on as a normal one and syncs.
+    pub fn password_changed(&self) {
+        let Some(mut session) = self.session.get_untracked() else {
+            return;
+        };
+        session.must_change_password = false;
+        let _ = LocalStore::browser().put(keys::SESSION, &session);
+        self.session.set(Some(session));
+        self.request_sync(Trigger::Manual);
+    }
+
     /// Ends the session on this device. Queued and rejected records stay: they wait on the
     /// device until their owner logs in here again and syncs them.
     pub fn log_out(&self) {

@@ -93,6 +93,9 @@ pub struct SyncStatus {
     pub syncing: bool,
     /// The session is expired or refused: syncing waits for a new login.
     pub auth_needed: bool,
+    /// The server refused the session because an admin disabled the account: syncing stops,
+    /// every queued record stays, and the tablet is to go to a supervisor.
+    pub account_disabled: bool,
     /// The logged-in user's records only.
     pub stats: QueueStats,
     /// Other users' records waiting on this device for their owners to log in.
@@ -183,12 +186,15 @@ impl Control {
 
 enum Failure {
     Auth,
+    /// `401 account_disabled`.
+    Disabled,
     Error(SyncError),
 }
 
 impl From<ApiFailure> for Failure {
     fn from(f: ApiFailure) -> Self {
         match f {
+            ApiFailure::Unauthorized(code) if code == "account_disabled" => Failure::Disabled,
             ApiFailure::Unauthorized(_) => Failure::Auth,
             ApiFailure::Network => Failure::Error(SyncError::Network),
             ApiFailure::Status(403, Some(code)) if code == "device_owned" => {
@@ -273,6 +279,7 @@ impl SyncEngine {
     pub fn auth_restored(&self) {
         self.status.update(|s| {
             s.auth_needed = false;
+            s.account_disabled = false;
             s.last_error = None;
         });
         self.ctl().failures.set(0);
@@ -281,7 +288,8 @@ impl SyncEngine {
     pub fn request(&self, app: impl Host, trigger: Trigger) {
         let ctl = self.ctl();
         let status = self.status.get_untracked();
-        if status.auth_needed {
+        // Refused by the server until the one-time password is changed (its screen shows).
+        if status.auth_needed || app.session().is_some_and(|s| s.must_change_password) {
             return;
         }
         if trigger == Trigger::Periodic && (ctl.backing_off.get() || !status.nav_online) {
@@ -341,6 +349,14 @@ impl SyncEngine {
                 self.status.update(|s| {
                     s.syncing = false;
                     s.reachable = true;
+                });
+                self.need_auth();
+            }
+            Err(Failure::Disabled) => {
+                self.status.update(|s| {
+                    s.syncing = false;
+                    s.reachable = true;
+                    s.account_disabled = true;
                 });
                 self.need_auth();
             }
@@ -601,6 +617,10 @@ mod tests {
         assert!(matches!(
             Failure::from(ApiFailure::Unauthorized("session_expired".into())),
             Failure::Auth
+        ));
+        assert!(matches!(
+            Failure::from(ApiFailure::Unauthorized("account_disabled".into())),
+            Failure::Disabled
         ));
         assert!(matches!(
             Failure::from(ApiFailure::Status(403, Some("device_owned".into()))),

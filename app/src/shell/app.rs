@@ -13,6 +13,7 @@ use super::places::{self, Door};
 use super::sw_status::{OfflineStatus, UpdateBanner, UpdateTakeover};
 use crate::browser;
 use crate::i18n::{self, Key};
+use crate::people::SetPasswordFirst;
 use crate::state::{AppCtx, set_document_lang, use_app};
 use crate::store::{WARN_PERCENT, usage_percent};
 use crate::sw;
@@ -66,6 +67,9 @@ pub fn App(door: Door, routes: fn() -> AnyView) -> impl IntoView {
                 match (role, leave) {
                     (None, _) => view! { <LoginPage /> }.into_any(),
                     _ if app.relogin.get() => view! { <LoginPage /> }.into_any(),
+                    _ if app.session.with(|s| s.as_ref().is_some_and(|s| s.must_change_password)) => {
+                        view! { <SetPasswordFirst /> }.into_any()
+                    }
                     (Some(_), Some(to)) => {
                         // A full page load: the other door is another bundle. Nothing of
                         // this one shows meanwhile.
@@ -98,6 +102,7 @@ fn Shell(routes: fn() -> AnyView) -> impl IntoView {
 #[component]
 fn TopBar() -> impl IntoView {
     let app = use_app();
+    let door = use_door();
     let logout_open = RwSignal::new(false);
     let user = move || app.session.get().map(|s| s.user);
     let on_logout = move |_| {
@@ -115,14 +120,20 @@ fn TopBar() -> impl IntoView {
                 <SyncBadge />
                 <OfflineStatus />
                 <span class="spacer"></span>
-                <span class="who">
+                // The user's name opens their password page (修改密码).
+                <a
+                    class="who"
+                    href=door.path("/password")
+                    data-testid="my-password"
+                    title=move || app.t(Key::MyPassword)
+                >
                     {move || {
                         user()
                             .map(|u| {
                                 format!("{} · {}", u.display_name, i18n::role_label(app.lang.get(), u.role))
                             })
                     }}
-                </span>
+                </a>
                 <SwitchDoor />
                 <LanguageSwitch />
                 <button class="btn btn-quiet" data-testid="nav-logout" on:click=on_logout>
@@ -191,7 +202,10 @@ fn Banners() -> impl IntoView {
     let storage_percent = move || usage_percent(app.storage_used.get());
     view! {
         <UpdateBanner />
-        <Show when=move || status.with(|s| s.auth_needed)>
+        <Show when=move || status.with(|s| s.account_disabled)>
+            <DisabledBanner />
+        </Show>
+        <Show when=move || status.with(|s| s.auth_needed && !s.account_disabled)>
             <div class="banner banner-warn" role="alert" data-testid="relogin-banner">
                 <span>{move || app.t(Key::ReloginBanner)}</span>
                 <button class="btn btn-primary" on:click=move |_| app.relogin.set(true)>
@@ -216,6 +230,31 @@ fn Banners() -> impl IntoView {
                 })
         }}
         <OtherUsersNotice />
+    }
+}
+
+/// The server refused this account (an admin disabled it): nothing queued is dropped, syncing
+/// has stopped, and the tablet is to go to a supervisor, whose login opens over this one. The
+/// records stay in this user's queue (docs/operations.md says how they reach the server).
+#[component]
+fn DisabledBanner() -> impl IntoView {
+    let app = use_app();
+    let queued = move || app.sync.status.with(|s| s.stats.queued + s.stats.rejected);
+    view! {
+        <div class="banner banner-warn" role="alert" data-testid="disabled-banner">
+            <span>
+                {move || app.t(Key::DisabledBanner)}
+                " "
+                {move || i18n::disabled_kept(app.lang.get(), queued())}
+            </span>
+            <button
+                class="btn btn-primary"
+                data-testid="disabled-handover"
+                on:click=move |_| app.relogin.set(true)
+            >
+                {move || app.t(Key::DisabledHandOver)}
+            </button>
+        </div>
     }
 }
 

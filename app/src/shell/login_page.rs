@@ -50,11 +50,15 @@ pub fn LoginPage() -> impl IntoView {
                         token: resp.token,
                         user: resp.user,
                         expires_at: resp.expires_at,
+                        must_change_password: resp.must_change_password,
                     };
                     match app.logged_in(session) {
                         Ok(()) => return,
                         Err(_) => Key::StorageFull,
                     }
+                }
+                Err(ApiFailure::Unauthorized(code)) if code == "account_disabled" => {
+                    Key::LoginDisabled
                 }
                 Err(ApiFailure::Unauthorized(_)) => Key::LoginInvalid,
                 Err(ApiFailure::Status(429, _)) => Key::LoginRateLimited,

@@ -9,6 +9,7 @@ use leptos_router::path;
 use super::nav::use_door;
 use crate::customers::CustomerList;
 use crate::i18n::Key;
+use crate::people::{ChangePasswordPage, PeoplePage};
 use crate::review::{AdminVisits, Supervise};
 use crate::rules::RulesPage;
 use crate::state::use_app;
@@ -32,6 +33,7 @@ pub fn field() -> AnyView {
             <Route path=path!("/tickets") view=TicketList />
             <Route path=path!("/tickets/new") view=TicketIntakePage />
             <Route path=path!("/tickets/:id") view=TicketPage />
+            <Route path=path!("/password") view=ChangePasswordPage />
         </Routes>
     }
     .into_any()
@@ -49,6 +51,8 @@ pub fn console() -> AnyView {
             <Route path=path!("/plan") view=PlanVisit />
             <Route path=path!("/admin") view=AdminVisits />
             <Route path=path!("/rules") view=RulesPage />
+            <Route path=path!("/people") view=PeoplePage />
+            <Route path=path!("/password") view=ChangePasswordPage />
         </Routes>
     }
     .into_any()

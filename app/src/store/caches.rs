@@ -19,6 +19,10 @@ pub struct Session {
     pub token: String,
     pub user: User,
     pub expires_at: DateTime<Utc>,
+    /// Logged in with a one-time password: the set-your-password screen comes first, and
+    /// nothing syncs until it is changed. Absent from sessions kept before it existed.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// A customer file as last read from the server, kept so it opens offline.
