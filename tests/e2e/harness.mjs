@@ -45,8 +45,11 @@ export function clockStart() {
 /// and runs on with real time, across restarts too: `now()` is what it reads. It serves the app
 /// from `staticDir` (`DIST` by default).
 export class TestServer {
-  constructor({ clockStart: at = clockStart(), staticDir = DIST } = {}) {
+  constructor({ clockStart: at = clockStart(), staticDir = DIST, demo = true } = {}) {
     this.staticDir = staticDir;
+    // Without the demo, an empty database: the server prints how to add the first admin.
+    this.demo = demo;
+    this.banner = '';
     for (const [what, p] of [['server binary', BIN], ['built app', path.join(staticDir, 'index.html')]]) {
       if (!existsSync(p)) throw new Error(`${what} missing at ${p}: run scripts/test.sh`);
     }
@@ -68,7 +71,7 @@ export class TestServer {
     // A restart carries on from where the clock is, so time never runs backwards for the app.
     const at = this.now().toISOString();
     this.spawnedAt ??= performance.now();
-    const args = ['serve', '--addr', this.addr, '--db', this.db, '--demo', '--static-dir', this.staticDir, '--clock-start', at];
+    const args = ['serve', '--addr', this.addr, '--db', this.db, ...(this.demo ? ['--demo'] : []), '--static-dir', this.staticDir, '--clock-start', at];
     const child = spawn(BIN, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
@@ -83,6 +86,7 @@ export class TestServer {
         const m = out.match(/huifang listening on (http:\/\/[^\s]+)/);
         if (m) {
           clearTimeout(timer);
+          this.banner = out.slice(0, m.index);
           resolve(m[1]);
         }
       });
