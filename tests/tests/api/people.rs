@@ -502,6 +502,9 @@ async fn changing_ones_own_password_keeps_this_session_and_ends_the_others() {
     assert_eq!(server.audit_rows("user.password_change"), 1);
 }
 
+/// An audit row of an account: action, before, after, who.
+type AuditRow = (String, Option<String>, Option<String>, Option<String>);
+
 #[tokio::test]
 async fn the_audit_trail_never_holds_a_password_or_its_hash() {
     let server = TestServer::in_process();
@@ -520,7 +523,7 @@ async fn the_audit_trail_never_holds_a_password_or_its_hash() {
     let res = change_password(&ma, "typed-reset-pass", "xiaoma-own-pass").await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
 
-    let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> = {
+    let rows: Vec<AuditRow> = {
         let db = server.db();
         let mut stmt = db
             .prepare(

@@ -47,7 +47,7 @@ async fn a_user_added_on_the_command_line_can_log_in() {
             "agent",
             "--password-stdin",
         ],
-        "other",
+        "another-passphrase",
         "already exists",
     );
     fails_saying(
