@@ -105,12 +105,12 @@ test('a disabled user keeps the queued visit and is told to hand the tablet over
   await app.waitForCustomers();
   const customerId = await app.id('customer-row').first().getAttribute('data-id');
 
-  await server.stop();
+  // Offline on the tablet only: the admin disables the account meanwhile.
+  await context.setOffline(true);
   await app.recordReachedVisit({ customerId, verbatim: '停用前离线记录的原话' });
   await app.save();
   await app.id('toast').waitFor();
   assert.equal(await app.queued(), 1);
-  await server.start();
 
   const admin = await server.login('admin');
   const { json: people } = await server.api('GET', '/api/people', { token: admin });
@@ -118,6 +118,7 @@ test('a disabled user keeps the queued visit and is told to hand the tablet over
   const disabled = await server.api('POST', `/api/people/${field.id}/disable`, { token: admin });
   assert.equal(disabled.status, 200);
 
+  await context.setOffline(false);
   await app.id('sync-now').click();
   await app.id('disabled-banner').waitFor({ timeout: 30_000 });
   assert.equal(await app.id('relogin-banner').count(), 0);
