@@ -21,6 +21,7 @@ pub mod paging;
 pub mod proof;
 pub mod review;
 pub mod scope;
+pub mod settings;
 pub mod script;
 pub mod sla;
 pub mod survey;
