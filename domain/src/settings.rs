@@ -46,9 +46,9 @@ pub const RECORD_WITHIN_MAX: u32 = 24 * 60;
 /// The UTC offsets (minutes east of UTC) an organisation can pick: the ones in use around the
 /// world, whole, half and quarter hours, from UTC−12:00 to UTC+14:00.
 pub const UTC_OFFSETS: &[i32] = &[
-    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -120, -60, 0, 60,
-    120, 180, 210, 240, 270, 300, 330, 345, 360, 390, 420, 480, 525, 540, 570, 600, 630, 660,
-    720, 765, 780, 840,
+    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -120, -60, 0, 60, 120,
+    180, 210, 240, 270, 300, 330, 345, 360, 390, 420, 480, 525, 540, 570, 600, 630, 660, 720, 765,
+    780, 840,
 ];
 
 /// An offset as people read it: `UTC+08:00`, `UTC−03:30`, `UTC+00:00`.
@@ -122,7 +122,10 @@ fn ranges(w: &QuietWindow) -> Vec<(u32, u32)> {
     if s < e {
         vec![(s, e)]
     } else {
-        [(s, DAY), (0, e)].into_iter().filter(|(a, b)| a < b).collect()
+        [(s, DAY), (0, e)]
+            .into_iter()
+            .filter(|(a, b)| a < b)
+            .collect()
     }
 }
 
@@ -178,11 +181,7 @@ impl Settings {
                 }
             }
             // Only well-formed windows that do not overlap can be summed up to a day.
-            let covered: u32 = windows
-                .iter()
-                .flat_map(ranges)
-                .map(|(a, b)| b - a)
-                .sum();
+            let covered: u32 = windows.iter().flat_map(ranges).map(|(a, b)| b - a).sum();
             if whole && covered >= DAY {
                 refuse("quiet_hours".into(), SettingsReason::WholeDay);
             }

@@ -2,6 +2,7 @@
 //! call the store and map errors; the rules are the domain's, the use cases `crate::service`'s.
 
 mod extract;
+mod settings;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/file", get(customer_file))
         .route("/customers/{id}/reveal", post(reveal_contact))
         .route("/audit", get(list_audit))
+        .merge(settings::router())
         .merge(tickets::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

@@ -13,6 +13,7 @@ mod reviews;
 mod rules;
 mod scope;
 mod seed;
+mod settings;
 mod sync;
 mod tasks;
 mod tickets;
