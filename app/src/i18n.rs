@@ -76,6 +76,8 @@ mod review;
 #[macro_use]
 mod rules;
 #[macro_use]
+mod settings;
+#[macro_use]
 mod shell;
 #[macro_use]
 mod tasks;
@@ -88,12 +90,13 @@ mod widgets;
 
 gather! {
     [common_texts shell_texts widgets_texts visits_texts tasks_texts customers_texts tickets_texts
-     review_texts rules_texts]
+     review_texts rules_texts settings_texts]
 }
 
 pub use customers::*;
 pub use review::*;
 pub use rules::*;
+pub use settings::*;
 pub use shell::*;
 pub use tasks::*;
 pub use tickets::*;

@@ -17,6 +17,7 @@ mod sync;
 mod customers;
 mod review;
 mod rules;
+mod settings;
 mod shell;
 mod tasks;
 mod tickets;

@@ -11,6 +11,7 @@ use crate::customers::CustomerList;
 use crate::i18n::Key;
 use crate::review::{AdminVisits, Supervise};
 use crate::rules::RulesPage;
+use crate::settings::OrgSettings;
 use crate::state::use_app;
 use crate::tasks::{MyTasks, PlanVisit};
 use crate::tickets::{TicketIntakePage, TicketList, TicketPage};
@@ -49,6 +50,7 @@ pub fn console() -> AnyView {
             <Route path=path!("/plan") view=PlanVisit />
             <Route path=path!("/admin") view=AdminVisits />
             <Route path=path!("/rules") view=RulesPage />
+            <Route path=path!("/settings") view=OrgSettings />
         </Routes>
     }
     .into_any()
