@@ -16,9 +16,15 @@ const GRADES: [Impact; 3] = [Impact::General, Impact::Important, Impact::Urgent]
 /// The choices of one grade: the handler, then everyone who may do a revisit, supervisors
 /// first; a person the stored rule names who is not among them shows as no longer available.
 fn choices(lang: i18n::Lang, users: &[User], named: Option<Uuid>) -> Vec<(String, String)> {
-    let mut people: Vec<&User> = users.iter().filter(|u| u.role.can_record_visits()).collect();
+    let mut people: Vec<&User> = users
+        .iter()
+        .filter(|u| u.role.can_record_visits())
+        .collect();
     people.sort_by_key(|u| u.role != huifang_domain::Role::Supervisor);
-    let mut out = vec![(String::new(), i18n::t(lang, Key::RulesRevisitorHandler).to_owned())];
+    let mut out = vec![(
+        String::new(),
+        i18n::t(lang, Key::RulesRevisitorHandler).to_owned(),
+    )];
     out.extend(people.iter().map(|u| {
         (
             u.id.to_string(),
@@ -26,7 +32,10 @@ fn choices(lang: i18n::Lang, users: &[User], named: Option<Uuid>) -> Vec<(String
         )
     }));
     if let Some(id) = named.filter(|id| !people.iter().any(|u| u.id == *id)) {
-        out.push((id.to_string(), i18n::t(lang, Key::RulesRevisitorUnknown).to_owned()));
+        out.push((
+            id.to_string(),
+            i18n::t(lang, Key::RulesRevisitorUnknown).to_owned(),
+        ));
     }
     out
 }
@@ -48,9 +57,8 @@ pub(super) fn revisitor_rows(d: RwSignal<RevisitTargets>) -> impl IntoView {
                 Revisitor::Person { user } => Some(user),
                 Revisitor::Handler => None,
             };
-            let options = Signal::derive(move || {
-                users.with(|u| choices(app.lang.get(), u, named()))
-            });
+            let options =
+                Signal::derive(move || users.with(|u| choices(app.lang.get(), u, named())));
             let value = Signal::derive(move || named().map(|u| u.to_string()).unwrap_or_default());
             view! {
                 <label class="field">
@@ -111,6 +119,9 @@ mod tests {
         assert_eq!(ids(None), [String::new(), id(3), id(1)]);
         assert_eq!(ids(Some(Uuid::from_u128(3))), [String::new(), id(3), id(1)]);
         // A named admin (set through the API before a role change) stays visible.
-        assert_eq!(ids(Some(Uuid::from_u128(2))), [String::new(), id(3), id(1), id(2)]);
+        assert_eq!(
+            ids(Some(Uuid::from_u128(2))),
+            [String::new(), id(3), id(1), id(2)]
+        );
     }
 }

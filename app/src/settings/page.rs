@@ -3,9 +3,7 @@
 //! refused field says why beside it, and a save that lost to another admin's shows what is
 //! stored now.
 
-use huifang_domain::settings::{
-    SettingsProblem, UTC_OFFSETS, VersionedSettings, utc_offset_label,
-};
+use huifang_domain::settings::{SettingsProblem, UTC_OFFSETS, VersionedSettings, utc_offset_label};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -179,7 +177,8 @@ fn SettingsForm() -> impl IntoView {
         server_field.set(None);
     };
 
-    move || match load.get() {
+    move || {
+        match load.get() {
         Load::Loading => view! { <p class="muted">{move || app.t(Key::Loading)}</p> }.into_any(),
         Load::Offline | Load::Failed => {
             let key = if load.get_untracked() == Load::Offline {
@@ -237,6 +236,7 @@ fn SettingsForm() -> impl IntoView {
             </form>
         }
         .into_any(),
+    }
     }
 }
 
@@ -383,7 +383,11 @@ fn QuietWindowRow(
                 "{} {} · {}",
                 app.t(Key::OrgQuietWindow),
                 i + 1,
-                app.t(if end { Key::OrgQuietTo } else { Key::OrgQuietFrom })
+                app.t(if end {
+                    Key::OrgQuietTo
+                } else {
+                    Key::OrgQuietFrom
+                })
             )
         };
         view! {
@@ -507,7 +511,10 @@ fn Targets(draft: RwSignal<Draft>, problem: Signal<Option<&'static str>>) -> imp
 
 /// Another admin saved first: what is stored now, and a way to start again from it.
 #[component]
-fn ConflictNotice(current: VersionedSettings, on_load: Callback<VersionedSettings>) -> impl IntoView {
+fn ConflictNotice(
+    current: VersionedSettings,
+    on_load: Callback<VersionedSettings>,
+) -> impl IntoView {
     let app = use_app();
     let s = current.settings.clone();
     let quiet = if s.quiet_hours.windows.is_empty() {
@@ -525,7 +532,10 @@ fn ConflictNotice(current: VersionedSettings, on_load: Callback<VersionedSetting
     let rows = [
         (Key::OrgCompany, s.company.clone()),
         (Key::OrgOffset, utc_offset_label(s.utc_offset_minutes)),
-        (Key::OrgTargets, format!("{}–{}", s.target_minutes[0], s.target_minutes[1])),
+        (
+            Key::OrgTargets,
+            format!("{}–{}", s.target_minutes[0], s.target_minutes[1]),
+        ),
         (Key::OrgRecordWithin, s.record_within_minutes.to_string()),
     ];
     view! {

@@ -20,7 +20,7 @@ impl SettingsRows for Transaction<'_> {
 
 impl Store {
     pub async fn settings(&self) -> Result<VersionedSettings> {
-        self.blocking(|db| db.read(|conn| service::settings::current(conn)))
+        self.blocking(|db| db.read(service::settings::current))
             .await
     }
 
