@@ -5,6 +5,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use huifang_domain::people::{
     NewPerson, PasswordChange, PeopleList, Person, PersonChange, PersonWithPassword,
 };
+use huifang_domain::settings::{SettingsUpdate, VersionedSettings};
 use huifang_domain::task::{NewTask, VisitTask};
 use huifang_domain::ticket::{
     CoverageRow, DuplicateQuery, ReviewQueue, Ticket, TicketList, TicketView,
@@ -342,4 +343,55 @@ pub async fn find_customers(token: &str, q: &str) -> Result<Vec<Customer>, ApiFa
     let url = format!("/api/customers?q={q}&limit=20");
     let resp = send(authed(Request::get(&url), token), None).await?;
     json::<CustomerMatches>(resp).await.map(|m| m.customers)
+}
+
+/// `GET /api/settings`: the organisation's settings and their version.
+pub async fn settings(token: &str) -> Result<VersionedSettings, ApiFailure> {
+    let resp = send(authed(Request::get("/api/settings"), token), None).await?;
+    json(resp).await
+}
+
+/// Why a settings save was refused, beyond the ordinary failures.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingsRefusal {
+    Failed(ApiFailure),
+    /// 422: the field the server named (the form's own check lets little through).
+    Invalid(String),
+    /// 409: another admin saved first; what is stored now.
+    Conflict(VersionedSettings),
+}
+
+/// `PUT /api/settings` (admins), from the version the editor read.
+pub async fn save_settings(
+    token: &str,
+    update: &SettingsUpdate,
+) -> Result<VersionedSettings, SettingsRefusal> {
+    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    let req = authed(Request::put("/api/settings"), token)
+        .abort_signal(Some(&signal))
+        .header("Content-Type", "application/json")
+        .body(encode(update))
+        .map_err(|_| SettingsRefusal::Failed(ApiFailure::Network))?;
+    let resp = req
+        .send()
+        .await
+        .map_err(|_| SettingsRefusal::Failed(ApiFailure::Network))?;
+    if resp.ok() {
+        return json(resp).await.map_err(SettingsRefusal::Failed);
+    }
+    let status = resp.status();
+    let body = resp.json::<ApiError>().await.ok();
+    let current = body
+        .as_ref()
+        .and_then(|b| b.current.as_ref())
+        .and_then(|c| crate::json::from_value::<VersionedSettings>(c).ok());
+    Err(match (status, body, current) {
+        (409, _, Some(current)) => SettingsRefusal::Conflict(current),
+        (422, Some(b), _) => SettingsRefusal::Invalid(b.error.field.unwrap_or_default()),
+        (401, b, _) => SettingsRefusal::Failed(ApiFailure::Unauthorized(
+            b.map_or_else(|| "unauthorized".into(), |b| b.error.code),
+        )),
+        (502..=504, ..) => SettingsRefusal::Failed(ApiFailure::Network),
+        (_, b, _) => SettingsRefusal::Failed(ApiFailure::Status(status, b.map(|b| b.error.code))),
+    })
 }

@@ -78,6 +78,8 @@ mod review;
 #[macro_use]
 mod rules;
 #[macro_use]
+mod settings;
+#[macro_use]
 mod shell;
 #[macro_use]
 mod tasks;
@@ -89,14 +91,26 @@ mod visits;
 mod widgets;
 
 gather! {
-    [common_texts shell_texts widgets_texts visits_texts tasks_texts customers_texts tickets_texts
-     review_texts rules_texts people_texts]
+    [
+        common_texts
+        shell_texts
+        widgets_texts
+        visits_texts
+        tasks_texts
+        customers_texts
+        tickets_texts
+        review_texts
+        rules_texts
+        people_texts
+        settings_texts
+    ]
 }
 
 pub use customers::*;
 pub use people::*;
 pub use review::*;
 pub use rules::*;
+pub use settings::*;
 pub use shell::*;
 pub use tasks::*;
 pub use tickets::*;

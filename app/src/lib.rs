@@ -18,6 +18,7 @@ mod customers;
 mod people;
 mod review;
 mod rules;
+mod settings;
 mod shell;
 mod tasks;
 mod tickets;

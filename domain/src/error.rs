@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: ErrorBody,
+    /// With a `conflict` over a stale edit: what is stored now, so the editor can show it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +30,7 @@ impl ApiError {
                 message: message.into(),
                 field,
             },
+            current: None,
         }
     }
 
@@ -43,6 +47,8 @@ impl ApiError {
 pub enum ErrorCode {
     /// Malformed JSON, wrong content type, unknown field, bad query.
     BadRequest,
+    /// Well-formed, but a value breaks a rule (422); `field` names it.
+    Invalid,
     /// Wrong username or password (the same answer for both).
     InvalidCredentials,
     /// No token, or one the server does not know.
@@ -70,8 +76,9 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::BadRequest,
+        ErrorCode::Invalid,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthorized,
         ErrorCode::SessionExpired,
@@ -92,6 +99,7 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::BadRequest => "bad_request",
+            ErrorCode::Invalid => "invalid",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::SessionExpired => "session_expired",

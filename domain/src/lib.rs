@@ -23,6 +23,7 @@ pub mod proof;
 pub mod review;
 pub mod scope;
 pub mod script;
+pub mod settings;
 pub mod sla;
 pub mod survey;
 pub mod sync;

@@ -12,8 +12,9 @@ use uuid::Uuid;
 use crate::auth::Role;
 use crate::customer::Customer;
 use crate::script::Script;
+pub use crate::settings::Settings;
 use crate::survey::Survey;
-use crate::task::{QuietHours, VisitTask};
+use crate::task::VisitTask;
 use crate::ticket::{ReviewRequest, Ticket, TicketIntake, TicketUpdate};
 use crate::visit::VisitRecord;
 
@@ -322,20 +323,6 @@ pub struct Dropped {
     pub tickets: Vec<Uuid>,
     #[serde(default)]
     pub tasks: Vec<Uuid>,
-}
-
-/// Organisation-wide settings the device needs offline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Settings {
-    /// `{company}` in the call scripts.
-    pub company: String,
-    /// The organisation's local time (quiet hours and "today" are local), e.g. 480 for UTC+8.
-    pub utc_offset_minutes: i32,
-    pub quiet_hours: QuietHours,
-    /// 回访时长目标: a contact should take between these many minutes.
-    pub target_minutes: [u32; 2],
-    /// "一事一记": record a finished contact within this many minutes.
-    pub record_within_minutes: u32,
 }
 
 #[cfg(test)]

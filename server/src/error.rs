@@ -11,6 +11,9 @@ pub enum AppError {
         message: String,
         field: Option<String>,
     },
+    /// Well-formed input that breaks a rule: 422, naming the field.
+    #[error("{message}")]
+    Invalid { message: String, field: String },
     #[error("wrong username or password")]
     InvalidCredentials,
     #[error("missing or unknown session token")]
@@ -36,6 +39,12 @@ pub enum AppError {
     /// A client-made id reused with other content, or a change that collides with stored data.
     #[error("{0}")]
     Conflict(String),
+    /// An edit made from an older version than the stored one: 409, with what is stored now.
+    #[error("{message}")]
+    Stale {
+        message: String,
+        current: serde_json::Value,
+    },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("too many failed logins; try again in {retry_after_secs} s")]
@@ -66,6 +75,7 @@ impl AppError {
         use AppError::*;
         match self {
             BadRequest { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
             InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
             Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             SessionExpired => (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired),
@@ -77,7 +87,7 @@ impl AppError {
             NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             UsernameTaken(_) => (StatusCode::CONFLICT, ErrorCode::UsernameTaken),
-            Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            Conflict(_) | Stale { .. } => (StatusCode::CONFLICT, ErrorCode::Conflict),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Database(_) | Migration(_) | Io(_) | Internal(_) => {
@@ -92,6 +102,7 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         let (message, field) = match &self {
             AppError::BadRequest { field, .. } => (self.to_string(), field.clone()),
+            AppError::Invalid { field, .. } => (self.to_string(), Some(field.clone())),
             // Details of a server fault help an attacker more than the user: log them only.
             _ if status.is_server_error() => {
                 tracing::error!(error = %self, "request failed");
@@ -99,8 +110,12 @@ impl IntoResponse for AppError {
             }
             _ => (self.to_string(), None),
         };
-        let mut response =
-            (status, axum::Json(ApiError::new(code, message, field))).into_response();
+        let mut body = ApiError::new(code, message, field);
+        if let AppError::Stale { current, .. } = self {
+            body.current = Some(current);
+            return (status, axum::Json(body)).into_response();
+        }
+        let mut response = (status, axum::Json(body)).into_response();
         if let AppError::RateLimited { retry_after_secs } = self {
             response
                 .headers_mut()

@@ -227,6 +227,12 @@ pub trait CatalogQueries {
     fn surveys_since(&self, since: u64, limit: usize) -> Result<Vec<(u64, Survey)>>;
 }
 
+pub trait SettingsRows: CatalogQueries {
+    /// Replaces the settings whole under a new change version, which it returns (devices pull
+    /// them again), audited with before and after.
+    fn save_settings(&self, settings: &Settings, by: Uuid, now: DateTime<Utc>) -> Result<u64>;
+}
+
 /// An account as a login sees it.
 #[derive(Debug, Clone)]
 pub struct Account {

@@ -105,7 +105,22 @@ impl TestServer {
         TestServer::in_process_on(None, at, String::new())
     }
 
+    /// An in-process server on an empty database started without `--demo`: no users, no
+    /// customers, only what a first start writes.
+    pub fn in_process_empty() -> TestServer {
+        TestServer::in_process_with(None, clock_start(), String::new(), false)
+    }
+
     fn in_process_on(seeded: Option<&[u8]>, at: DateTime<Utc>, banner: String) -> TestServer {
+        TestServer::in_process_with(seeded, at, banner, true)
+    }
+
+    fn in_process_with(
+        seeded: Option<&[u8]>,
+        at: DateTime<Utc>,
+        banner: String,
+        demo: bool,
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("t.db");
         let static_dir = dir.path().join("static");
@@ -117,7 +132,7 @@ impl TestServer {
         let config = ServeConfig {
             db: db.clone(),
             static_dir,
-            demo: true,
+            demo,
             clock,
             hsts: false,
         };
@@ -247,7 +262,7 @@ impl TestServer {
         self.login_with(username, DEMO_PASSWORD).await
     }
 
-    /// Logs in as `username` with `password`, expecting it to work.
+    /// Logs in as `username` with a password of the test's own (a user it added).
     pub async fn login_with(&self, username: &str, password: &str) -> Session {
         let res = self.try_login(username, password).await;
         assert_eq!(res.status(), StatusCode::OK, "login as {username}");

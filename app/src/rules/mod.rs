@@ -1,5 +1,6 @@
 //! The organisation's rules as an admin edits them: grading, SLA, calendar, routing, revisits.
 
 mod page;
+mod revisitors;
 
 pub use page::RulesPage;

@@ -857,6 +857,7 @@ fn revisit_editor(d: RwSignal<RevisitTargets>) -> impl IntoView {
                 />
             </label>
         </div>
+        {super::revisitors::revisitor_rows(d)}
     }
 }
 

@@ -12,6 +12,7 @@ use crate::i18n::Key;
 use crate::people::{ChangePasswordPage, PeoplePage};
 use crate::review::{AdminVisits, Supervise};
 use crate::rules::RulesPage;
+use crate::settings::OrgSettings;
 use crate::state::use_app;
 use crate::tasks::{MyTasks, PlanVisit};
 use crate::tickets::{TicketIntakePage, TicketList, TicketPage};
@@ -53,6 +54,7 @@ pub fn console() -> AnyView {
             <Route path=path!("/rules") view=RulesPage />
             <Route path=path!("/people") view=PeoplePage />
             <Route path=path!("/password") view=ChangePasswordPage />
+            <Route path=path!("/settings") view=OrgSettings />
         </Routes>
     }
     .into_any()

@@ -34,8 +34,8 @@ pub use lifecycle::{
 pub use review::{awaits_review, is_escalated, reviewable};
 pub use revisit::{
     AfterResolve, Coverage, CoverageRow, CoverageStanding, MAX_REVISITS, Resolution,
-    RevisitTargets, RevisitVerdict, SATISFIED_AT, after_resolve, is_key_customer, revisit_kind,
-    revisit_verdict,
+    RevisitTargets, RevisitVerdict, Revisitor, SATISFIED_AT, Staff, after_resolve, is_key_customer,
+    pick_revisitor, revisit_kind, revisit_verdict,
 };
 pub use routing::RoutingMap;
 pub use rules::{RuleSet, RuleSetRefusal, limits as rule_limits};

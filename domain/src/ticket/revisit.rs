@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::auth::Role;
 use crate::customer::CustomerClass;
 use crate::visit::VisitRecord;
 use crate::vocabulary::{Outcome, VisitType};
 
-use super::vocabulary::Nature;
+use super::vocabulary::{Impact, Nature};
 use crate::wire::wire_enum;
 
 /// The kind of case a ticket of this nature is revisited as: product faults are repairs, the
@@ -30,6 +31,59 @@ pub struct RevisitTargets {
     pub percent_by_type: BTreeMap<VisitType, u8>,
     /// Key customers (class A or VIP) are always revisited.
     pub key_customers_percent: u8,
+    /// Who revisits a ticket of each grade (impact); a grade not listed: its handler. Rule
+    /// sets stored before this existed have none, and keep that behaviour.
+    #[serde(default)]
+    pub revisitors: BTreeMap<Impact, Revisitor>,
+}
+
+/// Who revisits a resolved ticket of one grade (the handbooks: general complaints by an
+/// assistant, important ones by the department supervisor, key ones by a manager).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Revisitor {
+    /// Whoever handled it: the assignee, else the visitor who found the problem, else the
+    /// reporter; the first of them who may do the revisit.
+    #[default]
+    Handler,
+    /// A named person, such as the department supervisor or the manager.
+    Person { user: Uuid },
+}
+
+/// What a revisit rule needs to know of a person it names or tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Staff {
+    pub role: Role,
+    pub disabled: bool,
+}
+
+impl Staff {
+    /// A revisit is a visit task: its assignee must be able to record it.
+    pub fn may_revisit(self) -> bool {
+        !self.disabled && self.role.can_record_visits()
+    }
+}
+
+/// Who does a revisit: the grade's [`Revisitor`] tried against what `staff` knows of each
+/// candidate (`None`: no such user). `handlers` (the assignee, the visitor who found the
+/// problem, the reporter, in that order) is only asked for when the rule is
+/// [`Revisitor::Handler`]. `None` when nobody may do it: the supervisor then decides
+/// ([`AfterResolve::Escalate`]), as for a named person who has since left or changed role.
+pub fn pick_revisitor<E>(
+    rule: Revisitor,
+    handlers: impl FnOnce() -> Result<Vec<Uuid>, E>,
+    mut staff: impl FnMut(Uuid) -> Result<Option<Staff>, E>,
+) -> Result<Option<Uuid>, E> {
+    let candidates = match rule {
+        Revisitor::Handler => handlers()?,
+        Revisitor::Person { user } => vec![user],
+    };
+    for id in candidates {
+        if staff(id)?.is_some_and(Staff::may_revisit) {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 impl Default for RevisitTargets {
@@ -41,6 +95,7 @@ impl Default for RevisitTargets {
                 (VisitType::Event, 10),
             ]),
             key_customers_percent: 100,
+            revisitors: BTreeMap::new(),
         }
     }
 }
@@ -55,6 +110,32 @@ impl RevisitTargets {
             .any(|p| *p > 100);
         if over {
             return Err("a target is 0–100 %".into());
+        }
+        Ok(())
+    }
+
+    /// The rule for tickets of this grade.
+    pub fn revisitor(&self, impact: Impact) -> Revisitor {
+        self.revisitors.get(&impact).copied().unwrap_or_default()
+    }
+
+    /// Every person the rules name must exist, be active and do visits; the refusal names
+    /// the grade (`revisitors.important`).
+    pub fn check_people(
+        &self,
+        staff: impl Fn(Uuid) -> Option<Staff>,
+    ) -> Result<(), (Impact, String)> {
+        for (&impact, rule) in &self.revisitors {
+            let Revisitor::Person { user } = *rule else {
+                continue;
+            };
+            let why = match staff(user) {
+                None => "names a user who does not exist",
+                Some(s) if s.disabled => "names a disabled user",
+                Some(s) if !s.may_revisit() => "names a user who does not do visits",
+                Some(_) => continue,
+            };
+            return Err((impact, format!("{}: the revisitor {why}", impact.as_str())));
         }
         Ok(())
     }
@@ -180,8 +261,7 @@ pub struct Resolution {
     /// Revisits done so far (each unsatisfied one reopened the ticket).
     pub revisits: u8,
     pub key_customer: bool,
-    /// Who would do the revisit: the first of the assignee, the visitor who found the
-    /// problem and the reporter who does visits.
+    /// Who would do the revisit, by the grade's rule ([`pick_revisitor`]).
     pub revisitor: Option<Uuid>,
 }
 
@@ -444,6 +524,103 @@ mod tests {
         for (case, r, want) in table {
             assert_eq!(after_resolve(&r, &targets), want, "{case}");
         }
+    }
+
+    #[test]
+    fn each_grade_is_revisited_by_whom_its_rule_names() {
+        use std::convert::Infallible;
+        let (assignee, visitor, reporter) =
+            (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let (head, gone, admin, stranger) = (
+            Uuid::from_u128(10),
+            Uuid::from_u128(11),
+            Uuid::from_u128(12),
+            Uuid::from_u128(13),
+        );
+        let staff = |id: Uuid| -> Result<Option<Staff>, Infallible> {
+            let of = |role, disabled| Some(Staff { role, disabled });
+            Ok(match id.as_u128() {
+                1 => of(Role::Admin, false),
+                2 | 3 => of(Role::Field, false),
+                10 => of(Role::Supervisor, false),
+                11 => of(Role::Supervisor, true),
+                12 => of(Role::Admin, false),
+                _ => None,
+            })
+        };
+        let targets = RevisitTargets {
+            revisitors: BTreeMap::from([
+                (Impact::Important, Revisitor::Person { user: head }),
+                (Impact::Urgent, Revisitor::Person { user: gone }),
+            ]),
+            ..RevisitTargets::default()
+        };
+        let handlers = || Ok(vec![assignee, visitor, reporter]);
+        let pick = |rule| pick_revisitor(rule, handlers, staff).unwrap();
+        // (grade, who revisits)
+        let table = [
+            // Not listed: the handler; the assignee (an admin) does not do visits.
+            (Impact::General, Some(visitor)),
+            (Impact::Important, Some(head)),
+            // The named person was disabled since: nobody, the supervisor decides.
+            (Impact::Urgent, None),
+        ];
+        for (impact, want) in table {
+            assert_eq!(pick(targets.revisitor(impact)), want, "{impact:?}");
+        }
+        let nobody_asked = pick_revisitor(
+            Revisitor::Person { user: head },
+            || -> Result<Vec<Uuid>, Infallible> { panic!("handlers looked up for a named rule") },
+            staff,
+        );
+        assert_eq!(nobody_asked, Ok(Some(head)));
+        assert_eq!(pick(Revisitor::Person { user: admin }), None);
+        assert_eq!(pick(Revisitor::Person { user: stranger }), None);
+        assert_eq!(
+            pick_revisitor(Revisitor::Handler, || Ok(vec![]), staff),
+            Ok(None)
+        );
+
+        // The same facts refuse a rule set naming them, by grade.
+        let lookup = |id| staff(id).unwrap();
+        let named = |impact, user| RevisitTargets {
+            revisitors: BTreeMap::from([(impact, Revisitor::Person { user })]),
+            ..RevisitTargets::default()
+        };
+        let checks = [
+            (named(Impact::Important, head), Ok(())),
+            (RevisitTargets::default(), Ok(())),
+            (named(Impact::Urgent, gone), Err(Impact::Urgent)),
+            (named(Impact::Important, admin), Err(Impact::Important)),
+            (named(Impact::General, stranger), Err(Impact::General)),
+        ];
+        for (set, want) in checks {
+            let got = set.check_people(lookup).map_err(|(impact, _)| impact);
+            assert_eq!(got, want, "{:?}", set.revisitors);
+        }
+    }
+
+    #[test]
+    fn rule_sets_stored_before_revisitors_keep_the_handler() {
+        let old: RevisitTargets = serde_json::from_value(serde_json::json!({
+            "percent_by_type": {"complaint": 50}, "key_customers_percent": 100
+        }))
+        .unwrap();
+        for impact in [Impact::General, Impact::Important, Impact::Urgent] {
+            assert_eq!(old.revisitor(impact), Revisitor::Handler);
+        }
+        let named: RevisitTargets = serde_json::from_value(serde_json::json!({
+            "percent_by_type": {}, "key_customers_percent": 100,
+            "revisitors": {"urgent": {"by": "person", "user": Uuid::from_u128(5)},
+                           "general": {"by": "handler"}}
+        }))
+        .unwrap();
+        assert_eq!(
+            named.revisitor(Impact::Urgent),
+            Revisitor::Person {
+                user: Uuid::from_u128(5)
+            }
+        );
     }
 
     #[test]

@@ -8,10 +8,12 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::grading::{GradingRules, When};
-use super::revisit::RevisitTargets;
+use super::revisit::{RevisitTargets, Staff};
 use super::routing::RoutingMap;
+use super::vocabulary::Impact;
 use crate::calendar::BusinessCalendar;
 use crate::sla::SlaPolicy;
 use crate::wire::wire_enum;
@@ -72,8 +74,13 @@ fn refuse(field: &'static str, message: impl Into<String>) -> RuleSetRefusal {
 
 impl RuleSet {
     /// Parses an admin's replacement, checks its size, then applies the checks the evaluators
-    /// rely on; returns it as it will be stored.
-    pub fn check(self, value: Value) -> Result<Value, RuleSetRefusal> {
+    /// rely on; returns it as it will be stored. `staff` tells what is known of a user the
+    /// revisit rules name (`None`: no such user).
+    pub fn check(
+        self,
+        value: Value,
+        staff: impl Fn(Uuid) -> Option<Staff>,
+    ) -> Result<Value, RuleSetRefusal> {
         fn parse<T: DeserializeOwned>(value: Value) -> Result<T, RuleSetRefusal> {
             serde_json::from_value(value).map_err(|e| RuleSetRefusal {
                 field: None,
@@ -123,12 +130,26 @@ impl RuleSet {
                 checked(set, "by_sub_problem", RoutingMap::check)
             }
             // Keyed by closed sets of values: its size is bounded by its type.
-            RuleSet::Revisit => checked(
-                parse::<RevisitTargets>(value)?,
-                "percent_by_type",
-                RevisitTargets::check,
-            ),
+            RuleSet::Revisit => {
+                let set = parse::<RevisitTargets>(value)?;
+                if let Err((impact, message)) = set.check_people(staff) {
+                    return Err(RuleSetRefusal {
+                        field: Some(revisitor_field(impact)),
+                        message,
+                    });
+                }
+                checked(set, "percent_by_type", RevisitTargets::check)
+            }
         }
+    }
+}
+
+/// The field a refused revisitor rule is named by: its grade.
+fn revisitor_field(impact: Impact) -> &'static str {
+    match impact {
+        Impact::General => "revisitors.general",
+        Impact::Important => "revisitors.important",
+        Impact::Urgent => "revisitors.urgent",
     }
 }
 
@@ -316,16 +337,52 @@ mod tests {
         ];
         for (set, value, want) in table {
             let got = set
-                .check(value.clone())
+                .check(value.clone(), |_| None)
                 .map(|_| ())
                 .map_err(|e| (e.field.map(str::to_owned), e.message));
             assert_eq!(got, want, "{set:?} {value}");
         }
-        let unparsed = RuleSet::Routing.check(json!({"by_nature": 3})).unwrap_err();
+        let unparsed = RuleSet::Routing
+            .check(json!({"by_nature": 3}), |_| None)
+            .unwrap_err();
         assert_eq!(unparsed.field, None);
         assert!(!unparsed.message.is_empty());
         assert_eq!(RuleSet::parse("sla"), Some(RuleSet::Sla));
         assert_eq!(RuleSet::parse("users"), None);
+    }
+
+    #[test]
+    fn a_revisitor_rule_naming_someone_who_cannot_revisit_is_refused_by_grade() {
+        use crate::auth::Role;
+        let staff = |id: Uuid| match id.as_u128() {
+            1 => Some(Staff {
+                role: Role::Supervisor,
+                disabled: false,
+            }),
+            2 => Some(Staff {
+                role: Role::Supervisor,
+                disabled: true,
+            }),
+            3 => Some(Staff {
+                role: Role::Admin,
+                disabled: false,
+            }),
+            _ => None,
+        };
+        let set = |grade: &str, user: u128| {
+            json!({"percent_by_type": {"complaint": 50}, "key_customers_percent": 100,
+                   "revisitors": {grade: {"by": "person", "user": Uuid::from_u128(user)}}})
+        };
+        let table = [
+            (set("important", 1), None),
+            (set("urgent", 2), Some("revisitors.urgent")),
+            (set("important", 3), Some("revisitors.important")),
+            (set("general", 9), Some("revisitors.general")),
+        ];
+        for (value, refused) in table {
+            let got = RuleSet::Revisit.check(value.clone(), staff);
+            assert_eq!(got.err().and_then(|e| e.field), refused, "{value}");
+        }
     }
 
     #[test]
@@ -442,7 +499,7 @@ mod tests {
             (Routing, routing("ops\n", "ops"), Some("by_nature")),
         ];
         for (i, (set, value, refused)) in table.into_iter().enumerate() {
-            let got = set.check(value);
+            let got = set.check(value, |_| None);
             match refused {
                 None => assert!(got.is_ok(), "case {i}: {got:?}"),
                 Some(field) => {

@@ -3,6 +3,7 @@
 
 mod extract;
 mod people;
+mod settings;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/file", get(customer_file))
         .route("/customers/{id}/reveal", post(reveal_contact))
         .route("/audit", get(list_audit))
+        .merge(settings::router())
         .merge(tickets::router())
         .merge(people::router())
         .fallback(|| async { AppError::NotFound })

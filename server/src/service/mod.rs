@@ -10,6 +10,7 @@ pub mod auth;
 pub mod customers;
 pub mod people;
 pub mod pull;
+pub mod settings;
 pub mod sync;
 pub mod tasks;
 pub mod tickets;

@@ -39,13 +39,14 @@ pub(super) fn ensure_settings(tx: &Transaction, now: DateTime<Utc>) -> Result<()
     Ok(())
 }
 
-/// Replaces the settings (a new change version, so every device pulls them again).
+/// Replaces the settings (a new change version, so every device pulls them again); returns
+/// that version.
 pub(super) fn write_settings(
     tx: &Transaction,
     s: &Settings,
     user: Option<Uuid>,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<u64> {
     let before = settings(tx)?.map(|(_, s)| to_json(&s)).transpose()?;
     let version = next_version(tx)?;
     tx.execute(
@@ -67,6 +68,7 @@ pub(super) fn write_settings(
             to_sql_int(version)
         ],
     )?;
+    super::writer::settings_changed();
     // The settings row has no UUID; the nil id names "the one settings row" in the trail.
     audit_change(
         tx,
@@ -76,7 +78,8 @@ pub(super) fn write_settings(
         ("settings", Uuid::nil()),
         before.as_ref(),
         &to_json(s)?,
-    )
+    )?;
+    Ok(version)
 }
 
 /// The settings and their change version.

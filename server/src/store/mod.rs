@@ -20,6 +20,7 @@ mod plans;
 mod rules;
 mod schema;
 mod scope;
+mod settings;
 mod sync;
 mod tasks;
 mod tickets;

@@ -2,11 +2,13 @@
 //! targets): one settings row each, filled with the domain's defaults on first start and
 //! replaced whole by admins (validated, audited, under a new change version).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::User;
 use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::sla::SlaPolicy;
-use huifang_domain::ticket::{GradingRules, RevisitTargets, RoutingMap};
+use huifang_domain::ticket::{GradingRules, RevisitTargets, RoutingMap, Staff};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -14,7 +16,8 @@ use uuid::Uuid;
 
 use super::{Store, audit_change, from_json, next_version, to_json, to_sql_int};
 use crate::error::{AppError, Result};
-use crate::storage::Rules;
+use crate::service;
+use crate::storage::{Rules, UserQueries};
 
 pub use huifang_domain::ticket::RuleSet;
 
@@ -124,10 +127,16 @@ impl Store {
         value: Value,
         now: DateTime<Utc>,
     ) -> Result<Value> {
-        let value = key
-            .check(value)
-            .map_err(|refusal| AppError::bad_request(refusal.message, refusal.field))?;
         self.write(move |tx| {
+            // The revisit rules name people: checked against the users as this write sees them.
+            let staff: HashMap<Uuid, Staff> = tx
+                .people()?
+                .iter()
+                .map(|u| (u.id, service::tickets::staff(u)))
+                .collect();
+            let value = key
+                .check(value, |id| staff.get(&id).copied())
+                .map_err(|refusal| AppError::bad_request(refusal.message, refusal.field))?;
             let before = stored(tx, key)?;
             let version = next_version(tx)?;
             tx.execute(

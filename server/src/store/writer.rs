@@ -126,8 +126,8 @@ struct Memo {
 }
 
 /// The settings, read once per job: a push asks for them for every visit it carries (to
-/// schedule a retry). Jobs never write the settings (only start-up does, before the writer
-/// runs), so what a job read first stays true until it ends.
+/// schedule a retry). What a job read first stays true until it ends, unless the job itself
+/// saves new settings ([`settings_changed`]).
 pub(super) fn settings_once(
     read: impl FnOnce() -> Result<Option<(u64, Settings)>>,
 ) -> Result<Option<(u64, Settings)>> {
@@ -145,6 +145,15 @@ pub(super) fn settings_once(
             Ok(settings)
         }
     }
+}
+
+/// The job running on this thread has just written the settings: its next read reads them.
+pub(super) fn settings_changed() {
+    JOB_MEMO.with_borrow_mut(|m| {
+        if let Some(m) = m {
+            m.settings = None;
+        }
+    });
 }
 
 fn run(mut conn: Connection, mut queue: mpsc::Receiver<Box<dyn Job>>) {

@@ -14,6 +14,7 @@ mod reviews;
 mod rules;
 mod scope;
 mod seed;
+mod settings;
 mod sync;
 mod tasks;
 mod tickets;

@@ -15,12 +15,13 @@ mod tests;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
+use huifang_domain::people::Person;
 use huifang_domain::task::{Priority, TaskSource, TaskStatus, VisitTask};
 use huifang_domain::ticket::{
     AfterResolve, Edit, Impact, NewAssignee, OpeningRules, RefusalKind, Resolution, Review,
-    RevisitVerdict, TicketAction, TicketIntake, TicketUpdate, after_resolve, apply_update,
-    is_key_customer, may_update, open_ticket, repeat_window, report_day, reviewable, revisit_kind,
-    revisit_verdict,
+    RevisitVerdict, Staff, TicketAction, TicketIntake, TicketUpdate, after_resolve, apply_update,
+    is_key_customer, may_update, open_ticket, pick_revisitor, repeat_window, report_day,
+    reviewable, revisit_kind, revisit_verdict,
 };
 use huifang_domain::{Mutation, RejectCode, Rejected, User, VisitRecord};
 use uuid::Uuid;
@@ -244,7 +245,7 @@ fn resolved<S: TicketStorage>(
         facts.key_customer = s
             .customer(customer)?
             .is_some_and(|c| is_key_customer(c.class, c.vip));
-        facts.revisitor = revisitor(s, t)?;
+        facts.revisitor = revisitor(s, t, rules)?;
     }
     match after_resolve(&facts, &rules.revisit) {
         AfterResolve::Escalate => {
@@ -259,22 +260,36 @@ fn resolved<S: TicketStorage>(
     }
 }
 
-/// The ticket's assignee, else whoever did the visit that found the problem, else the
-/// reporter: the first of them who does visits.
-fn revisitor<S: TicketQueries + UserQueries>(s: &S, t: &StoredTicket) -> Result<Option<Uuid>> {
-    let visitor = match t.ticket.intake.visit_id {
-        Some(v) => s.visit_author(v)?,
-        None => None,
+/// Who revisits: the rule of the ticket's grade (`domain::ticket::pick_revisitor`), its
+/// handlers looked up only when the rule asks for them.
+fn revisitor<S: TicketQueries + UserQueries>(
+    s: &S,
+    t: &StoredTicket,
+    rules: &Rules,
+) -> Result<Option<Uuid>> {
+    let handlers = || -> Result<Vec<Uuid>> {
+        let visitor = match t.ticket.intake.visit_id {
+            Some(v) => s.visit_author(v)?,
+            None => None,
+        };
+        Ok([t.ticket.assignee, visitor, Some(t.created_by)]
+            .into_iter()
+            .flatten()
+            .collect())
     };
-    for id in [t.ticket.assignee, visitor, Some(t.created_by)]
-        .into_iter()
-        .flatten()
-    {
-        if s.user(id)?.is_some_and(|u| u.role.can_work_tickets()) {
-            return Ok(Some(id));
-        }
+    pick_revisitor(
+        rules.revisit.revisitor(t.ticket.grade.impact),
+        handlers,
+        |id| Ok(s.person(id)?.as_ref().map(staff)),
+    )
+}
+
+/// What the revisit rules know of an account: its role, and whether an admin disabled it.
+pub fn staff(p: &Person) -> Staff {
+    Staff {
+        role: p.role,
+        disabled: p.disabled_at.is_some(),
     }
-    Ok(None)
 }
 
 /// The revisit as an ordinary visit task, due outside quiet hours within
