@@ -32,6 +32,9 @@ pub enum AppError {
     Conflict(String),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The selection of a bulk plan finds more customers than one plan may hold.
+    #[error("the selection finds more than {max} customers; narrow it")]
+    PlanTooLarge { max: usize },
     #[error("too many failed logins; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("database: {0}")]
@@ -71,6 +74,7 @@ impl AppError {
             Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            PlanTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PlanTooLarge),
             Database(_) | Migration(_) | Io(_) | Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
@@ -83,6 +87,7 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         let (message, field) = match &self {
             AppError::BadRequest { field, .. } => (self.to_string(), field.clone()),
+            AppError::PlanTooLarge { .. } => (self.to_string(), Some("selection".to_owned())),
             // Details of a server fault help an attacker more than the user: log them only.
             _ if status.is_server_error() => {
                 tracing::error!(error = %self, "request failed");

@@ -8,7 +8,9 @@
 
 pub mod auth;
 pub mod customers;
+pub mod plans;
 pub mod pull;
+pub mod recurring;
 pub mod sync;
 pub mod tasks;
 pub mod tickets;

@@ -14,6 +14,7 @@ mod customers;
 mod demo;
 mod demo_content;
 mod paging;
+mod plan_rows;
 #[cfg(test)]
 mod plans;
 mod rules;

@@ -403,7 +403,11 @@ async fn tasks(c: &mut Ctx) {
         .unwrap();
     for status in [None, Some(TaskStatus::Open)] {
         for assignee in [None, Some(c.field.id)] {
-            let filter = TaskFilter { status, assignee };
+            let filter = TaskFilter {
+                status,
+                assignee,
+                ..TaskFilter::default()
+            };
             let first = s.list_tasks(filter, page(1, None)).await.unwrap();
             s.list_tasks(filter, page(1, first.next)).await.unwrap();
         }
