@@ -428,12 +428,26 @@ mod tests {
         let (a, b) = (id(1), id(2));
         let early = bj_nov(23, 7, 0);
         // (customers, existing load, cap, days) → per (day, person) tasks, unplaced.
-        type Case = (u128, Vec<((u32, u128), u32)>, u32, u32, Vec<((u32, u128), u32)>, usize);
+        type Case = (
+            u128,
+            Vec<((u32, u128), u32)>,
+            u32,
+            u32,
+            Vec<((u32, u128), u32)>,
+            usize,
+        );
         let table: Vec<Case> = vec![
             // Ties spread evenly: 5 customers over two people, one day.
             (5, vec![], 8, 1, vec![((24, 1), 3), ((24, 2), 2)], 0),
             // The cap moves the rest to the next day.
-            (5, vec![], 2, 3, vec![((24, 1), 2), ((24, 2), 2), ((25, 1), 1)], 0),
+            (
+                5,
+                vec![],
+                2,
+                3,
+                vec![((24, 1), 2), ((24, 2), 2), ((25, 1), 1)],
+                0,
+            ),
             // Existing tasks count: A is full on the 24th, B has room for one.
             (
                 3,
@@ -444,15 +458,15 @@ mod tests {
                 0,
             ),
             // Nothing on days full; the rest is unplaced.
+            (4, vec![((24, 1), 2), ((24, 2), 2)], 2, 1, vec![], 4),
             (
-                4,
-                vec![((24, 1), 2), ((24, 2), 2)],
-                2,
-                1,
+                5,
                 vec![],
-                4,
+                1,
+                2,
+                vec![((24, 1), 1), ((24, 2), 1), ((25, 1), 1), ((25, 2), 1)],
+                1,
             ),
-            (5, vec![], 1, 2, vec![((24, 1), 1), ((24, 2), 1), ((25, 1), 1), ((25, 2), 1)], 1),
         ];
         for (i, (n, load, cap, days, want, unplaced)) in table.into_iter().enumerate() {
             let load = load
@@ -491,7 +505,12 @@ mod tests {
             customer: id(n),
             preferred: p,
         };
-        let customers = [c(11, Some(b)), c(12, Some(b)), c(13, Some(id(9))), c(14, None)];
+        let customers = [
+            c(11, Some(b)),
+            c(12, Some(b)),
+            c(13, Some(id(9))),
+            c(14, None),
+        ];
         let s = spread(
             &customers,
             &[a, b],
@@ -526,9 +545,17 @@ mod tests {
         let q = QuietHours::default();
         let table = [
             // Before the day starts: 9:00–18:00 Beijing.
-            (bj_nov(23, 7, 0), 24, Some((bj_nov(24, 9, 0), bj_nov(24, 18, 0)))),
+            (
+                bj_nov(23, 7, 0),
+                24,
+                Some((bj_nov(24, 9, 0), bj_nov(24, 18, 0))),
+            ),
             // Planned today at noon: quiet until 14:00.
-            (bj_nov(24, 12, 30), 24, Some((bj_nov(24, 14, 0), bj_nov(24, 18, 0)))),
+            (
+                bj_nov(24, 12, 30),
+                24,
+                Some((bj_nov(24, 14, 0), bj_nov(24, 18, 0))),
+            ),
             // Today after work: nothing left.
             (bj_nov(24, 18, 30), 24, None),
         ];
@@ -553,7 +580,10 @@ mod tests {
                 end: NaiveTime::from_hms_opt(0, 0, 0).unwrap(),
             }],
         };
-        assert_eq!(day_window(day(24), bj_nov(23, 7, 0), &all_day, beijing()), None);
+        assert_eq!(
+            day_window(day(24), bj_nov(23, 7, 0), &all_day, beijing()),
+            None
+        );
         let s = spread(
             &candidates(3),
             &[id(1)],
@@ -598,7 +628,10 @@ mod tests {
             due_until: until,
         };
         let table = [
-            (change(Some(bj_nov(25, 9, 0)), Some(bj_nov(25, 18, 0))), Ok(())),
+            (
+                change(Some(bj_nov(25, 9, 0)), Some(bj_nov(25, 18, 0))),
+                Ok(()),
+            ),
             // Only the end moves: the stored start stays.
             (change(None, Some(bj_nov(24, 12, 0))), Ok(())),
             (change(None, Some(bj_nov(24, 8, 0))), Err("due_until")),
@@ -609,7 +642,10 @@ mod tests {
             (change(None, None), Err("assignee")),
         ];
         for (i, (c, want)) in table.into_iter().enumerate() {
-            let got = c.window(&task(), now, beijing()).map(|_| ()).map_err(|e| e.field);
+            let got = c
+                .window(&task(), now, beijing())
+                .map(|_| ())
+                .map_err(|e| e.field);
             assert_eq!(got, want, "case {i}");
         }
     }
@@ -623,7 +659,10 @@ mod tests {
         assert!(c("客户已搬走").validate().is_ok());
         assert_eq!(c("  ").validate().unwrap_err().field, "reason");
         assert_eq!(
-            c(&"长".repeat(MAX_CANCEL_REASON + 1)).validate().unwrap_err().kind,
+            c(&"长".repeat(MAX_CANCEL_REASON + 1))
+                .validate()
+                .unwrap_err()
+                .kind,
             ValidationKind::TooLong
         );
     }
@@ -645,12 +684,48 @@ mod tests {
         let today = day(23);
         assert!(ok.validate(today).is_ok());
         let cases: Vec<(PlanRequest, &str)> = vec![
-            (PlanRequest { staff: vec![], ..ok.clone() }, "staff"),
-            (PlanRequest { daily_cap: 0, ..ok.clone() }, "daily_cap"),
-            (PlanRequest { daily_cap: 11, ..ok.clone() }, "daily_cap"),
-            (PlanRequest { days: 0, ..ok.clone() }, "days"),
-            (PlanRequest { days: 32, ..ok.clone() }, "days"),
-            (PlanRequest { first_day: day(22), ..ok.clone() }, "first_day"),
+            (
+                PlanRequest {
+                    staff: vec![],
+                    ..ok.clone()
+                },
+                "staff",
+            ),
+            (
+                PlanRequest {
+                    daily_cap: 0,
+                    ..ok.clone()
+                },
+                "daily_cap",
+            ),
+            (
+                PlanRequest {
+                    daily_cap: 11,
+                    ..ok.clone()
+                },
+                "daily_cap",
+            ),
+            (
+                PlanRequest {
+                    days: 0,
+                    ..ok.clone()
+                },
+                "days",
+            ),
+            (
+                PlanRequest {
+                    days: 32,
+                    ..ok.clone()
+                },
+                "days",
+            ),
+            (
+                PlanRequest {
+                    first_day: day(22),
+                    ..ok.clone()
+                },
+                "first_day",
+            ),
             (
                 PlanRequest {
                     selection: Selection {

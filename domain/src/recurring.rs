@@ -49,9 +49,24 @@ pub struct RecurringPolicy {
     pub daily_cap: u32,
 }
 
-impl Default for RecurringPolicy {
-    /// The handbooks' example: A monthly, B quarterly, C twice a year, D none.
-    fn default() -> Self {
+impl RecurringPolicy {
+    /// No recurring visits: what a new database starts with, so no task appears until a
+    /// planner chooses the periods.
+    pub fn off() -> Self {
+        RecurringPolicy {
+            every_months: ClassPeriods {
+                a: None,
+                b: None,
+                c: None,
+                d: None,
+            },
+            ..Self::handbook()
+        }
+    }
+
+    /// The handbooks' example, offered to planners: A monthly, B quarterly, C twice a year,
+    /// D none.
+    pub fn handbook() -> Self {
         RecurringPolicy {
             every_months: ClassPeriods {
                 a: Some(1),
@@ -82,6 +97,12 @@ pub struct PolicyUpdate {
 }
 
 impl RecurringPolicy {
+    /// Whether any class has recurring visits.
+    pub fn is_on(&self) -> bool {
+        let p = self.every_months;
+        [p.a, p.b, p.c, p.d].iter().any(Option::is_some)
+    }
+
     pub fn validate(&self) -> Result<(), ValidationError> {
         for class in [
             CustomerClass::A,
@@ -165,7 +186,10 @@ mod tests {
         // 1 December 01:00 in Beijing is still 30 November in UTC: local time decides.
         let dec1 = Utc.with_ymd_and_hms(2026, 11, 30, 17, 0, 0).unwrap();
         assert_eq!(period_key(1, dec1, beijing()), "2026-12/1");
-        assert_eq!(period_key(1, dec1, FixedOffset::east_opt(0).unwrap()), "2026-11/1");
+        assert_eq!(
+            period_key(1, dec1, FixedOffset::east_opt(0).unwrap()),
+            "2026-11/1"
+        );
     }
 
     #[test]
@@ -189,15 +213,25 @@ mod tests {
 
     #[test]
     fn the_policy_allows_periods_that_divide_the_year() {
-        let ok = RecurringPolicy::default();
+        let ok = RecurringPolicy::handbook();
+        assert!(ok.is_on() && !RecurringPolicy::off().is_on());
         assert!(ok.validate().is_ok());
         let with = |a, cap| RecurringPolicy {
-            every_months: ClassPeriods { a, ..ok.every_months },
+            every_months: ClassPeriods {
+                a,
+                ..ok.every_months
+            },
             daily_cap: cap,
             ..ok.clone()
         };
-        assert_eq!(with(Some(5), 8).validate().unwrap_err().field, "every_months.A");
-        assert_eq!(with(Some(0), 8).validate().unwrap_err().field, "every_months.A");
+        assert_eq!(
+            with(Some(5), 8).validate().unwrap_err().field,
+            "every_months.A"
+        );
+        assert_eq!(
+            with(Some(0), 8).validate().unwrap_err().field,
+            "every_months.A"
+        );
         assert!(with(None, 8).validate().is_ok());
         assert_eq!(with(Some(1), 0).validate().unwrap_err().field, "daily_cap");
         assert_eq!(with(Some(1), 11).validate().unwrap_err().field, "daily_cap");

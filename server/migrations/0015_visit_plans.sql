@@ -35,14 +35,15 @@ CREATE TABLE visit_plans (
 CREATE INDEX customers_live_class_visit ON customers (class, last_visit_at, id)
     WHERE archived_at IS NULL;
 
--- One row: the recurring policy (`RecurringPolicy` as JSON), the handbooks' example first.
+-- One row: the recurring policy (`RecurringPolicy` as JSON). Off until a planner picks the
+-- periods (the screen offers the handbooks' example: A monthly, B quarterly, C half-yearly).
 CREATE TABLE recurring_policy (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
     policy  TEXT NOT NULL,
     version INTEGER NOT NULL
 ) STRICT;
 INSERT INTO recurring_policy (id, policy, version) VALUES (1,
-    '{"every_months":{"A":1,"B":3,"C":6,"D":null},"visit_type":"satisfaction","planned_channel":"phone","daily_cap":8}',
+    '{"every_months":{"A":null,"B":null,"C":null,"D":null},"visit_type":"satisfaction","planned_channel":"phone","daily_cap":8}',
     1);
 
 -- At most one recurring task per customer and period: the key makes the daily run

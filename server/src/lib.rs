@@ -135,6 +135,12 @@ pub async fn prepare(config: ServeConfig) -> Result<(AppState, Option<String>)> 
             None => tracing::info!("demo: the database already has users; nothing seeded"),
         }
     }
+    // The day's recurring tasks exist before the first request is served.
+    match store.run_recurring(clock.now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(tasks = n, "recurring visits planned"),
+        Err(e) => tracing::error!(error = %e, "recurring planning failed"),
+    }
     let state = AppState {
         store,
         clock,
@@ -191,10 +197,13 @@ async fn watch_clocks(store: Store, clock: Clock) {
 /// (`service::recurring`), so this only bounds how late after midnight it starts.
 const RECURRING_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Creates the day's recurring tasks: at start-up (the first tick is immediate), then each
-/// [`RECURRING_EVERY`], which does nothing until the next local day.
+/// Creates the day's recurring tasks each [`RECURRING_EVERY`] after the run of start-up
+/// (`prepare`); a run does nothing until the next local day.
 async fn plan_recurring(store: Store, clock: Clock) {
-    let mut tick = tokio::time::interval(RECURRING_EVERY);
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + RECURRING_EVERY,
+        RECURRING_EVERY,
+    );
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;

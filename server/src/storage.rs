@@ -10,6 +10,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::audit::AuditEntry;
 use huifang_domain::calendar::BusinessCalendar;
+use huifang_domain::planning::{PlanCustomer, PlanOutcome, Selection};
+use huifang_domain::recurring::{RecurringPolicy, StoredPolicy};
 use huifang_domain::scope::{CustomerLookup, TicketFacts};
 use huifang_domain::script::Script;
 use huifang_domain::sla::{ClockRule, SlaPolicy};
@@ -19,8 +21,6 @@ use huifang_domain::ticket::{
     GradingRules, IntakeChannel, Nature, Review, RevisitTargets, RoutingMap, Ticket, TicketIntake,
     TicketState,
 };
-use huifang_domain::planning::{PlanCustomer, PlanOutcome, Selection};
-use huifang_domain::recurring::{RecurringPolicy, StoredPolicy};
 use huifang_domain::{
     Cursor, Customer, CustomerClass, ListTotal, Mutation, Rejected, Role, Settings, User,
     VisitRecord, VisitSummary, VisitType,

@@ -80,6 +80,11 @@ impl TestServer {
         TestServer::spawn(dir, clock_start(), &[])
     }
 
+    /// [`TestServer::start_in`] with the clock started at `at` (a restart on another day).
+    pub fn start_in_at(dir: &Path, at: DateTime<Utc>) -> TestServer {
+        TestServer::spawn(dir, at, &[])
+    }
+
     /// [`TestServer::start_in`] with more `huifang serve` arguments (`--hsts`).
     pub fn start_in_with(dir: &Path, args: &[&str]) -> TestServer {
         TestServer::spawn(dir, clock_start(), args)

@@ -86,6 +86,12 @@ impl Session {
             .bearer_auth(&self.token)
     }
 
+    pub fn patch(&self, path: &str) -> RequestBuilder {
+        self.client
+            .patch(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+
     pub fn post(&self, path: &str) -> RequestBuilder {
         self.client
             .post(format!("{}{path}", self.base))

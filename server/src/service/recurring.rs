@@ -46,11 +46,12 @@ where
         .map(|u| u.id)
         .collect();
     staff.sort();
-    // Without staff the day stays unclaimed: people added later today get its tasks.
-    if staff.is_empty() || !s.claim_run_day(&day, now)? {
+    let policy = s.recurring_policy()?.policy;
+    // Without staff or periods the day stays unclaimed: a policy set or people added later
+    // today get its run within the hour.
+    if staff.is_empty() || !policy.is_on() || !s.claim_run_day(&day, now)? {
         return Ok(0);
     }
-    let policy = s.recurring_policy()?.policy;
     let mut candidates = Vec::new();
     let mut periods: HashMap<Uuid, String> = HashMap::new();
     for class in [

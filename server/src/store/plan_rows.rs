@@ -268,7 +268,15 @@ impl PlanRows for Transaction<'_> {
             "planned": outcome.planned,
             "skipped": outcome.skipped.len(),
         });
-        audit(self, now, Some(by), "plan.create", "plan", outcome.plan_id, &summary)
+        audit(
+            self,
+            now,
+            Some(by),
+            "plan.create",
+            "plan",
+            outcome.plan_id,
+            &summary,
+        )
     }
 
     fn save_policy(

@@ -8,6 +8,7 @@ mod crash;
 mod customers;
 mod delivery;
 mod input;
+mod plans;
 mod process;
 mod reviews;
 mod rules;
