@@ -72,6 +72,8 @@ mod common;
 #[macro_use]
 mod customers;
 #[macro_use]
+mod plans;
+#[macro_use]
 mod review;
 #[macro_use]
 mod rules;
@@ -88,10 +90,11 @@ mod widgets;
 
 gather! {
     [common_texts shell_texts widgets_texts visits_texts tasks_texts customers_texts tickets_texts
-     review_texts rules_texts]
+     review_texts rules_texts plans_texts]
 }
 
 pub use customers::*;
+pub use plans::*;
 pub use review::*;
 pub use rules::*;
 pub use shell::*;

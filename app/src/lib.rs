@@ -15,6 +15,7 @@ mod sw;
 mod sync;
 
 mod customers;
+mod plans;
 mod review;
 mod rules;
 mod shell;
