@@ -9,7 +9,7 @@ use huifang_domain::planning::{
     PlanCustomer, PlanOutcome, PlanRequest, Selection, TaskCancel, TaskChange,
 };
 use huifang_domain::recurring::{PolicyUpdate, RecurringPolicy, StoredPolicy};
-use huifang_domain::task::{TaskStatus, VisitTask};
+use huifang_domain::task::VisitTask;
 use huifang_domain::{CustomerClass, User, VisitType};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
@@ -35,8 +35,9 @@ fn plan_customer(r: &Row) -> Result<PlanCustomer> {
 }
 
 impl<C: Conn> PlanQueries for C {
-    /// Walks `customers_live_class_visit` (classes in order, each by last visit), so the
-    /// first `limit` rows are read and no more; a tag starts from `customer_tags_tag`.
+    /// Walks `customers_live_class_visit` (classes in order, each by last visit) until
+    /// `limit` rows match; with a tag, SQLite starts from `customer_tags_tag` instead (the
+    /// tagged customers, sorted), so a rare tag does not walk the whole book.
     fn select_customers(
         &self,
         sel: &Selection,
@@ -70,8 +71,13 @@ impl<C: Conn> PlanQueries for C {
         if let Some(to) = sel.purchased_to {
             f.bind("c.purchase_date <= ?", [text(to.to_string())]);
         }
+        let index = if sel.tag.is_some() {
+            ""
+        } else {
+            "INDEXED BY customers_live_class_visit"
+        };
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT c.id, c.name, c.class FROM customers c INDEXED BY customers_live_class_visit
+            "SELECT c.id, c.name, c.class FROM customers c {index}
              {} ORDER BY c.class, c.last_visit_at, c.id LIMIT {limit}",
             f.sql()
         ))?;
@@ -228,9 +234,9 @@ impl PlanRows for Transaction<'_> {
         if let Some(reason) = reason {
             audited["cancel_reason"] = reason.into();
         }
-        let action = match (edit, after.status) {
-            (TaskEdit::Cancel { .. }, _) | (_, TaskStatus::Cancelled) => "task.cancel",
-            (TaskEdit::Change, _) => "task.change",
+        let action = match edit {
+            TaskEdit::Cancel { .. } => "task.cancel",
+            TaskEdit::Change => "task.change",
         };
         audit_change(
             self,
