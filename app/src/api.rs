@@ -395,3 +395,76 @@ pub async fn save_settings(
         (_, b, _) => SettingsRefusal::Failed(ApiFailure::Status(status, b.map(|b| b.error.code))),
     })
 }
+
+/// `GET /api/tasks?…` for planners: `query` is the filter part, already encoded.
+pub async fn task_page(
+    token: &str,
+    query: &str,
+) -> Result<huifang_domain::task::TaskList, ApiFailure> {
+    let resp = send(
+        authed(Request::get(&format!("/api/tasks?{query}")), token),
+        None,
+    )
+    .await?;
+    json(resp).await
+}
+
+pub async fn change_task(
+    token: &str,
+    id: Uuid,
+    change: &huifang_domain::planning::TaskChange,
+) -> Result<VisitTask, ApiFailure> {
+    let resp = send(
+        authed(Request::patch(&format!("/api/tasks/{id}")), token),
+        Some(encode(change)),
+    )
+    .await?;
+    json(resp).await
+}
+
+pub async fn cancel_task(
+    token: &str,
+    id: Uuid,
+    cancel: &huifang_domain::planning::TaskCancel,
+) -> Result<VisitTask, ApiFailure> {
+    let resp = send(
+        authed(Request::post(&format!("/api/tasks/{id}/cancel")), token),
+        Some(encode(cancel)),
+    )
+    .await?;
+    json(resp).await
+}
+
+/// `POST /api/plans/preview` (`create` false) or `POST /api/plans`.
+pub async fn plan(
+    token: &str,
+    req: &huifang_domain::planning::PlanRequest,
+    create: bool,
+) -> Result<huifang_domain::planning::PlanOutcome, ApiFailure> {
+    let path = if create {
+        "/api/plans"
+    } else {
+        "/api/plans/preview"
+    };
+    let resp = send(authed(Request::post(path), token), Some(encode(req))).await?;
+    json(resp).await
+}
+
+pub async fn recurring_policy(
+    token: &str,
+) -> Result<huifang_domain::recurring::StoredPolicy, ApiFailure> {
+    let resp = send(authed(Request::get("/api/plans/recurring"), token), None).await?;
+    json(resp).await
+}
+
+pub async fn save_recurring_policy(
+    token: &str,
+    update: &huifang_domain::recurring::PolicyUpdate,
+) -> Result<huifang_domain::recurring::StoredPolicy, ApiFailure> {
+    let resp = send(
+        authed(Request::put("/api/plans/recurring"), token),
+        Some(encode(update)),
+    )
+    .await?;
+    json(resp).await
+}

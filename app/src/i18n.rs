@@ -74,6 +74,8 @@ mod customers;
 #[macro_use]
 mod people;
 #[macro_use]
+mod plans;
+#[macro_use]
 mod review;
 #[macro_use]
 mod rules;
@@ -103,11 +105,13 @@ gather! {
         rules_texts
         people_texts
         settings_texts
+        plans_texts
     ]
 }
 
 pub use customers::*;
 pub use people::*;
+pub use plans::*;
 pub use review::*;
 pub use rules::*;
 pub use settings::*;

@@ -16,6 +16,7 @@ mod sync;
 
 mod customers;
 mod people;
+mod plans;
 mod review;
 mod rules;
 mod settings;

@@ -73,10 +73,12 @@ pub enum ErrorCode {
     PasswordChangeRequired,
     /// The change would leave no enabled admin.
     LastAdmin,
+    /// A bulk plan would make more tasks than one plan may (`planning::MAX_PLAN_TASKS`).
+    PlanTooLarge,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::BadRequest,
         ErrorCode::Invalid,
         ErrorCode::InvalidCredentials,
@@ -94,6 +96,7 @@ impl ErrorCode {
         ErrorCode::AccountDisabled,
         ErrorCode::PasswordChangeRequired,
         ErrorCode::LastAdmin,
+        ErrorCode::PlanTooLarge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -115,6 +118,7 @@ impl ErrorCode {
             ErrorCode::AccountDisabled => "account_disabled",
             ErrorCode::PasswordChangeRequired => "password_change_required",
             ErrorCode::LastAdmin => "last_admin",
+            ErrorCode::PlanTooLarge => "plan_too_large",
         }
     }
 

@@ -47,6 +47,9 @@ pub enum AppError {
     },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The selection of a bulk plan finds more customers than one plan may hold.
+    #[error("the selection finds more than {max} customers; narrow it")]
+    PlanTooLarge { max: usize },
     #[error("too many failed logins; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("database: {0}")]
@@ -90,6 +93,7 @@ impl AppError {
             Conflict(_) | Stale { .. } => (StatusCode::CONFLICT, ErrorCode::Conflict),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            PlanTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PlanTooLarge),
             Database(_) | Migration(_) | Io(_) | Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
@@ -103,6 +107,7 @@ impl IntoResponse for AppError {
         let (message, field) = match &self {
             AppError::BadRequest { field, .. } => (self.to_string(), field.clone()),
             AppError::Invalid { field, .. } => (self.to_string(), Some(field.clone())),
+            AppError::PlanTooLarge { .. } => (self.to_string(), Some("selection".to_owned())),
             // Details of a server fault help an attacker more than the user: log them only.
             _ if status.is_server_error() => {
                 tracing::error!(error = %self, "request failed");

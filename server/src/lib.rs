@@ -137,6 +137,12 @@ pub async fn prepare(config: ServeConfig) -> Result<(AppState, Option<String>)> 
     } else if !store.has_users().await? {
         banner = Some(first_admin_hint(&config.db));
     }
+    // The day's recurring tasks exist before the first request is served.
+    match store.run_recurring(clock.now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(tasks = n, "recurring visits planned"),
+        Err(e) => tracing::error!(error = %e, "recurring planning failed"),
+    }
     let state = AppState {
         store,
         clock,
@@ -171,13 +177,14 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// Serves `state` on `listener`, with the breach sweep running, until `shutdown` completes.
+/// Serves `state` on `listener`, with the breach sweep and the recurring run going, until `shutdown` completes.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     tokio::spawn(watch_clocks(state.store.clone(), state.clock));
+    tokio::spawn(plan_recurring(state.store.clone(), state.clock));
     let app = router(state);
     let addr = listener.local_addr()?;
     // Scripts and tests wait for exactly this line to know the server accepts requests.
@@ -209,6 +216,28 @@ async fn watch_clocks(store: Store, clock: Clock) {
             Ok(0) => {}
             Ok(n) => tracing::info!(tickets = n, "breached clocks escalated"),
             Err(e) => tracing::error!(error = %e, "breach check failed"),
+        }
+    }
+}
+
+/// How often the recurring run looks whether today's run is done; it runs once a local day
+/// (`service::recurring`), so this only bounds how late after midnight it starts.
+const RECURRING_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Creates the day's recurring tasks each [`RECURRING_EVERY`] after the run of start-up
+/// (`prepare`); a run does nothing until the next local day.
+async fn plan_recurring(store: Store, clock: Clock) {
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + RECURRING_EVERY,
+        RECURRING_EVERY,
+    );
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match store.run_recurring(clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(tasks = n, "recurring visits planned"),
+            Err(e) => tracing::error!(error = %e, "recurring planning failed"),
         }
     }
 }

@@ -11,6 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::audit::AuditEntry;
 use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::people::Person;
+use huifang_domain::planning::{PlanCustomer, PlanOutcome, Selection};
+use huifang_domain::recurring::{RecurringPolicy, StoredPolicy};
 use huifang_domain::scope::{CustomerLookup, TicketFacts};
 use huifang_domain::script::Script;
 use huifang_domain::sla::{ClockRule, SlaPolicy};
@@ -21,8 +23,8 @@ use huifang_domain::ticket::{
     TicketState,
 };
 use huifang_domain::{
-    Cursor, Customer, ListTotal, Mutation, Rejected, Role, Settings, User, VisitRecord,
-    VisitSummary,
+    Cursor, Customer, CustomerClass, ListTotal, Mutation, Rejected, Role, Settings, User,
+    VisitRecord, VisitSummary, VisitType,
 };
 use uuid::Uuid;
 
@@ -115,6 +117,13 @@ pub enum Newest {
 pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     pub assignee: Option<Uuid>,
+    pub visit_type: Option<VisitType>,
+    /// The customer's class.
+    pub class: Option<CustomerClass>,
+    /// Tasks whose window starts at or after this instant.
+    pub due_from: Option<DateTime<Utc>>,
+    /// Tasks whose window starts before this instant.
+    pub due_to: Option<DateTime<Utc>>,
 }
 
 /// A device as the push protocol knows it: whose it is and the last seq it processed.
@@ -537,7 +546,8 @@ pub trait ScopeQueries {
     /// assigned to the user; for managers also any that was in a queue).
     fn scoped_tickets(&self, q: ScopeQuery) -> Result<Vec<TicketScopeRow>>;
     /// By version, at most `limit`: the user's open tasks changed after `since` and every
-    /// task of theirs changed after `floor` (closed ones to drop).
+    /// task of theirs changed after `floor` (closed ones to drop), and tasks reassigned away
+    /// from them after `floor` (to drop as well).
     fn scoped_tasks(&self, q: ScopeQuery) -> Result<Vec<VisitTask>>;
     /// By version, at most `limit`: customers changed after `floor` that the user acts on (an
     /// open task of theirs, a ticket assigned to or reported by them, for managers any open
@@ -545,4 +555,81 @@ pub trait ScopeQueries {
     fn scoped_customers(&self, q: ScopeQuery) -> Result<Vec<Customer>>;
     /// Customers found by a lookup, by name, at most `limit`. Contacts masked.
     fn find_customers(&self, lookup: &CustomerLookup, limit: u32) -> Result<Vec<Customer>>;
+}
+
+/// What a planner's change does to a task (`service::plans`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskEdit<'a> {
+    Change,
+    Cancel { reason: &'a str },
+}
+
+/// What bulk and recurring planning read (`service::plans`, `service::recurring`).
+pub trait PlanQueries {
+    /// Live (not archived) customers the selection finds, never-visited and longest-unvisited
+    /// first, at most `limit`; `before` is the start of `last_visit_before` as an instant.
+    fn select_customers(
+        &self,
+        sel: &Selection,
+        before: Option<DateTime<Utc>>,
+        limit: usize,
+    ) -> Result<Vec<PlanCustomer>>;
+    /// Whether the customer has an open task of this visit type.
+    fn has_open_task(&self, customer: Uuid, visit_type: VisitType) -> Result<bool>;
+    /// The windows' starts of `assignee`'s open tasks starting in `[from, to)`.
+    fn open_task_starts(
+        &self,
+        assignee: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>>;
+    /// A bulk plan stored under `id`: its request and outcome (JSON).
+    fn stored_plan(&self, id: Uuid) -> Result<Option<(serde_json::Value, PlanOutcome)>>;
+    fn recurring_policy(&self) -> Result<StoredPolicy>;
+    /// Live customers of `class` visited at or before `due_before` (or never), without a
+    /// recurring task for `period` nor an open task of `visit_type`, longest-unvisited first.
+    fn recurring_due(
+        &self,
+        class: CustomerClass,
+        due_before: DateTime<Utc>,
+        period: &str,
+        visit_type: VisitType,
+        limit: usize,
+    ) -> Result<Vec<PlanCustomer>>;
+    /// Who recorded the customer's newest visit.
+    fn last_visitor(&self, customer: Uuid) -> Result<Option<Uuid>>;
+}
+
+pub trait PlanRows: PlanQueries {
+    /// Stores `after` (a changed `before`) under a new change version and audits it; a
+    /// reassignment is remembered so the former assignee's device drops the task.
+    fn edit_task(
+        &self,
+        before: &VisitTask,
+        after: VisitTask,
+        edit: TaskEdit<'_>,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<VisitTask>;
+    fn save_plan(
+        &self,
+        request: &serde_json::Value,
+        outcome: &PlanOutcome,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Replaces the policy if it is still at `version`; `None` when it is not.
+    fn save_policy(
+        &self,
+        policy: &RecurringPolicy,
+        version: u64,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Option<StoredPolicy>>;
+    /// Marks `day` (local) as run; `false` if a run already claimed it.
+    fn claim_run_day(&self, day: &str, now: DateTime<Utc>) -> Result<bool>;
+    fn finish_run_day(&self, day: &str, created: u32) -> Result<()>;
+    /// Records the customer's recurring task of `period`; `false` (nothing written) if the
+    /// customer already has one.
+    fn claim_period(&self, customer: Uuid, period: &str, task: Uuid) -> Result<bool>;
 }

@@ -273,6 +273,7 @@ test('escalations reach the supervisors, who can also plan a visit', async () =>
 
   await app.waitForCustomers();
   await app.go('plan');
+  await app.id('plans-plan-one').click();
   await app.id('plan-assignee').locator('option').nth(1).waitFor({ state: 'attached' });
   await app.id('plan-customer').selectOption({ index: 1 });
   await app.id('plan-assignee').selectOption({ index: 1 });

@@ -86,6 +86,11 @@ impl TestServer {
         TestServer::spawn(dir, clock_start(), false, &[])
     }
 
+    /// [`TestServer::start_in`] with the clock started at `at` (a restart on another day).
+    pub fn start_in_at(dir: &Path, at: DateTime<Utc>) -> TestServer {
+        TestServer::spawn(dir, at, true, &[])
+    }
+
     /// [`TestServer::start_in`] with more `huifang serve` arguments (`--hsts`).
     pub fn start_in_with(dir: &Path, args: &[&str]) -> TestServer {
         TestServer::spawn(dir, clock_start(), true, args)

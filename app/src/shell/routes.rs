@@ -10,6 +10,7 @@ use super::nav::use_door;
 use crate::customers::CustomerList;
 use crate::i18n::Key;
 use crate::people::{ChangePasswordPage, PeoplePage};
+use crate::plans::VisitPlans;
 use crate::review::{AdminVisits, Supervise};
 use crate::rules::RulesPage;
 use crate::settings::OrgSettings;
@@ -49,7 +50,8 @@ pub fn console() -> AnyView {
             <Route path=path!("/supervise") view=Supervise />
             <Route path=path!("/tickets") view=TicketList />
             <Route path=path!("/tickets/:id") view=TicketPage />
-            <Route path=path!("/plan") view=PlanVisit />
+            <Route path=path!("/plan") view=VisitPlans />
+            <Route path=path!("/plan/one") view=PlanVisit />
             <Route path=path!("/admin") view=AdminVisits />
             <Route path=path!("/rules") view=RulesPage />
             <Route path=path!("/people") view=PeoplePage />

@@ -3,6 +3,7 @@
 
 mod extract;
 mod people;
+mod plans;
 mod settings;
 mod tickets;
 
@@ -18,8 +19,8 @@ use huifang_domain::audit::AuditList;
 use huifang_domain::paging;
 use huifang_domain::task::{NewTask, TaskList, TaskStatus, VisitTask};
 use huifang_domain::{
-    CustomerFile, CustomerMatches, LoginRequest, LoginResponse, PushRequest, PushResponse,
-    RevealedContact, Role, User, VisitList,
+    CustomerClass, CustomerFile, CustomerMatches, LoginRequest, LoginResponse, PushRequest,
+    PushResponse, RevealedContact, Role, User, VisitList, VisitType,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -29,7 +30,7 @@ use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::service::pull::PullPage;
 use crate::service::tasks::filter_for as task_filter;
-use crate::store::{AuditFilter, PageAt, ReviewState, TaskSaved, VisitFilter};
+use crate::store::{AuditFilter, PageAt, ReviewState, TaskFilter, TaskSaved, VisitFilter};
 use extract::{AnyAuthUser, AuthUser, JsonBody, NoBody, QueryParams};
 
 /// A login is a username and a password (at most 64 and 256 characters, even escaped
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(tickets::router())
         .merge(people::router())
+        .merge(plans::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
@@ -223,6 +225,14 @@ struct TaskParams {
     #[serde(default)]
     assignee: Option<Uuid>,
     #[serde(default)]
+    visit_type: Option<VisitType>,
+    #[serde(default)]
+    class: Option<CustomerClass>,
+    #[serde(default)]
+    due_from: Option<DateTime<Utc>>,
+    #[serde(default)]
+    due_to: Option<DateTime<Utc>>,
+    #[serde(default)]
     limit: Option<u32>,
     #[serde(default)]
     after: Option<String>,
@@ -235,7 +245,13 @@ async fn list_tasks(
     QueryParams(p): QueryParams<TaskParams>,
     _: NoBody,
 ) -> Result<Json<TaskList>> {
-    let filter = task_filter(&auth.user, p.status, p.assignee)?;
+    let filter = TaskFilter {
+        visit_type: p.visit_type,
+        class: p.class,
+        due_from: p.due_from,
+        due_to: p.due_to,
+        ..task_filter(&auth.user, p.status, p.assignee)?
+    };
     let at = page_at(p.limit, p.after)?;
     Ok(Json(state.store.list_tasks(filter, at).await?))
 }

@@ -9,7 +9,9 @@
 pub mod auth;
 pub mod customers;
 pub mod people;
+pub mod plans;
 pub mod pull;
+pub mod recurring;
 pub mod settings;
 pub mod sync;
 pub mod tasks;

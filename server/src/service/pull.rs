@@ -171,7 +171,8 @@ fn changes<S: PullStorage>(
         q.limit,
     );
     for t in tasks {
-        if t.status == TaskStatus::Open {
+        // A task reassigned away comes back through its move: the device drops it.
+        if t.status == TaskStatus::Open && t.assignee == user.id {
             entries.push((t.version, Entry::Task(t)));
         } else if t.version > q.floor {
             entries.push((t.version, Entry::DropTask(t.id)));

@@ -109,5 +109,9 @@ pub fn filter_for(
 ) -> Result<TaskFilter> {
     let assignee = visible_assignee(user.role, user.id, assignee)
         .map_err(|e| AppError::Forbidden(e.to_string()))?;
-    Ok(TaskFilter { status, assignee })
+    Ok(TaskFilter {
+        status,
+        assignee,
+        ..TaskFilter::default()
+    })
 }

@@ -59,6 +59,7 @@ fn open_of(assignee: Uuid) -> TaskFilter {
     TaskFilter {
         status: Some(TaskStatus::Open),
         assignee: Some(assignee),
+        ..TaskFilter::default()
     }
 }
 

@@ -15,6 +15,7 @@ mod demo;
 mod demo_content;
 mod paging;
 mod people;
+mod plan_rows;
 #[cfg(test)]
 mod plans;
 mod rules;

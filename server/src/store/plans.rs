@@ -39,8 +39,12 @@ use super::{
 };
 
 /// Tables that grow with use: a scan of one costs O(all rows).
-const BIG: [&str; 13] = [
+const BIG: [&str; 17] = [
     "visits",
+    "task_moves",
+    "visit_plans",
+    "recurring_tasks",
+    "customer_tags",
     "tickets",
     "ticket_clocks",
     "ticket_timeline",
@@ -453,11 +457,121 @@ async fn tasks(c: &mut Ctx) {
         .unwrap();
     for status in [None, Some(TaskStatus::Open)] {
         for assignee in [None, Some(c.field.id)] {
-            let filter = TaskFilter { status, assignee };
+            let filter = TaskFilter {
+                status,
+                assignee,
+                ..TaskFilter::default()
+            };
             let first = s.list_tasks(filter, page(1, None)).await.unwrap();
             s.list_tasks(filter, page(1, first.next)).await.unwrap();
         }
     }
+}
+
+/// 回访计划: the task list's filters, a change and a cancel, a bulk plan and the recurring run.
+async fn visit_plans(c: &mut Ctx) {
+    use huifang_domain::CustomerClass;
+    use huifang_domain::planning::{PlanRequest, Selection, TaskCancel, TaskChange};
+    let s = &c.store;
+    for visit_type in [None, Some(VisitType::Satisfaction)] {
+        for class in [None, Some(CustomerClass::A)] {
+            for window in [false, true] {
+                for assignee in [None, Some(c.field.id)] {
+                    let filter = TaskFilter {
+                        status: Some(TaskStatus::Open),
+                        assignee,
+                        visit_type,
+                        class,
+                        due_from: window.then(|| now() - Duration::days(1)),
+                        due_to: window.then(|| now() + Duration::days(7)),
+                    };
+                    let first = s.list_tasks(filter, page(1, None)).await.unwrap();
+                    s.list_tasks(filter, page(1, first.next)).await.unwrap();
+                }
+            }
+        }
+    }
+    let open = s
+        .list_tasks(
+            TaskFilter {
+                status: Some(TaskStatus::Open),
+                ..TaskFilter::default()
+            },
+            page(2, None),
+        )
+        .await
+        .unwrap()
+        .tasks;
+    let moved = s
+        .change_task(
+            c.supervisor.clone(),
+            open[0].id,
+            TaskChange {
+                version: open[0].version,
+                assignee: Some(c.agent.id),
+                due_from: None,
+                due_until: Some(open[0].due_until + Duration::hours(1)),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.assignee, c.agent.id);
+    s.cancel_task(
+        c.supervisor.clone(),
+        open[1].id,
+        TaskCancel {
+            version: open[1].version,
+            reason: "客户已搬走".into(),
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    let selections = [
+        Selection::default(),
+        Selection {
+            classes: vec![CustomerClass::A, CustomerClass::B],
+            last_visit_before: Some(now().date_naive()),
+            ..Selection::default()
+        },
+        Selection {
+            tag: Some("VIP".into()),
+            purchased_from: Some(now().date_naive() - Duration::days(400)),
+            purchased_to: Some(now().date_naive()),
+            ..Selection::default()
+        },
+    ];
+    for selection in selections {
+        let req = PlanRequest {
+            id: new_id(),
+            selection,
+            visit_type: VisitType::Care,
+            planned_channel: Channel::Phone,
+            priority: Priority::Normal,
+            staff: vec![c.field.id, c.agent.id],
+            first_day: now().date_naive() + Duration::days(1),
+            days: 3,
+            daily_cap: 8,
+            note: String::new(),
+        };
+        s.preview_plan(req.clone(), now()).await.unwrap();
+        s.create_plan(c.supervisor.clone(), req, now())
+            .await
+            .unwrap();
+    }
+    let policy = s.recurring_policy().await.unwrap();
+    s.save_recurring_policy(
+        c.admin.clone(),
+        huifang_domain::recurring::PolicyUpdate {
+            version: policy.version,
+            policy: policy.policy,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    s.run_recurring(now()).await.unwrap();
 }
 
 async fn audit(c: &mut Ctx) {
@@ -596,6 +710,7 @@ async fn no_request_scans_a_big_table() {
     visits(&mut c).await;
     tickets(&mut c).await;
     tasks(&mut c).await;
+    visit_plans(&mut c).await;
     audit(&mut c).await;
     sync(&mut c).await;
 

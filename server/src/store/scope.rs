@@ -84,6 +84,9 @@ fn tasks_sql() -> String {
          UNION
          SELECT {TASK_COLUMNS} FROM tasks INDEXED BY tasks_assignee
          WHERE assignee = ?1 AND version > ?3
+         UNION
+         SELECT {TASK_COLUMNS} FROM tasks
+         WHERE id IN (SELECT task_id FROM task_moves WHERE old_assignee = ?1 AND version > ?3)
          ORDER BY 13 LIMIT ?4"
     )
 }

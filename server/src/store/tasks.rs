@@ -51,7 +51,9 @@ impl<C: Conn> TaskQueries for C {
         task(self.conn(), id)
     }
 
-    /// Each combination of filters leads one `tasks_*due` index of migration 0007.
+    /// Each combination of assignee, status and visit type leads one `tasks_*due` index
+    /// (migrations 0007, 0015), walked in due order; the due window is a range on it and the
+    /// class a lookup of each task's customer by key.
     fn tasks(&self, filter: TaskFilter, at: &PageAt) -> Result<Page<VisitTask>> {
         let conn = self.conn();
         let after = paging::after(at, 2)?;
@@ -61,6 +63,21 @@ impl<C: Conn> TaskQueries for C {
         }
         if let Some(s) = filter.status {
             f.bind("status = ?", [text(status_str(s))]);
+        }
+        if let Some(t) = filter.visit_type {
+            f.bind("visit_type = ?", [text(t.as_str())]);
+        }
+        if let Some(from) = filter.due_from {
+            f.bind("due_from >= ?", [text(ts(from))]);
+        }
+        if let Some(to) = filter.due_to {
+            f.bind("due_from < ?", [text(ts(to))]);
+        }
+        if let Some(c) = filter.class {
+            f.bind(
+                "EXISTS (SELECT 1 FROM customers c WHERE c.id = tasks.customer_id AND c.class = ?)",
+                [text(c.as_str())],
+            );
         }
         let total = paging::count(
             conn,
@@ -251,7 +268,7 @@ fn retry_code(source: &TaskSource, note: &str) -> Option<RetryReason> {
         .map(|(r, _)| *r)
 }
 
-fn status_str(s: TaskStatus) -> &'static str {
+pub(super) fn status_str(s: TaskStatus) -> &'static str {
     match s {
         TaskStatus::Open => "open",
         TaskStatus::Done => "done",

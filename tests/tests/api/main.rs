@@ -9,6 +9,7 @@ mod customers;
 mod delivery;
 mod input;
 mod people;
+mod plans;
 mod process;
 mod reviews;
 mod rules;
