@@ -17,6 +17,10 @@ pub struct ErrorBody {
     /// The offending input field, when one can be named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// What more the code explains: `{"problems": [{field, reason}…]}` for `invalid`, `{"current":
+    /// …}` for an edit that started from a stale version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -26,6 +30,7 @@ impl ApiError {
                 code: code.as_str().to_owned(),
                 message: message.into(),
                 field,
+                details: None,
             },
         }
     }
@@ -61,10 +66,18 @@ pub enum ErrorCode {
     PayloadTooLarge,
     RateLimited,
     Internal,
+    /// Fields that break their rules: `field` names the first, `details.problems` lists all.
+    Invalid,
+    /// The contact is already another customer's.
+    DuplicateContact,
+    /// The external id is already another customer's.
+    DuplicateExternalId,
+    /// The customer is archived: no new tasks.
+    CustomerArchived,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::BadRequest,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthorized,
@@ -78,6 +91,10 @@ impl ErrorCode {
         ErrorCode::PayloadTooLarge,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
+        ErrorCode::Invalid,
+        ErrorCode::DuplicateContact,
+        ErrorCode::DuplicateExternalId,
+        ErrorCode::CustomerArchived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +112,10 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::DuplicateContact => "duplicate_contact",
+            ErrorCode::DuplicateExternalId => "duplicate_external_id",
+            ErrorCode::CustomerArchived => "customer_archived",
         }
     }
 

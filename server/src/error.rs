@@ -2,6 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use huifang_domain::customer_book::{CustomerProfile, FieldProblem};
 use huifang_domain::{ApiError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,21 @@ pub enum AppError {
     /// A client-made id reused with other content, or a change that collides with stored data.
     #[error("{0}")]
     Conflict(String),
+    /// Fields that break their rules (all of them, in field order; never empty).
+    #[error("{} is invalid", .0.first().map_or("a field", |p| p.field.as_str()))]
+    Invalid(Vec<FieldProblem>),
+    /// The value of this field (`contact`, `external_id`) is already another customer's.
+    #[error("the {0} is already another customer's")]
+    Duplicate(&'static str),
+    #[error("customer {0} is archived and gets no new tasks")]
+    CustomerArchived(uuid::Uuid),
+    /// An edit started from an older version than the stored one: nothing is written, and
+    /// the answer carries the current state for the editor to compare.
+    #[error("the customer was changed by someone else since version {started}")]
+    StaleCustomer {
+        started: u64,
+        current: Box<CustomerProfile>,
+    },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("too many failed logins; try again in {retry_after_secs} s")]
@@ -69,6 +85,11 @@ impl AppError {
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             UsernameTaken(_) => (StatusCode::CONFLICT, ErrorCode::UsernameTaken),
             Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
+            Duplicate("contact") => (StatusCode::CONFLICT, ErrorCode::DuplicateContact),
+            Duplicate(_) => (StatusCode::CONFLICT, ErrorCode::DuplicateExternalId),
+            CustomerArchived(_) => (StatusCode::CONFLICT, ErrorCode::CustomerArchived),
+            StaleCustomer { .. } => (StatusCode::CONFLICT, ErrorCode::Conflict),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Database(_) | Migration(_) | Io(_) | Internal(_) => {
@@ -83,6 +104,11 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         let (message, field) = match &self {
             AppError::BadRequest { field, .. } => (self.to_string(), field.clone()),
+            AppError::Invalid(problems) => {
+                (self.to_string(), problems.first().map(|p| p.field.clone()))
+            }
+            AppError::Duplicate(field) => (self.to_string(), Some((*field).to_owned())),
+            AppError::CustomerArchived(_) => (self.to_string(), Some("customer_id".to_owned())),
             // Details of a server fault help an attacker more than the user: log them only.
             _ if status.is_server_error() => {
                 tracing::error!(error = %self, "request failed");
@@ -90,8 +116,15 @@ impl IntoResponse for AppError {
             }
             _ => (self.to_string(), None),
         };
-        let mut response =
-            (status, axum::Json(ApiError::new(code, message, field))).into_response();
+        let mut body = ApiError::new(code, message, field);
+        body.error.details = match &self {
+            AppError::Invalid(problems) => Some(serde_json::json!({ "problems": problems })),
+            AppError::StaleCustomer { current, .. } => {
+                Some(serde_json::json!({ "current": current }))
+            }
+            _ => None,
+        };
+        let mut response = (status, axum::Json(body)).into_response();
         if let AppError::RateLimited { retry_after_secs } = self {
             response
                 .headers_mut()

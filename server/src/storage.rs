@@ -10,6 +10,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::audit::AuditEntry;
 use huifang_domain::calendar::BusinessCalendar;
+use huifang_domain::customer_book::{ContactSearch, CustomerFields, CustomerProfile};
 use huifang_domain::scope::{CustomerLookup, TicketFacts};
 use huifang_domain::script::Script;
 use huifang_domain::sla::{ClockRule, SlaPolicy};
@@ -20,8 +21,8 @@ use huifang_domain::ticket::{
     TicketState,
 };
 use huifang_domain::{
-    Cursor, Customer, ListTotal, Mutation, Rejected, Role, Settings, User, VisitRecord,
-    VisitSummary,
+    Cursor, Customer, CustomerClass, ListTotal, Mutation, Rejected, Role, Settings, User,
+    VisitRecord, VisitSummary,
 };
 use uuid::Uuid;
 
@@ -479,4 +480,66 @@ pub trait ScopeQueries {
     fn scoped_customers(&self, q: ScopeQuery) -> Result<Vec<Customer>>;
     /// Customers found by a lookup, by name, at most `limit`. Contacts masked.
     fn find_customers(&self, lookup: &CustomerLookup, limit: u32) -> Result<Vec<Customer>>;
+}
+
+/// `GET /api/customer-book` searches and filters; all present ones must hold.
+#[derive(Debug, Clone, Default)]
+pub struct BookFilter {
+    /// The start of the name.
+    pub name: Option<String>,
+    pub contact: Option<ContactSearch>,
+    /// Exact.
+    pub external_id: Option<String>,
+    /// Exact.
+    pub tag: Option<String>,
+    pub class: Option<CustomerClass>,
+    pub vip: Option<bool>,
+    /// Exact.
+    pub region: Option<String>,
+    /// Last visited before this instant, or never.
+    pub last_visit_before: Option<DateTime<Utc>>,
+    /// Archived customers instead of active ones.
+    pub archived: bool,
+}
+
+/// 客户档案 as the console's customer book reads it.
+pub trait CustomerBookQueries {
+    /// The customer with the contact masked.
+    fn customer_profile(&self, id: Uuid) -> Result<Option<CustomerProfile>>;
+    /// A page of the book: in name order; oldest visit first when `last_visit_before` is
+    /// asked; by customer id for a tag.
+    fn customer_book_page(&self, filter: &BookFilter, at: &PageAt)
+    -> Result<Page<CustomerProfile>>;
+    /// The customer whose contact this is (as stored, whole).
+    fn contact_holder(&self, contact: &str) -> Result<Option<Uuid>>;
+    fn external_id_holder(&self, external_id: &str) -> Result<Option<Uuid>>;
+    /// `None` for an unknown customer.
+    fn customer_archived(&self, id: Uuid) -> Result<Option<bool>>;
+}
+
+/// Customer book changes, each under a new change version (devices holding the customer pull
+/// it again) and with its audit row (contacts masked).
+pub trait CustomerBookRows: CustomerBookQueries {
+    /// Adds a customer with these (checked, normalized) fields.
+    fn insert_book_customer(
+        &self,
+        fields: &CustomerFields,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid>;
+    /// Replaces every field of a customer (`before`: as it was, for the audit trail).
+    fn update_book_customer(
+        &self,
+        before: &CustomerProfile,
+        fields: &CustomerFields,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    fn set_customer_archived(
+        &self,
+        before: &CustomerProfile,
+        archived: bool,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 }

@@ -10,6 +10,7 @@
 mod audit;
 mod auth;
 mod catalog;
+pub(crate) mod customer_book;
 mod customers;
 mod demo;
 mod demo_content;
@@ -37,10 +38,12 @@ pub use demo::{DEMO_PASSWORD, DemoLogin};
 pub(crate) use demo::{Catalog, insert_customer, seed_catalog};
 // What the handlers and the command line name, from the layers below the facade.
 pub use crate::service::auth::NewUser;
+pub use crate::service::customer_book::BookQuery;
 pub use crate::service::tasks::TaskSaved;
 pub use crate::storage::{
     AuditFilter, PageAt, ReviewState, TaskFilter, TicketFilter, TicketQueue, VisitFilter,
 };
+pub use customer_book::{Upserted, upsert_customer};
 pub use rules::RuleSet;
 
 use crate::credentials::Passwords;
