@@ -70,6 +70,8 @@ macro_rules! gather {
 #[macro_use]
 mod common;
 #[macro_use]
+mod customer_book;
+#[macro_use]
 mod customers;
 #[macro_use]
 mod review;
@@ -88,9 +90,10 @@ mod widgets;
 
 gather! {
     [common_texts shell_texts widgets_texts visits_texts tasks_texts customers_texts tickets_texts
-     review_texts rules_texts]
+     review_texts rules_texts customer_book_texts]
 }
 
+pub use customer_book::*;
 pub use customers::*;
 pub use review::*;
 pub use rules::*;

@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use crate::error::{AppError, Result};
 use crate::service::utc_offset;
-use crate::storage::{BookFilter, CatalogQueries, CustomerBookQueries, CustomerBookRows, PageAt};
+use crate::storage::{
+    BookFilter, CatalogQueries, CustomerBookQueries, CustomerBookRows, CustomerQueries, PageAt,
+};
 
 /// `GET /api/customer-book` as asked: blank searches are no search.
 #[derive(Debug, Clone, Default)]
@@ -127,8 +129,9 @@ pub fn create<S: CustomerBookRows>(
 }
 
 /// Saves an edit made from `edit.version`; if the customer changed since, nothing is written
-/// and the answer carries the current profile.
-pub fn edit<S: CustomerBookRows>(
+/// and the answer carries the current profile. The editor never holds the whole contact (only
+/// its masked form leaves the server), so a blank contact keeps the stored one.
+pub fn edit<S: CustomerBookRows + CustomerQueries>(
     s: &S,
     by: &User,
     id: Uuid,
@@ -142,7 +145,11 @@ pub fn edit<S: CustomerBookRows>(
             current: Box::new(before),
         });
     }
-    let fields = checked(edit.fields)?;
+    let mut fields = edit.fields;
+    if fields.contact.trim().is_empty() {
+        fields.contact = s.contact(id)?.ok_or(AppError::NotFound)?;
+    }
+    let fields = checked(fields)?;
     unique(s, &fields, Some(id))?;
     s.update_book_customer(&before, &fields, by.id, now)?;
     profile(s, id)

@@ -109,7 +109,7 @@ fn profile_from_row(r: &Row) -> Result<CustomerProfile> {
     })
 }
 
-/// Which index a page walks, chosen by the most selective search present; the other filters
+/// Which index a page walks, chosen by the search likely to be most selective; the other filters
 /// are checked on the rows of that walk and kept off the indexes (a unary `+`), so SQLite,
 /// which has no statistics, cannot pick an index whose order is not the list's and sort.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +132,10 @@ impl Walk {
             Walk::ExternalId
         } else if f.contact.is_some() {
             Walk::Contact
+        } else if f.name.is_some() || f.class.is_some() || f.vip.is_some() || f.region.is_some() {
+            // An index's equality prefix narrows the walk more surely than a tag or a date
+            // range checked row by row would.
+            Walk::Name
         } else if f.tag.is_some() {
             Walk::Tag
         } else if f.last_visit_before.is_some() {
@@ -207,7 +211,13 @@ fn filters(f: &BookFilter, walk: Walk) -> Filters {
         );
     }
     if let Some(t) = &f.tag {
-        w.bind("g.tag = ?", [text(t.clone())]);
+        let term = if walk == Walk::Tag {
+            "g.tag = ?"
+        } else {
+            // A lookup of the tags' primary key, on the rows of another walk.
+            "EXISTS (SELECT 1 FROM customer_tags g WHERE g.customer_id = c.id AND g.tag = ?)"
+        };
+        w.bind(term, [text(t.clone())]);
     }
     if let Some(before) = f.last_visit_before {
         let p = led(walk == Walk::LastVisit);

@@ -17,6 +17,8 @@ mod demo_content;
 mod paging;
 #[cfg(test)]
 mod plans;
+#[cfg(test)]
+mod plans_customer_book;
 mod rules;
 mod schema;
 mod scope;

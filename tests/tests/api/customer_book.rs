@@ -296,12 +296,23 @@ async fn an_edit_from_a_stale_version_is_a_conflict_showing_the_current_customer
 
     let bad = admin
         .put(&path)
-        .json(&json!({"version": saved.version, "fields": fields("编辑后", "")}))
+        .json(&json!({"version": saved.version, "fields": fields("编辑后", "call me")}))
         .send()
         .await
         .unwrap();
     let error = expect_error(bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
     assert_eq!(error.error.field.as_deref(), Some("contact"));
+    // The editor holds only the masked contact: a blank one keeps what is stored.
+    let kept: CustomerProfile = admin
+        .put(&path)
+        .json(&json!({"version": saved.version, "fields": fields("留号码", "")}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept.contact_masked, "137****2223");
 
     let rows = audit_rows(&server, made.id);
     let (action, before, after) = &rows[1];
@@ -310,7 +321,7 @@ async fn an_edit_from_a_stale_version_is_a_conflict_showing_the_current_customer
     assert!(before.contains("编辑") && before.contains("137****2222"));
     assert!(after.contains("137****2223"));
     assert!(!before.contains("13700002222") && !after.contains("13700002223"));
-    assert_eq!(rows.len(), 2, "the refused edits wrote nothing");
+    assert_eq!(rows.len(), 3, "the refused edits wrote nothing");
 
     let status = admin
         .get_status(&format!("/api/customer-book/{}", new_id()))
