@@ -106,10 +106,10 @@ pub fn CustomerBook() -> impl IntoView {
                 <strong data-testid="book-total">{move || total.get().map(i18n::list_total)}</strong>
             </p>
             {move || match status.get() {
-                Status::Offline => Some(view! { <p class="empty" data-testid="book-offline">{app.t(Key::BookOffline)}</p> }),
-                Status::Failed => Some(view! { <p class="empty">{app.t(Key::ErrServer)}</p> }),
+                Status::Offline => Some(view! { <p class="empty" data-testid="book-offline">{app.t(Key::BookOffline)}</p> }.into_any()),
+                Status::Failed => Some(view! { <p class="empty">{app.t(Key::ErrServer)}</p> }.into_any()),
                 _ if status.get() == Status::Ready && rows.with(Vec::is_empty) => {
-                    Some(view! { <p class="empty" data-testid="book-empty">{app.t(Key::BookEmpty)}</p> })
+                    Some(view! { <p class="empty" data-testid="book-empty">{app.t(Key::BookEmpty)}</p> }.into_any())
                 }
                 _ => None,
             }}

@@ -391,7 +391,7 @@ async fn an_archived_customer_gets_no_new_tasks_and_leaves_the_default_list() {
     let gone: CustomerBookList = supervisor
         .get_ok("/api/customer-book?name=归档&archived=true")
         .await;
-    assert_eq!(gone.customers, [archived.clone()]);
+    assert_eq!(gone.customers, std::slice::from_ref(&archived));
 
     let now = server.now();
     let task = json!({"id": new_id(), "customer_id": made.id, "assignee": field.user.id,
