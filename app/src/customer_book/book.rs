@@ -27,7 +27,7 @@ enum Status {
 enum Editing {
     Closed,
     New,
-    Customer(CustomerProfile),
+    Customer(Box<CustomerProfile>),
 }
 
 #[component]
@@ -98,7 +98,7 @@ pub fn CustomerBook() -> impl IntoView {
             {move || match editing.get() {
                 Editing::Closed => None,
                 Editing::New => Some(view! { <CustomerEditor start=None on_done=done /> }.into_any()),
-                Editing::Customer(p) => Some(view! { <CustomerEditor start=Some(p) on_done=done /> }.into_any()),
+                Editing::Customer(p) => Some(view! { <CustomerEditor start=Some(*p) on_done=done /> }.into_any()),
             }}
             <Filters draft on_search=Callback::new(move |()| asked.set(draft.get_untracked())) />
             <p class="muted" aria-live="polite">
@@ -113,7 +113,7 @@ pub fn CustomerBook() -> impl IntoView {
                 }
                 _ => None,
             }}
-            <Table rows on_edit=Callback::new(move |p| editing.set(Editing::Customer(p))) />
+            <Table rows on_edit=Callback::new(move |p| editing.set(Editing::Customer(Box::new(p)))) />
             {move || next.get().map(|cursor| view! {
                 <div class="more-rows">
                     <button class="btn" data-testid="book-more" disabled=move || status.get() == Status::Loading
