@@ -383,7 +383,7 @@ pub async fn save_settings(
     let body = resp.json::<ApiError>().await.ok();
     let current = body
         .as_ref()
-        .and_then(|b| b.current.as_ref())
+        .and_then(|b| b.detail.get("current"))
         .and_then(|c| crate::json::from_value::<VersionedSettings>(c).ok());
     Err(match (status, body, current) {
         (409, _, Some(current)) => SettingsRefusal::Conflict(current),

@@ -70,6 +70,8 @@ macro_rules! gather {
 #[macro_use]
 mod common;
 #[macro_use]
+mod customer_book;
+#[macro_use]
 mod customers;
 #[macro_use]
 mod people;
@@ -106,9 +108,11 @@ gather! {
         people_texts
         settings_texts
         plans_texts
+        customer_book_texts
     ]
 }
 
+pub use customer_book::*;
 pub use customers::*;
 pub use people::*;
 pub use plans::*;

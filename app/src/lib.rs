@@ -14,6 +14,7 @@ mod store;
 mod sw;
 mod sync;
 
+mod customer_book;
 mod customers;
 mod people;
 mod plans;

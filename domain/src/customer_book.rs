@@ -195,6 +195,89 @@ pub struct CustomerProfile {
     pub version: u64,
 }
 
+/// One page of the customer book (`GET /api/customer-book`, `crate::paging`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerBookList {
+    pub customers: Vec<CustomerProfile>,
+    pub total: crate::paging::ListTotal,
+    /// The cursor of the next page (`?after=`); `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// `PUT /api/customer-book/{id}`: the fields, and the version the editor started from, so a
+/// save over someone else's change is refused instead of silently undoing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerEdit {
+    pub version: u64,
+    pub fields: CustomerFields,
+}
+
+/// The fields of `current` that differ from `mine` (wire names), for the conflict message: what
+/// the other editor changed since this one started.
+pub fn changed_fields(mine: &CustomerProfile, current: &CustomerProfile) -> Vec<&'static str> {
+    let pairs: [(&'static str, bool); 11] = [
+        ("external_id", mine.external_id == current.external_id),
+        ("name", mine.name == current.name),
+        ("contact", mine.contact_masked == current.contact_masked),
+        ("class", mine.class == current.class),
+        ("vip", mine.vip == current.vip),
+        ("tags", mine.tags == current.tags),
+        ("region", mine.region == current.region),
+        ("products", mine.products == current.products),
+        ("purchase_date", mine.purchase_date == current.purchase_date),
+        ("summary", mine.summary == current.summary),
+        (
+            "archived",
+            mine.archived_at.is_some() == current.archived_at.is_some(),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(f, _)| f)
+        .collect()
+}
+
+/// A search of the book by contact: the last digits of a number, or its masked form as every
+/// list shows it (`138****5678`): the digits before the stars start the number, the ones after
+/// end it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactSearch {
+    /// Digits (and a leading `+`) the contact starts with; empty for "the last digits".
+    pub head: String,
+    /// Digits the contact ends with, at least [`crate::scope::MIN_CONTACT_DIGITS`].
+    pub tail: String,
+}
+
+impl ContactSearch {
+    pub fn parse(text: &str) -> Option<ContactSearch> {
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let (head, tail) = match (text.find('*'), text.rfind('*')) {
+            (Some(first), Some(last)) => {
+                if !text[first..=last].chars().all(|c| c == '*') {
+                    return None;
+                }
+                (&text[..first], &text[last + 1..])
+            }
+            _ => ("", text.as_str()),
+        };
+        let head_digits = head.strip_prefix('+').unwrap_or(head);
+        let ok = head_digits.chars().all(|c| c.is_ascii_digit())
+            && tail.chars().all(|c| c.is_ascii_digit())
+            && tail.len() >= crate::scope::MIN_CONTACT_DIGITS;
+        ok.then(|| ContactSearch {
+            head: head.to_owned(),
+            tail: tail.to_owned(),
+        })
+    }
+
+    /// The last four digits, which the storage indexes.
+    pub fn last_four(&self) -> &str {
+        &self.tail[self.tail.len() - crate::scope::MIN_CONTACT_DIGITS..]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +379,62 @@ mod tests {
         assert_eq!(f.external_id, None);
         assert_eq!(f.name, "王女士");
         assert_eq!(f.tags, vec!["老客户".to_owned(), "VIP".to_owned()]);
+    }
+
+    #[test]
+    fn a_contact_search_takes_the_last_digits_or_the_masked_form() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("5678", Some(("", "5678"))),
+            ("12345678", Some(("", "12345678"))),
+            ("138****5678", Some(("138", "5678"))),
+            (" 138 **** 5678 ", Some(("138", "5678"))),
+            ("+86*******5678", Some(("+86", "5678"))),
+            ("****5678", Some(("", "5678"))),
+            ("567", None),
+            ("138****567", None),
+            ("13*8**5678", None),
+            ("王女士", None),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            let got = ContactSearch::parse(text);
+            assert_eq!(
+                got.as_ref().map(|c| (c.head.as_str(), c.tail.as_str())),
+                *want,
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            ContactSearch::parse("138****5678").unwrap().last_four(),
+            "5678"
+        );
+    }
+
+    #[test]
+    fn a_conflict_names_the_fields_the_other_editor_changed() {
+        let mine = CustomerProfile {
+            id: Uuid::nil(),
+            external_id: None,
+            name: "王女士".into(),
+            contact_masked: "138****5678".into(),
+            class: CustomerClass::A,
+            vip: false,
+            tags: vec![],
+            region: String::new(),
+            products: String::new(),
+            purchase_date: None,
+            summary: String::new(),
+            archived_at: None,
+            last_visit_at: None,
+            version: 1,
+        };
+        assert!(changed_fields(&mine, &mine).is_empty());
+        let current = CustomerProfile {
+            name: "王芳".into(),
+            vip: true,
+            version: 2,
+            ..mine.clone()
+        };
+        assert_eq!(changed_fields(&mine, &current), vec!["name", "vip"]);
     }
 }

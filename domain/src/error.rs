@@ -6,9 +6,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: ErrorBody,
-    /// With a `conflict` over a stale edit: what is stored now, so the editor can show it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<serde_json::Value>,
+    /// What some refusals carry beside the error, at the top level of the body: `current`
+    /// (what is stored now, for an edit from a stale version), `problems` (every broken rule
+    /// of an `invalid` or `not_publishable` input), `changed` (an edit conflict's differences).
+    /// Empty for most.
+    #[serde(flatten, default)]
+    pub detail: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +33,7 @@ impl ApiError {
                 message: message.into(),
                 field,
             },
-            current: None,
+            detail: serde_json::Map::new(),
         }
     }
 
@@ -75,10 +78,16 @@ pub enum ErrorCode {
     LastAdmin,
     /// A bulk plan would make more tasks than one plan may (`planning::MAX_PLAN_TASKS`).
     PlanTooLarge,
+    /// The contact is already another customer's.
+    DuplicateContact,
+    /// The external id is already another customer's.
+    DuplicateExternalId,
+    /// The customer is archived: no new tasks.
+    CustomerArchived,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::BadRequest,
         ErrorCode::Invalid,
         ErrorCode::InvalidCredentials,
@@ -97,6 +106,9 @@ impl ErrorCode {
         ErrorCode::PasswordChangeRequired,
         ErrorCode::LastAdmin,
         ErrorCode::PlanTooLarge,
+        ErrorCode::DuplicateContact,
+        ErrorCode::DuplicateExternalId,
+        ErrorCode::CustomerArchived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +131,9 @@ impl ErrorCode {
             ErrorCode::PasswordChangeRequired => "password_change_required",
             ErrorCode::LastAdmin => "last_admin",
             ErrorCode::PlanTooLarge => "plan_too_large",
+            ErrorCode::DuplicateContact => "duplicate_contact",
+            ErrorCode::DuplicateExternalId => "duplicate_external_id",
+            ErrorCode::CustomerArchived => "customer_archived",
         }
     }
 

@@ -2,6 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use huifang_domain::customer_book::FieldProblem;
 use huifang_domain::{ApiError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
@@ -13,7 +14,7 @@ pub enum AppError {
     },
     /// Well-formed input that breaks a rule: 422, naming the field.
     #[error("{message}")]
-    Invalid { message: String, field: String },
+    InvalidField { message: String, field: String },
     #[error("wrong username or password")]
     InvalidCredentials,
     #[error("missing or unknown session token")]
@@ -45,6 +46,14 @@ pub enum AppError {
         message: String,
         current: serde_json::Value,
     },
+    /// Fields that break their rules (all of them, in field order; never empty).
+    #[error("{} is invalid", .0.first().map_or("a field", |p| p.field.as_str()))]
+    Invalid(Vec<FieldProblem>),
+    /// The value of this field (`contact`, `external_id`) is already another customer's.
+    #[error("the {0} is already another customer's")]
+    Duplicate(&'static str),
+    #[error("customer {0} is archived and gets no new tasks")]
+    CustomerArchived(uuid::Uuid),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     /// The selection of a bulk plan finds more customers than one plan may hold.
@@ -78,7 +87,9 @@ impl AppError {
         use AppError::*;
         match self {
             BadRequest { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
-            Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
+            Invalid(_) | InvalidField { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
+            }
             InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
             Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             SessionExpired => (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired),
@@ -91,6 +102,9 @@ impl AppError {
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             UsernameTaken(_) => (StatusCode::CONFLICT, ErrorCode::UsernameTaken),
             Conflict(_) | Stale { .. } => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            Duplicate("contact") => (StatusCode::CONFLICT, ErrorCode::DuplicateContact),
+            Duplicate(_) => (StatusCode::CONFLICT, ErrorCode::DuplicateExternalId),
+            CustomerArchived(_) => (StatusCode::CONFLICT, ErrorCode::CustomerArchived),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             PlanTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PlanTooLarge),
@@ -106,8 +120,13 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         let (message, field) = match &self {
             AppError::BadRequest { field, .. } => (self.to_string(), field.clone()),
-            AppError::Invalid { field, .. } => (self.to_string(), Some(field.clone())),
+            AppError::InvalidField { field, .. } => (self.to_string(), Some(field.clone())),
             AppError::PlanTooLarge { .. } => (self.to_string(), Some("selection".to_owned())),
+            AppError::Invalid(problems) => {
+                (self.to_string(), problems.first().map(|p| p.field.clone()))
+            }
+            AppError::Duplicate(field) => (self.to_string(), Some((*field).to_owned())),
+            AppError::CustomerArchived(_) => (self.to_string(), Some("customer_id".to_owned())),
             // Details of a server fault help an attacker more than the user: log them only.
             _ if status.is_server_error() => {
                 tracing::error!(error = %self, "request failed");
@@ -116,9 +135,15 @@ impl IntoResponse for AppError {
             _ => (self.to_string(), None),
         };
         let mut body = ApiError::new(code, message, field);
-        if let AppError::Stale { current, .. } = self {
-            body.current = Some(current);
-            return (status, axum::Json(body)).into_response();
+        match &self {
+            AppError::Stale { current, .. } => {
+                body.detail.insert("current".into(), current.clone());
+            }
+            AppError::Invalid(problems) => {
+                body.detail
+                    .insert("problems".into(), serde_json::json!(problems));
+            }
+            _ => {}
         }
         let mut response = (status, axum::Json(body)).into_response();
         if let AppError::RateLimited { retry_after_secs } = self {

@@ -10,6 +10,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::audit::AuditEntry;
 use huifang_domain::calendar::BusinessCalendar;
+use huifang_domain::customer_book::{ContactSearch, CustomerFields, CustomerProfile};
 use huifang_domain::people::Person;
 use huifang_domain::planning::{PlanCustomer, PlanOutcome, Selection};
 use huifang_domain::recurring::{RecurringPolicy, StoredPolicy};
@@ -632,4 +633,66 @@ pub trait PlanRows: PlanQueries {
     /// Records the customer's recurring task of `period`; `false` (nothing written) if the
     /// customer already has one.
     fn claim_period(&self, customer: Uuid, period: &str, task: Uuid) -> Result<bool>;
+}
+
+/// `GET /api/customer-book` searches and filters; all present ones must hold.
+#[derive(Debug, Clone, Default)]
+pub struct BookFilter {
+    /// The start of the name.
+    pub name: Option<String>,
+    pub contact: Option<ContactSearch>,
+    /// Exact.
+    pub external_id: Option<String>,
+    /// Exact.
+    pub tag: Option<String>,
+    pub class: Option<CustomerClass>,
+    pub vip: Option<bool>,
+    /// Exact.
+    pub region: Option<String>,
+    /// Last visited before this instant, or never.
+    pub last_visit_before: Option<DateTime<Utc>>,
+    /// Archived customers instead of active ones.
+    pub archived: bool,
+}
+
+/// 客户档案 as the console's customer book reads it.
+pub trait CustomerBookQueries {
+    /// The customer with the contact masked.
+    fn customer_profile(&self, id: Uuid) -> Result<Option<CustomerProfile>>;
+    /// A page of the book: in name order; oldest visit first when `last_visit_before` is
+    /// asked; by customer id for a tag.
+    fn customer_book_page(&self, filter: &BookFilter, at: &PageAt)
+    -> Result<Page<CustomerProfile>>;
+    /// The customer whose contact this is (as stored, whole).
+    fn contact_holder(&self, contact: &str) -> Result<Option<Uuid>>;
+    fn external_id_holder(&self, external_id: &str) -> Result<Option<Uuid>>;
+    /// `None` for an unknown customer.
+    fn customer_archived(&self, id: Uuid) -> Result<Option<bool>>;
+}
+
+/// Customer book changes, each under a new change version (devices holding the customer pull
+/// it again) and with its audit row (contacts masked).
+pub trait CustomerBookRows: CustomerBookQueries {
+    /// Adds a customer with these (checked, normalized) fields.
+    fn insert_book_customer(
+        &self,
+        fields: &CustomerFields,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid>;
+    /// Replaces every field of a customer (`before`: as it was, for the audit trail).
+    fn update_book_customer(
+        &self,
+        before: &CustomerProfile,
+        fields: &CustomerFields,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    fn set_customer_archived(
+        &self,
+        before: &CustomerProfile,
+        archived: bool,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 }

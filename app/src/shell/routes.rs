@@ -7,6 +7,7 @@ use leptos_router::components::{Redirect, Route, Routes};
 use leptos_router::path;
 
 use super::nav::use_door;
+use crate::customer_book::CustomerBook;
 use crate::customers::CustomerList;
 use crate::i18n::Key;
 use crate::people::{ChangePasswordPage, PeoplePage};
@@ -57,6 +58,7 @@ pub fn console() -> AnyView {
             <Route path=path!("/people") view=PeoplePage />
             <Route path=path!("/password") view=ChangePasswordPage />
             <Route path=path!("/settings") view=OrgSettings />
+            <Route path=path!("/customers") view=CustomerBook />
         </Routes>
     }
     .into_any()

@@ -33,8 +33,23 @@ impl<S: Send + Sync, T: DeserializeOwned, const LIMIT: usize> FromRequest<S>
         let bytes = read_body(req, LIMIT).await?;
         axum::Json::<T>::from_bytes(&bytes)
             .map(|axum::Json(value)| JsonBody(value))
-            .map_err(|rejection| AppError::bad_request(rejection.body_text(), None))
+            .map_err(|rejection| {
+                let field = failed_field::<T>(&bytes);
+                AppError::bad_request(rejection.body_text(), field.as_deref())
+            })
     }
+}
+
+/// The path of the value a JSON body failed on (`class`, `fields.purchase_date`), read again
+/// only once it has failed; `None` when the body as a whole is wrong (malformed, an unknown
+/// field).
+fn failed_field<T: DeserializeOwned>(bytes: &[u8]) -> Option<String> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let path = serde_path_to_error::deserialize::<_, T>(&mut de)
+        .err()?
+        .path()
+        .to_string();
+    (path != "." && !path.is_empty()).then_some(path)
 }
 
 /// For endpoints that take no body: any body answers `413` before the handler runs, so an

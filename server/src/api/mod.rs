@@ -1,6 +1,7 @@
 //! `/api/*`: the HTTP contract documented in docs/api.md. Handlers only parse, authorize,
 //! call the store and map errors; the rules are the domain's, the use cases `crate::service`'s.
 
+mod customer_book;
 mod extract;
 mod people;
 mod plans;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(tickets::router())
         .merge(people::router())
         .merge(plans::router())
+        .merge(customer_book::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

@@ -27,7 +27,7 @@ pub fn prepare(update: SettingsUpdate) -> Result<SettingsUpdate> {
             .iter()
             .map(|p| format!("{} {}", p.field, p.reason.message()))
             .collect();
-        return Err(AppError::Invalid {
+        return Err(AppError::InvalidField {
             message: all.join("; "),
             field: first.field.clone(),
         });

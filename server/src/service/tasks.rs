@@ -6,7 +6,7 @@ use huifang_domain::task::{NewTask, TaskSource, TaskStatus, VisitTask, visible_a
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
-use crate::storage::{CustomerQueries, TaskFilter, TaskRows, UserQueries};
+use crate::storage::{CustomerBookQueries, TaskFilter, TaskRows, UserQueries};
 
 /// What `POST /api/tasks` did: a retried request finds its task already there.
 #[derive(Debug, Clone)]
@@ -32,7 +32,7 @@ pub fn prepare(new: NewTask) -> Result<NewTask> {
 /// overwrite. The customer must exist and the assignee must be someone who does visits.
 pub fn create_task<S>(s: &S, by: &User, new: &NewTask, now: DateTime<Utc>) -> Result<TaskSaved>
 where
-    S: TaskRows + CustomerQueries + UserQueries,
+    S: TaskRows + CustomerBookQueries + UserQueries,
 {
     if let Some(existing) = s.task(new.id)? {
         return if existing.source == TaskSource::Plan && as_new(&existing) == *new {
@@ -44,11 +44,16 @@ where
             )))
         };
     }
-    if !s.customer_exists(new.customer_id)? {
-        return Err(AppError::bad_request(
-            format!("unknown customer {}", new.customer_id),
-            Some("customer_id"),
-        ));
+    match s.customer_archived(new.customer_id)? {
+        None => {
+            return Err(AppError::bad_request(
+                format!("unknown customer {}", new.customer_id),
+                Some("customer_id"),
+            ));
+        }
+        // Archived customers keep their history but get no new visits.
+        Some(true) => return Err(AppError::CustomerArchived(new.customer_id)),
+        Some(false) => {}
     }
     match s.user(new.assignee)? {
         Some(u) if u.role.can_record_visits() => {}

@@ -10,6 +10,7 @@
 mod audit;
 mod auth;
 mod catalog;
+pub(crate) mod customer_book;
 mod customers;
 mod demo;
 mod demo_content;
@@ -18,6 +19,8 @@ mod people;
 mod plan_rows;
 #[cfg(test)]
 mod plans;
+#[cfg(test)]
+mod plans_customer_book;
 mod rules;
 mod schema;
 mod scope;
@@ -40,10 +43,12 @@ pub use demo::{DEMO_PASSWORD, DemoLogin};
 pub(crate) use demo::{Catalog, insert_customer, seed_catalog};
 // What the handlers and the command line name, from the layers below the facade.
 pub use crate::service::auth::NewUser;
+pub use crate::service::customer_book::BookQuery;
 pub use crate::service::tasks::TaskSaved;
 pub use crate::storage::{
     AuditFilter, PageAt, ReviewState, TaskFilter, TicketFilter, TicketQueue, VisitFilter,
 };
+pub use customer_book::{Upserted, upsert_customer};
 pub use rules::RuleSet;
 
 use crate::credentials::Passwords;

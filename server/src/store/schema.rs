@@ -19,6 +19,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0008_device_scope.sql")),
     M::up(include_str!("../../migrations/0009_audit_content_hash.sql")),
     M::up(include_str!("../../migrations/0010_customer_book.sql")),
+    M::up(include_str!("../../migrations/0011_customer_book_list.sql")),
     M::up(include_str!("../../migrations/0013_people.sql")),
     M::up(include_str!("../../migrations/0015_visit_plans.sql")),
 ];

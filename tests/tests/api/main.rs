@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 mod crash;
+mod customer_book;
 mod customers;
 mod delivery;
 mod input;

@@ -71,7 +71,7 @@ async fn an_admin_replaces_the_settings_from_the_version_read_and_devices_pull_t
         .unwrap();
     let error = expect_error(res, StatusCode::CONFLICT, "conflict").await;
     let current: VersionedSettings =
-        serde_json::from_value(error.current.expect("the current settings")).unwrap();
+        serde_json::from_value(error.detail["current"].clone()).unwrap();
     assert_eq!(current, saved);
     let now: VersionedSettings = admin.get_ok("/api/settings").await;
     assert_eq!(now, saved, "nothing written");
