@@ -68,6 +68,8 @@ macro_rules! gather {
 }
 
 #[macro_use]
+mod catalog;
+#[macro_use]
 mod common;
 #[macro_use]
 mod customers;
@@ -88,9 +90,10 @@ mod widgets;
 
 gather! {
     [common_texts shell_texts widgets_texts visits_texts tasks_texts customers_texts tickets_texts
-     review_texts rules_texts]
+     review_texts rules_texts catalog_texts]
 }
 
+pub use catalog::*;
 pub use customers::*;
 pub use review::*;
 pub use rules::*;

@@ -203,9 +203,11 @@ mod tests {
         }
     }
 
+    type Edit = fn(&mut Survey);
+
     #[test]
     fn every_problem_is_listed_with_the_path_of_its_field() {
-        let table: Vec<(fn(&mut Survey), Vec<&str>)> = vec![
+        let table: Vec<(Edit, Vec<&str>)> = vec![
             (|_| {}, vec![]),
             (|s| s.questions.clear(), vec!["questions"]),
             (
