@@ -16,10 +16,10 @@ use super::script_preview::ScriptPreview;
 use super::script_steps::{StepsEditor, new_step};
 use crate::api::ApiFailure;
 use crate::i18n::{self, Key, Lang};
-use crate::shell::use_door;
-use crate::state::use_app;
+use crate::shell::{Door, use_door};
+use crate::state::{AppCtx, use_app};
 
-fn offset(app: crate::state::AppCtx) -> chrono::FixedOffset {
+fn offset(app: AppCtx) -> chrono::FixedOffset {
     crate::visits::field::offset(Some(crate::state::settings(app).utc_offset_minutes))
 }
 
@@ -35,6 +35,9 @@ enum Load {
 /// Everything the editor shows besides the draft itself.
 #[derive(Clone, Copy)]
 struct Editor {
+    app: AppCtx,
+    /// Goes to an address of this door in place of the current one (a new script's own).
+    replace_address: Callback<String>,
     script: RwSignal<Script>,
     id: RwSignal<Option<Uuid>>,
     base_rev: RwSignal<u64>,
@@ -61,8 +64,10 @@ fn blank_script() -> Script {
 }
 
 impl Editor {
-    fn new() -> Self {
+    fn new(app: AppCtx, replace_address: Callback<String>) -> Self {
         Editor {
+            app,
+            replace_address,
             script: RwSignal::new(blank_script()),
             id: RwSignal::new(None),
             base_rev: RwSignal::new(0),
@@ -90,7 +95,7 @@ impl Editor {
 
     /// What to tell the admin about a failed call; a conflict or problems are shown apart.
     fn failed(self, f: Failure<Script>) {
-        let app = use_app();
+        let app = self.app;
         match f {
             Failure::Conflict(c) => self.conflict.set(Some(c)),
             Failure::Problems(p) => self.problems.set(p),
@@ -109,7 +114,17 @@ pub fn ScriptEditorPage() -> impl IntoView {
     let app = use_app();
     let door = use_door();
     let params = use_params_map();
-    let ed = Editor::new();
+    let navigate = use_navigate();
+    let replace_address = Callback::new(move |href: String| {
+        navigate(
+            &href,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        )
+    });
+    let ed = Editor::new(app, replace_address);
     let load = RwSignal::new(Load::Loading);
     Effect::new(move |_| {
         let raw = params.with(|p| p.get("id").unwrap_or_default());
@@ -241,10 +256,8 @@ fn ScriptHeader(ed: Editor) -> impl IntoView {
 }
 
 /// Saves the draft (creating the item the first time); `then` runs with the saved revision.
-fn save(ed: Editor, then: impl FnOnce(u64) + 'static) {
-    let app = use_app();
-    let door = use_door();
-    let navigate = use_navigate();
+fn save(ed: Editor, door: Door, then: impl FnOnce(u64) + 'static) {
+    let app = ed.app;
     let Some(session) = app.session.get_untracked() else {
         return;
     };
@@ -256,13 +269,8 @@ fn save(ed: Editor, then: impl FnOnce(u64) + 'static) {
         let saved = match ed.id.get_untracked() {
             None => client::create(&session.token, &draft).await.map(|c| {
                 ed.id.set(Some(c.id));
-                navigate(
-                    &door.path(&format!("/catalog/scripts/{}", c.id)),
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
+                ed.replace_address
+                    .run(door.path(&format!("/catalog/scripts/{}", c.id)));
                 c.draft_rev
             }),
             Some(id) => client::save(&session.token, id, ed.base_rev.get_untracked(), &draft)
@@ -287,7 +295,7 @@ fn save(ed: Editor, then: impl FnOnce(u64) + 'static) {
 }
 
 fn publish(ed: Editor, rev: u64) {
-    let app = use_app();
+    let app = ed.app;
     let (Some(session), Some(id)) = (app.session.get_untracked(), ed.id.get_untracked()) else {
         return;
     };
@@ -310,7 +318,7 @@ fn publish(ed: Editor, rev: u64) {
 }
 
 fn set_retired(ed: Editor, retire: bool) {
-    let app = use_app();
+    let app = ed.app;
     let (Some(session), Some(id)) = (app.session.get_untracked(), ed.id.get_untracked()) else {
         return;
     };
@@ -336,15 +344,16 @@ fn set_retired(ed: Editor, retire: bool) {
 #[component]
 fn Actions(ed: Editor) -> impl IntoView {
     let app = use_app();
+    let door = use_door();
     let on_save = move |_| {
         let lang = app.lang.get_untracked();
-        save(ed, move |_| {
+        save(ed, door, move |_| {
             app.show_toast(i18n::t(lang, Key::CatalogSaved).to_owned())
         });
     };
     let on_publish = move |_| {
         if ed.dirty.get_untracked() || ed.id.with_untracked(Option::is_none) {
-            save(ed, move |rev| publish(ed, rev));
+            save(ed, door, move |rev| publish(ed, rev));
         } else {
             publish(ed, ed.base_rev.get_untracked());
         }
@@ -491,6 +500,7 @@ fn changed_place(lang: Lang, path: &str, script: &Script) -> String {
 #[component]
 fn ConflictPanel(ed: Editor) -> impl IntoView {
     let app = use_app();
+    let door = use_door();
     let load_theirs = move |_| {
         if let Some(c) = ed.conflict.get_untracked() {
             ed.script.set(c.current.draft);
@@ -503,7 +513,7 @@ fn ConflictPanel(ed: Editor) -> impl IntoView {
         if let Some(c) = ed.conflict.get_untracked() {
             ed.base_rev.set(c.current.draft_rev);
             let lang = app.lang.get_untracked();
-            save(ed, move |_| {
+            save(ed, door, move |_| {
                 app.show_toast(i18n::t(lang, Key::CatalogSaved).to_owned())
             });
         }
