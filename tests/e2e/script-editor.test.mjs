@@ -59,6 +59,8 @@ test('an admin writes and publishes a script; a field tablet follows it in a vis
 
   // A second step without its standard wording keeps the script from being published.
   await app.id('script-add-step').click();
+  const second = page.locator('[data-testid="script-edit-step"]').nth(1);
+  await second.getByTestId('script-step-goal').fill('道别');
   await app.id('script-publish').click();
   const problem = page.locator('[data-testid="script-problem"]');
   await problem.first().waitFor();
@@ -67,7 +69,6 @@ test('an admin writes and publishes a script; a field tablet follows it in a vis
   assert.deepEqual(await app.axeViolations(), [], 'script editor');
   await snap(page, 'script-editor', '02-editor-problems-desktop');
 
-  const second = page.locator('[data-testid="script-edit-step"]').nth(1);
   await second.getByTestId('script-text-standard').fill('感谢您的时间,祝您生活愉快');
   await app.id('script-publish').click();
   await expect(

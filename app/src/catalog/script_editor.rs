@@ -16,7 +16,7 @@ use super::script_preview::ScriptPreview;
 use super::script_steps::{StepsEditor, new_step};
 use crate::api::ApiFailure;
 use crate::i18n::{self, Key, Lang};
-use crate::shell::{Door, use_door};
+use crate::shell::use_door;
 use crate::state::{AppCtx, use_app};
 
 fn offset(app: AppCtx) -> chrono::FixedOffset {
@@ -256,7 +256,7 @@ fn ScriptHeader(ed: Editor) -> impl IntoView {
 }
 
 /// Saves the draft (creating the item the first time); `then` runs with the saved revision.
-fn save(ed: Editor, door: Door, then: impl FnOnce(u64) + 'static) {
+fn save(ed: Editor, then: impl FnOnce(u64) + 'static) {
     let app = ed.app;
     let Some(session) = app.session.get_untracked() else {
         return;
@@ -269,8 +269,8 @@ fn save(ed: Editor, door: Door, then: impl FnOnce(u64) + 'static) {
         let saved = match ed.id.get_untracked() {
             None => client::create(&session.token, &draft).await.map(|c| {
                 ed.id.set(Some(c.id));
-                ed.replace_address
-                    .run(door.path(&format!("/catalog/scripts/{}", c.id)));
+                // The router adds the door's base (`/console`) itself.
+                ed.replace_address.run(format!("/catalog/scripts/{}", c.id));
                 c.draft_rev
             }),
             Some(id) => client::save(&session.token, id, ed.base_rev.get_untracked(), &draft)
@@ -344,16 +344,15 @@ fn set_retired(ed: Editor, retire: bool) {
 #[component]
 fn Actions(ed: Editor) -> impl IntoView {
     let app = use_app();
-    let door = use_door();
     let on_save = move |_| {
         let lang = app.lang.get_untracked();
-        save(ed, door, move |_| {
+        save(ed, move |_| {
             app.show_toast(i18n::t(lang, Key::CatalogSaved).to_owned())
         });
     };
     let on_publish = move |_| {
         if ed.dirty.get_untracked() || ed.id.with_untracked(Option::is_none) {
-            save(ed, door, move |rev| publish(ed, rev));
+            save(ed, move |rev| publish(ed, rev));
         } else {
             publish(ed, ed.base_rev.get_untracked());
         }
@@ -500,7 +499,6 @@ fn changed_place(lang: Lang, path: &str, script: &Script) -> String {
 #[component]
 fn ConflictPanel(ed: Editor) -> impl IntoView {
     let app = use_app();
-    let door = use_door();
     let load_theirs = move |_| {
         if let Some(c) = ed.conflict.get_untracked() {
             ed.script.set(c.current.draft);
@@ -513,7 +511,7 @@ fn ConflictPanel(ed: Editor) -> impl IntoView {
         if let Some(c) = ed.conflict.get_untracked() {
             ed.base_rev.set(c.current.draft_rev);
             let lang = app.lang.get_untracked();
-            save(ed, door, move |_| {
+            save(ed, move |_| {
                 app.show_toast(i18n::t(lang, Key::CatalogSaved).to_owned())
             });
         }
