@@ -191,6 +191,43 @@ pub async fn pull(
     json(resp).await
 }
 
+/// Sends `req` (with `body` as JSON) for callers that show more of a refusal than its code:
+/// the server's whole error body comes back with the failure (a catalog edit conflict carries
+/// the stored draft, a refused publish every problem).
+pub(crate) async fn send_keeping_error(
+    req: RequestBuilder,
+    token: &str,
+    body: Option<String>,
+) -> Result<Response, (ApiFailure, Option<ApiError>)> {
+    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    let req = authed(req, token).abort_signal(Some(&signal));
+    let req = match body {
+        Some(json) => req.header("Content-Type", "application/json").body(json),
+        None => req.build(),
+    }
+    .map_err(|_| (ApiFailure::Network, None))?;
+    let resp = req.send().await.map_err(|_| (ApiFailure::Network, None))?;
+    if resp.ok() {
+        return Ok(resp);
+    }
+    let status = resp.status();
+    let error = resp.json::<ApiError>().await.ok();
+    let code = error.as_ref().map(|e| e.error.code.clone());
+    Err(match status {
+        401 => (
+            ApiFailure::Unauthorized(code.unwrap_or_else(|| "unauthorized".into())),
+            None,
+        ),
+        502..=504 => (ApiFailure::Network, None),
+        _ => (ApiFailure::Status(status, code), error),
+    })
+}
+
+/// A successful answer's JSON body.
+pub(crate) async fn answer<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
+    json(resp).await
+}
+
 /// One of the ticket rule sets (`grading`, `sla`, `calendar`, `routing`) as stored.
 pub async fn rule_set(token: &str, name: &str) -> Result<serde_json::Value, ApiFailure> {
     let url = format!("/api/settings/{name}");

@@ -68,6 +68,8 @@ macro_rules! gather {
 }
 
 #[macro_use]
+mod catalog;
+#[macro_use]
 mod common;
 #[macro_use]
 mod customer_book;
@@ -109,9 +111,11 @@ gather! {
         settings_texts
         plans_texts
         customer_book_texts
+        catalog_texts
     ]
 }
 
+pub use catalog::*;
 pub use customer_book::*;
 pub use customers::*;
 pub use people::*;

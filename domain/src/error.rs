@@ -69,6 +69,10 @@ pub enum ErrorCode {
     Conflict,
     PayloadTooLarge,
     RateLimited,
+    /// A catalog draft was saved by someone else since the editor loaded it.
+    EditConflict,
+    /// A catalog draft breaks the rules a published script or survey must meet.
+    NotPublishable,
     Internal,
     /// The account was disabled by an admin: its sessions and logins are refused.
     AccountDisabled,
@@ -87,7 +91,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::BadRequest,
         ErrorCode::Invalid,
         ErrorCode::InvalidCredentials,
@@ -101,6 +105,8 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::PayloadTooLarge,
         ErrorCode::RateLimited,
+        ErrorCode::EditConflict,
+        ErrorCode::NotPublishable,
         ErrorCode::Internal,
         ErrorCode::AccountDisabled,
         ErrorCode::PasswordChangeRequired,
@@ -126,6 +132,8 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::EditConflict => "edit_conflict",
+            ErrorCode::NotPublishable => "not_publishable",
             ErrorCode::Internal => "internal",
             ErrorCode::AccountDisabled => "account_disabled",
             ErrorCode::PasswordChangeRequired => "password_change_required",

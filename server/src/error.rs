@@ -54,6 +54,18 @@ pub enum AppError {
     Duplicate(&'static str),
     #[error("customer {0} is archived and gets no new tasks")]
     CustomerArchived(uuid::Uuid),
+    /// A catalog draft saved by someone else since the caller loaded it; `detail` carries the
+    /// stored draft and what differs (`huifang_domain::catalog::EditConflict`).
+    #[error("{message}")]
+    EditConflict {
+        message: String,
+        detail: serde_json::Map<String, serde_json::Value>,
+    },
+    /// A catalog draft that breaks the publishing rules; every problem is listed.
+    #[error("{}", problems.first().map_or("", |p| p.message.as_str()))]
+    NotPublishable {
+        problems: Vec<huifang_domain::catalog::Problem>,
+    },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     /// The selection of a bulk plan finds more customers than one plan may hold.
@@ -105,6 +117,8 @@ impl AppError {
             Duplicate("contact") => (StatusCode::CONFLICT, ErrorCode::DuplicateContact),
             Duplicate(_) => (StatusCode::CONFLICT, ErrorCode::DuplicateExternalId),
             CustomerArchived(_) => (StatusCode::CONFLICT, ErrorCode::CustomerArchived),
+            EditConflict { .. } => (StatusCode::CONFLICT, ErrorCode::EditConflict),
+            NotPublishable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NotPublishable),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             PlanTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PlanTooLarge),
@@ -127,6 +141,9 @@ impl IntoResponse for AppError {
             }
             AppError::Duplicate(field) => (self.to_string(), Some((*field).to_owned())),
             AppError::CustomerArchived(_) => (self.to_string(), Some("customer_id".to_owned())),
+            AppError::NotPublishable { problems } => {
+                (self.to_string(), problems.first().map(|p| p.path.clone()))
+            }
             // Details of a server fault help an attacker more than the user: log them only.
             _ if status.is_server_error() => {
                 tracing::error!(error = %self, "request failed");
@@ -142,6 +159,13 @@ impl IntoResponse for AppError {
             AppError::Invalid(problems) => {
                 body.detail
                     .insert("problems".into(), serde_json::json!(problems));
+            }
+            AppError::EditConflict { detail, .. } => body.detail = detail.clone(),
+            AppError::NotPublishable { problems } => {
+                body.detail.insert(
+                    "problems".into(),
+                    serde_json::to_value(problems).unwrap_or_default(),
+                );
             }
             _ => {}
         }

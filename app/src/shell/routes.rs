@@ -7,6 +7,7 @@ use leptos_router::components::{Redirect, Route, Routes};
 use leptos_router::path;
 
 use super::nav::use_door;
+use crate::catalog::{CatalogPage, ScriptEditorPage};
 use crate::customer_book::CustomerBook;
 use crate::customers::CustomerList;
 use crate::i18n::Key;
@@ -59,6 +60,8 @@ pub fn console() -> AnyView {
             <Route path=path!("/password") view=ChangePasswordPage />
             <Route path=path!("/settings") view=OrgSettings />
             <Route path=path!("/customers") view=CustomerBook />
+            <Route path=path!("/catalog") view=CatalogPage />
+            <Route path=path!("/catalog/scripts/:id") view=ScriptEditorPage />
         </Routes>
     }
     .into_any()

@@ -13,4 +13,6 @@ mod visit_form;
 pub use drafts::Drafts;
 pub use my_visits::MyVisits;
 pub use needs_attention::NeedsAttention;
+// The console's script editor previews a script the way a visit shows it.
+pub use script_stepper::ScriptStepper;
 pub use visit_form::VisitPage;

@@ -93,6 +93,12 @@ pub fn ScriptStepper(
                                 };
                                 let is_current = move || current() == i;
                                 let goal = step.goal.clone();
+                                // A step without a goal (a script being written) is still named.
+                                let check_label = if goal.trim().is_empty() {
+                                    i18n::step_number(app.lang.get_untracked(), i + 1)
+                                } else {
+                                    goal.clone()
+                                };
                                 let text = move || fill(step.text(audience.get()), &values.get());
                                 let toggle_key = key.clone();
                                 view! {
@@ -107,7 +113,7 @@ pub fn ScriptStepper(
                                             <label class="step-check">
                                                 <input
                                                     type="checkbox"
-                                                    aria-label=goal.clone()
+                                                    aria-label=check_label
                                                     prop:checked=move || done.get()
                                                     on:change=move |_| toggle(toggle_key.clone())
                                                 />

@@ -1,6 +1,7 @@
 //! `/api/*`: the HTTP contract documented in docs/api.md. Handlers only parse, authorize,
 //! call the store and map errors; the rules are the domain's, the use cases `crate::service`'s.
 
+mod catalog;
 mod customer_book;
 mod extract;
 mod people;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/reveal", post(reveal_contact))
         .route("/audit", get(list_audit))
         .merge(settings::router())
+        .merge(catalog::router())
         .merge(tickets::router())
         .merge(people::router())
         .merge(plans::router())

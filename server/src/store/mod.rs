@@ -10,6 +10,7 @@
 mod audit;
 mod auth;
 mod catalog;
+mod catalog_edit;
 pub(crate) mod customer_book;
 mod customers;
 mod demo;

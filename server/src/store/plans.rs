@@ -33,6 +33,8 @@ use uuid::Uuid;
 
 use crate::service::new_id;
 
+mod catalog;
+
 use super::{
     AuditFilter, DEMO_PASSWORD, PageAt, ReviewState, RuleSet, Store, TaskFilter, TicketFilter,
     TicketQueue, VisitFilter,
@@ -714,6 +716,7 @@ async fn no_request_scans_a_big_table() {
     audit(&mut c).await;
     sync(&mut c).await;
     super::plans_customer_book::workload(&c.store, &c.admin).await;
+    catalog::catalog(&mut c).await;
 
     let traced = TRACED.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let conn = Connection::open(dir.path().join("plans.db")).unwrap();

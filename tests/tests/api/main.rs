@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod catalog;
 mod crash;
 mod customer_book;
 mod customers;

@@ -1,0 +1,11 @@
+//! 话术与问卷: the console's catalog of call scripts and survey templates: the list, and the
+//! editors that draft, publish and retire them (`/api/catalog`). Needs the network.
+
+pub mod client;
+mod list;
+mod script_editor;
+mod script_preview;
+mod script_steps;
+
+pub use list::CatalogPage;
+pub use script_editor::ScriptEditorPage;
