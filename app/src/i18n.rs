@@ -78,6 +78,8 @@ mod rules;
 #[macro_use]
 mod shell;
 #[macro_use]
+mod survey_editor;
+#[macro_use]
 mod tasks;
 #[macro_use]
 mod tickets;
@@ -88,13 +90,14 @@ mod widgets;
 
 gather! {
     [common_texts shell_texts widgets_texts visits_texts tasks_texts customers_texts tickets_texts
-     review_texts rules_texts]
+     review_texts rules_texts survey_editor_texts]
 }
 
 pub use customers::*;
 pub use review::*;
 pub use rules::*;
 pub use shell::*;
+pub use survey_editor::*;
 pub use tasks::*;
 pub use tickets::*;
 pub use visits::*;

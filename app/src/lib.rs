@@ -14,6 +14,7 @@ mod store;
 mod sw;
 mod sync;
 
+mod catalog;
 mod customers;
 mod review;
 mod rules;

@@ -7,6 +7,7 @@ use leptos_router::components::{Redirect, Route, Routes};
 use leptos_router::path;
 
 use super::nav::use_door;
+use crate::catalog::SurveyEditor;
 use crate::customers::CustomerList;
 use crate::i18n::Key;
 use crate::review::{AdminVisits, Supervise};
@@ -49,6 +50,8 @@ pub fn console() -> AnyView {
             <Route path=path!("/plan") view=PlanVisit />
             <Route path=path!("/admin") view=AdminVisits />
             <Route path=path!("/rules") view=RulesPage />
+            <Route path=path!("/catalog/surveys/new") view=SurveyEditor />
+            <Route path=path!("/catalog/surveys/:id") view=SurveyEditor />
         </Routes>
     }
     .into_any()
