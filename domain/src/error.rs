@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: ErrorBody,
+    /// What some refusals carry beside the error (an edit conflict's current draft, the
+    /// problems that keep a draft from being published); empty for most.
+    #[serde(flatten, default)]
+    pub detail: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +31,7 @@ impl ApiError {
                 message: message.into(),
                 field,
             },
+            detail: serde_json::Map::new(),
         }
     }
 
@@ -60,11 +65,15 @@ pub enum ErrorCode {
     Conflict,
     PayloadTooLarge,
     RateLimited,
+    /// A catalog draft was saved by someone else since the editor loaded it.
+    EditConflict,
+    /// A catalog draft breaks the rules a published script or survey must meet.
+    NotPublishable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::BadRequest,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthorized,
@@ -77,6 +86,8 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::PayloadTooLarge,
         ErrorCode::RateLimited,
+        ErrorCode::EditConflict,
+        ErrorCode::NotPublishable,
         ErrorCode::Internal,
     ];
 
@@ -94,6 +105,8 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::EditConflict => "edit_conflict",
+            ErrorCode::NotPublishable => "not_publishable",
             ErrorCode::Internal => "internal",
         }
     }

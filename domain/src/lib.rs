@@ -14,6 +14,7 @@ mod wire;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod catalog;
 pub mod customer;
 pub mod customer_book;
 pub mod error;

@@ -12,12 +12,18 @@ use crate::vocabulary::VisitType;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Script {
+    /// Set by the server; an editor's draft may leave it (and `version`) out.
+    #[serde(default)]
     pub id: Uuid,
     /// Grows with every edit; a visit record names the version it followed.
+    #[serde(default)]
     pub version: u32,
     pub visit_type: VisitType,
     pub title: String,
     pub steps: Vec<ScriptStep>,
+    /// Retired by an admin: kept for the records that name it, offered for no new visit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,8 +101,12 @@ impl ScriptStep {
 /// Why a script cannot be published (checked by the server when an admin saves one).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScriptError {
+    #[error("a script needs a title")]
+    NoTitle,
     #[error("a script needs at least one step")]
     NoSteps,
+    #[error("step {0} has no key")]
+    BlankKey(usize),
     #[error("step {0:?} has no standard wording")]
     NoStandard(String),
     #[error("step key {0:?} is used twice")]
@@ -105,29 +115,78 @@ pub enum ScriptError {
     UnknownPlaceholder { step: String, name: String },
 }
 
+impl ScriptError {
+    /// Stable code for the editor to translate.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScriptError::NoTitle => "no_title",
+            ScriptError::NoSteps => "no_steps",
+            ScriptError::BlankKey(_) => "blank",
+            ScriptError::NoStandard(_) => "no_standard",
+            ScriptError::DuplicateKey(_) => "duplicate_key",
+            ScriptError::UnknownPlaceholder { .. } => "unknown_placeholder",
+        }
+    }
+}
+
+/// One broken rule and where: `steps[2].variants.vip` (index into `steps`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptProblem {
+    pub path: String,
+    pub error: ScriptError,
+}
+
 impl Script {
     pub fn check(&self) -> Result<(), ScriptError> {
+        match self.problems().into_iter().next() {
+            Some(p) => Err(p.error),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem of the script, in step order.
+    pub fn problems(&self) -> Vec<ScriptProblem> {
+        let mut out = Vec::new();
+        let mut push = |path: String, error| out.push(ScriptProblem { path, error });
+        if self.title.trim().is_empty() {
+            push("title".into(), ScriptError::NoTitle);
+        }
         if self.steps.is_empty() {
-            return Err(ScriptError::NoSteps);
+            push("steps".into(), ScriptError::NoSteps);
         }
         let mut seen = std::collections::BTreeSet::new();
-        for step in &self.steps {
-            if !seen.insert(step.key.as_str()) {
-                return Err(ScriptError::DuplicateKey(step.key.clone()));
+        for (i, step) in self.steps.iter().enumerate() {
+            if step.key.trim().is_empty() {
+                push(format!("steps[{i}].key"), ScriptError::BlankKey(i));
+            } else if !seen.insert(step.key.as_str()) {
+                push(
+                    format!("steps[{i}].key"),
+                    ScriptError::DuplicateKey(step.key.clone()),
+                );
             }
-            if !step.variants.contains_key(&Audience::Standard) {
-                return Err(ScriptError::NoStandard(step.key.clone()));
+            if step
+                .variants
+                .get(&Audience::Standard)
+                .is_none_or(|t| t.trim().is_empty())
+            {
+                push(
+                    format!("steps[{i}].variants.standard"),
+                    ScriptError::NoStandard(step.key.clone()),
+                );
             }
-            for text in step.variants.values() {
-                if let Some(name) = placeholders(text).find(|n| !PLACEHOLDERS.contains(n)) {
-                    return Err(ScriptError::UnknownPlaceholder {
-                        step: step.key.clone(),
-                        name: name.to_owned(),
-                    });
+            for (audience, text) in &step.variants {
+                for name in placeholders(text).filter(|n| !PLACEHOLDERS.contains(n)) {
+                    push(
+                        format!("steps[{i}].variants.{}", audience.as_str()),
+                        ScriptError::UnknownPlaceholder {
+                            step: step.key.clone(),
+                            name: name.to_owned(),
+                        },
+                    );
                 }
             }
         }
-        Ok(())
+        out
     }
 }
 
@@ -281,6 +340,7 @@ mod tests {
                 step("opening", &[(Audience::Standard, "您好")]),
                 step("closing", &[(Audience::Standard, "再见")]),
             ],
+            retired: false,
         };
         let used = |version, steps: &[&str]| ScriptUse {
             script_id: Uuid::from_u128(1),
@@ -303,6 +363,7 @@ mod tests {
             visit_type: VisitType::Complaint,
             title: "投诉回访".into(),
             steps,
+            retired: false,
         };
         let ok = step("opening", &[(Audience::Standard, "您好,我是{agent_no}")]);
         assert_eq!(script(vec![ok.clone()]).check(), Ok(()));
@@ -322,5 +383,53 @@ mod tests {
                 name: "phone".into()
             })
         );
+    }
+
+    #[test]
+    fn every_script_problem_is_listed_with_the_path_of_its_field() {
+        let ok = || step("opening", &[(Audience::Standard, "您好")]);
+        let table: Vec<(Vec<ScriptStep>, &str, Vec<&str>)> = vec![
+            (vec![ok()], "回访", vec![]),
+            (vec![], " ", vec!["title", "steps"]),
+            (
+                vec![
+                    ok(),
+                    ok(),
+                    step("", &[(Audience::Standard, " ")]),
+                    step(
+                        "x",
+                        &[
+                            (Audience::Standard, "{phone}"),
+                            (Audience::Vip, "{customer_name} {age} {x y}"),
+                        ],
+                    ),
+                ],
+                "回访",
+                vec![
+                    "steps[1].key",
+                    "steps[2].key",
+                    "steps[2].variants.standard",
+                    "steps[3].variants.standard",
+                    "steps[3].variants.vip",
+                ],
+            ),
+            (
+                vec![step("x", &[(Audience::Angry, "先别急")])],
+                "回访",
+                vec!["steps[0].variants.standard"],
+            ),
+        ];
+        for (i, (steps, title, want)) in table.into_iter().enumerate() {
+            let script = Script {
+                id: Uuid::from_u128(1),
+                version: 1,
+                visit_type: VisitType::Complaint,
+                title: title.into(),
+                steps,
+                retired: false,
+            };
+            let got: Vec<_> = script.problems().into_iter().map(|p| p.path).collect();
+            assert_eq!(got, want, "case {i}");
+        }
     }
 }

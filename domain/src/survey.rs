@@ -10,19 +10,29 @@ use uuid::Uuid;
 
 use crate::char_len;
 
+mod template;
+
+pub use template::{TemplateError, TemplateProblem, question_of_field};
+
 /// Longest free-text answer, and the default for text questions without their own limit.
 pub const MAX_TEXT_ANSWER: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Survey {
+    /// Set by the server; an editor's draft may leave it (and `version`) out.
+    #[serde(default)]
     pub id: Uuid,
     /// Grows with every edit; a record names the version its answers follow.
+    #[serde(default)]
     pub version: u32,
     pub title: String,
     /// The visit type this survey belongs to; the form offers it for visits of that type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visit_type: Option<crate::vocabulary::VisitType>,
     pub questions: Vec<Question>,
+    /// Retired by an admin: kept for the records that name it, offered for no new visit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,193 +269,6 @@ pub fn satisfaction(survey: Option<&Survey>, answers: &Answers, scale: Option<u8
     }
 }
 
-/// One problem of a survey definition, naming the field to fix: `title`, `questions`, or a
-/// question's part as `questions[<key>].<part>` (`key`, `text`, `options`, `min`, `max`,
-/// `max_chars`, `show_if`). A question without a key is named by its position,
-/// `questions[#3]`, counted from 1 as the editor shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{field}: {reason}")]
-pub struct TemplateProblem {
-    pub field: String,
-    pub reason: TemplateReason,
-}
-
-impl TemplateProblem {
-    /// The key of the question the problem is in, when it is in one that has a key.
-    pub fn question(&self) -> Option<&str> {
-        question_of_field(&self.field)
-    }
-}
-
-/// The question key a field name such as `questions[q3].options` points into.
-pub fn question_of_field(field: &str) -> Option<&str> {
-    let inner = field.strip_prefix("questions[")?;
-    let key = &inner[..inner.find(']')?];
-    (!key.is_empty() && !key.starts_with('#')).then_some(key)
-}
-
-/// Why a survey definition cannot be published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(rename_all = "snake_case")]
-pub enum TemplateReason {
-    #[error("the survey needs a title")]
-    EmptyTitle,
-    #[error("a survey needs at least one question")]
-    NoQuestions,
-    #[error("the question needs a key")]
-    EmptyKey,
-    #[error("the key is used by an earlier question")]
-    DuplicateKey,
-    #[error("the question needs a text")]
-    EmptyText,
-    #[error("a choice question needs at least one option")]
-    NoOptions,
-    #[error("an option is empty")]
-    EmptyOption,
-    #[error("an option is offered twice")]
-    DuplicateOption,
-    #[error("the minimum is above the maximum")]
-    MinAboveMax,
-    #[error("the maximum must be between 1 and the number of options")]
-    MaxOutOfRange,
-    #[error("the length limit must be between 1 and {MAX_TEXT_ANSWER}")]
-    TextLimitOutOfRange,
-    #[error("the condition tests a question that does not exist")]
-    ConditionUnknownQuestion,
-    #[error("the condition tests a question that does not come before it")]
-    ConditionNotEarlier,
-    #[error("the condition's test does not fit the kind of question it tests")]
-    ConditionWrongTest,
-    #[error("the condition's value is outside the tested question's scale")]
-    ConditionValueOutOfRange,
-    #[error("the condition names an option the tested question does not offer")]
-    ConditionUnknownOption,
-}
-
-impl QuestionKind {
-    /// The answers a numeric kind takes (stars 1–5, NPS 0–10, mood 1–3).
-    pub fn scale(&self) -> Option<(u8, u8)> {
-        match self {
-            QuestionKind::Stars => Some((1, 5)),
-            QuestionKind::Nps => Some((0, 10)),
-            QuestionKind::Mood => Some((1, 3)),
-            _ => None,
-        }
-    }
-
-    /// The options of a choice kind.
-    pub fn options(&self) -> Option<&[String]> {
-        match self {
-            QuestionKind::Single { options } | QuestionKind::Multi { options, .. } => Some(options),
-            _ => None,
-        }
-    }
-}
-
-impl Survey {
-    /// Every problem of the definition itself, in the order of the form (title, then each
-    /// question's key, text, options, limits and condition), so an editor can list them all
-    /// and the server can name the first. A definition without problems asks only for answers
-    /// that can be given and checked: keys unique, choices offered, limits satisfiable, and
-    /// conditions only on earlier questions (which keeps [`Survey::visible`] stable while
-    /// answering).
-    pub fn template_problems(&self) -> Vec<TemplateProblem> {
-        use TemplateReason::*;
-        let mut problems = Vec::new();
-        let mut push = |field: String, reason| problems.push(TemplateProblem { field, reason });
-        if self.title.trim().is_empty() {
-            push("title".into(), EmptyTitle);
-        }
-        if self.questions.is_empty() {
-            push("questions".into(), NoQuestions);
-        }
-        for (i, q) in self.questions.iter().enumerate() {
-            let name = if q.key.trim().is_empty() {
-                format!("questions[#{}]", i + 1)
-            } else {
-                format!("questions[{}]", q.key)
-            };
-            let field = |part: &str| format!("{name}.{part}");
-            let earlier = &self.questions[..i];
-            if q.key.trim().is_empty() {
-                push(field("key"), EmptyKey);
-            } else if earlier.iter().any(|e| e.key == q.key) {
-                push(field("key"), DuplicateKey);
-            }
-            if q.text.trim().is_empty() {
-                push(field("text"), EmptyText);
-            }
-            if let Some(options) = q.kind.options() {
-                if options.is_empty() {
-                    push(field("options"), NoOptions);
-                } else if options.iter().any(|o| o.trim().is_empty()) {
-                    push(field("options"), EmptyOption);
-                } else if options
-                    .iter()
-                    .enumerate()
-                    .any(|(j, o)| options[..j].contains(o))
-                {
-                    push(field("options"), DuplicateOption);
-                }
-            }
-            match &q.kind {
-                QuestionKind::Multi { options, min, max } => {
-                    let top = max.unwrap_or(options.len());
-                    if max.is_some_and(|m| m == 0 || m > options.len()) {
-                        push(field("max"), MaxOutOfRange);
-                    } else if min.unwrap_or(1) > top && !options.is_empty() {
-                        push(field("min"), MinAboveMax);
-                    }
-                }
-                QuestionKind::Text { max_chars: Some(n) } if *n == 0 || *n > MAX_TEXT_ANSWER => {
-                    push(field("max_chars"), TextLimitOutOfRange)
-                }
-                _ => {}
-            }
-            if let Some(cond) = &q.show_if {
-                let problem = match earlier.iter().find(|e| e.key == cond.question) {
-                    None if self.questions.iter().any(|e| e.key == cond.question) => {
-                        Some(ConditionNotEarlier)
-                    }
-                    None => Some(ConditionUnknownQuestion),
-                    Some(target) => condition_problem(&target.kind, &cond.test),
-                };
-                if let Some(reason) = problem {
-                    push(field("show_if"), reason);
-                }
-            }
-        }
-        problems
-    }
-
-    /// The first of [`Survey::template_problems`], for callers that refuse on one.
-    pub fn check_template(&self) -> Result<(), TemplateProblem> {
-        match self.template_problems().into_iter().next() {
-            Some(p) => Err(p),
-            None => Ok(()),
-        }
-    }
-}
-
-/// Why a test cannot be put to a question of this kind, if it cannot.
-fn condition_problem(kind: &QuestionKind, test: &ConditionTest) -> Option<TemplateReason> {
-    use TemplateReason::*;
-    match (kind, test) {
-        (_, ConditionTest::AtMost(n) | ConditionTest::AtLeast(n)) => match kind.scale() {
-            Some((lo, hi)) if (lo..=hi).contains(n) => None,
-            Some(_) => Some(ConditionValueOutOfRange),
-            None => Some(ConditionWrongTest),
-        },
-        (QuestionKind::YesNo, ConditionTest::Is(_)) => None,
-        (_, ConditionTest::Includes(o)) => match kind.options() {
-            Some(options) if options.contains(o) => None,
-            Some(_) => Some(ConditionUnknownOption),
-            None => Some(ConditionWrongTest),
-        },
-        _ => Some(ConditionWrongTest),
-    }
-}
-
 impl QuestionKind {
     fn check(&self, answer: &Answer) -> Result<(), SurveyProblem> {
         use SurveyProblem::*;
@@ -506,7 +329,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn survey() -> Survey {
+    pub(super) fn survey() -> Survey {
         serde_json::from_value(json!({
             "id": Uuid::from_u128(1),
             "version": 3,
@@ -841,215 +664,6 @@ mod tests {
             response(2).check(&survey()).unwrap_err().problem,
             SurveyProblem::WrongVersion
         );
-    }
-
-    fn multi(options: &[&str], min: Option<usize>, max: Option<usize>) -> QuestionKind {
-        QuestionKind::Multi {
-            options: options.iter().map(|o| o.to_string()).collect(),
-            min,
-            max,
-        }
-    }
-
-    fn condition(question: &str, test: ConditionTest) -> Option<Condition> {
-        Some(Condition {
-            question: question.into(),
-            test,
-        })
-    }
-
-    #[test]
-    fn a_definition_problem_names_the_question_and_the_field() {
-        use ConditionTest::*;
-        use TemplateReason::*;
-        assert_eq!(survey().template_problems(), vec![]);
-        assert_eq!(survey().check_template(), Ok(()));
-        let edited = |edit: &dyn Fn(&mut Survey)| {
-            let mut s = survey();
-            edit(&mut s);
-            s.template_problems()
-        };
-        let table: Vec<(Vec<TemplateProblem>, &str, TemplateReason)> = vec![
-            (edited(&|s| s.title = " ".into()), "title", EmptyTitle),
-            (edited(&|s| s.questions.clear()), "questions", NoQuestions),
-            (
-                edited(&|s| s.questions[2].key = "".into()),
-                "questions[#3].key",
-                EmptyKey,
-            ),
-            (
-                edited(&|s| s.questions[2].key = "overall".into()),
-                "questions[overall].key",
-                DuplicateKey,
-            ),
-            (
-                edited(&|s| s.questions[3].text = " ".into()),
-                "questions[mood].text",
-                EmptyText,
-            ),
-            (
-                edited(&|s| s.questions[5].kind = QuestionKind::Single { options: vec![] }),
-                "questions[late_by].options",
-                NoOptions,
-            ),
-            (
-                edited(&|s| {
-                    s.questions[5].kind = QuestionKind::Single {
-                        options: vec!["1 小时".into(), "1 小时".into()],
-                    }
-                }),
-                "questions[late_by].options",
-                DuplicateOption,
-            ),
-            (
-                edited(&|s| s.questions[1].kind = multi(&["响应慢", " "], None, None)),
-                "questions[what_went_wrong].options",
-                EmptyOption,
-            ),
-            (
-                edited(&|s| s.questions[1].kind = multi(&["响应慢"], None, Some(2))),
-                "questions[what_went_wrong].max",
-                MaxOutOfRange,
-            ),
-            (
-                edited(&|s| s.questions[1].kind = multi(&["响应慢", "态度"], None, Some(0))),
-                "questions[what_went_wrong].max",
-                MaxOutOfRange,
-            ),
-            (
-                edited(&|s| s.questions[1].kind = multi(&["响应慢", "态度"], Some(2), Some(1))),
-                "questions[what_went_wrong].min",
-                MinAboveMax,
-            ),
-            (
-                edited(&|s| s.questions[1].kind = multi(&["响应慢", "态度"], Some(3), None)),
-                "questions[what_went_wrong].min",
-                MinAboveMax,
-            ),
-            (
-                edited(&|s| s.questions[6].kind = QuestionKind::Text { max_chars: Some(0) }),
-                "questions[advice].max_chars",
-                TextLimitOutOfRange,
-            ),
-            (
-                edited(&|s| {
-                    s.questions[6].kind = QuestionKind::Text {
-                        max_chars: Some(MAX_TEXT_ANSWER + 1),
-                    }
-                }),
-                "questions[advice].max_chars",
-                TextLimitOutOfRange,
-            ),
-            (
-                edited(&|s| s.questions.swap(0, 1)),
-                "questions[what_went_wrong].show_if",
-                ConditionNotEarlier,
-            ),
-            (
-                edited(&|s| s.questions[1].show_if = condition("what_went_wrong", AtMost(2))),
-                "questions[what_went_wrong].show_if",
-                ConditionNotEarlier,
-            ),
-            (
-                edited(&|s| s.questions[1].show_if = condition("rating", AtMost(2))),
-                "questions[what_went_wrong].show_if",
-                ConditionUnknownQuestion,
-            ),
-            (
-                edited(&|s| s.questions[1].show_if = condition("overall", Is(false))),
-                "questions[what_went_wrong].show_if",
-                ConditionWrongTest,
-            ),
-            (
-                edited(&|s| s.questions[5].show_if = condition("on_time", AtMost(1))),
-                "questions[late_by].show_if",
-                ConditionWrongTest,
-            ),
-            (
-                edited(&|s| s.questions[6].show_if = condition("advice", Includes("x".into()))),
-                "questions[advice].show_if",
-                ConditionNotEarlier,
-            ),
-            (
-                edited(&|s| s.questions[3].show_if = condition("overall", AtLeast(6))),
-                "questions[mood].show_if",
-                ConditionValueOutOfRange,
-            ),
-            (
-                edited(&|s| s.questions[3].show_if = condition("nps", AtMost(11))),
-                "questions[mood].show_if",
-                ConditionValueOutOfRange,
-            ),
-            (
-                edited(&|s| s.questions[4].show_if = condition("mood", AtLeast(0))),
-                "questions[on_time].show_if",
-                ConditionValueOutOfRange,
-            ),
-            (
-                edited(&|s| {
-                    s.questions[6].show_if = condition("what_went_wrong", Includes("天气".into()))
-                }),
-                "questions[advice].show_if",
-                ConditionUnknownOption,
-            ),
-            (
-                edited(&|s| s.questions[6].show_if = condition("nps", Includes("9".into()))),
-                "questions[advice].show_if",
-                ConditionWrongTest,
-            ),
-        ];
-        for (i, (got, field, reason)) in table.into_iter().enumerate() {
-            let want = TemplateProblem {
-                field: field.into(),
-                reason,
-            };
-            assert_eq!(got, vec![want], "case {i}");
-        }
-    }
-
-    #[test]
-    fn every_problem_of_a_definition_is_listed_in_form_order() {
-        use TemplateReason::*;
-        let mut s = survey();
-        s.title = String::new();
-        s.questions[1].kind = multi(&[], None, None);
-        s.questions[3].text = String::new();
-        s.questions[3].show_if = condition("advice", ConditionTest::AtMost(2));
-        s.questions[6].key = "overall".into();
-        let got: Vec<(String, TemplateReason)> = s
-            .template_problems()
-            .into_iter()
-            .map(|p| (p.field, p.reason))
-            .collect();
-        let want = [
-            ("title", EmptyTitle),
-            ("questions[what_went_wrong].options", NoOptions),
-            ("questions[mood].text", EmptyText),
-            ("questions[mood].show_if", ConditionUnknownQuestion),
-            ("questions[overall].key", DuplicateKey),
-        ];
-        let want: Vec<(String, TemplateReason)> =
-            want.into_iter().map(|(f, r)| (f.to_owned(), r)).collect();
-        assert_eq!(got, want);
-        assert_eq!(
-            s.check_template().unwrap_err().to_string(),
-            "title: the survey needs a title"
-        );
-    }
-
-    #[test]
-    fn a_field_name_points_into_its_question() {
-        let table = [
-            ("questions[q3].options", Some("q3")),
-            ("questions[late_by].show_if", Some("late_by")),
-            ("questions[#2].key", None),
-            ("questions", None),
-            ("title", None),
-            ("questions[].text", None),
-        ];
-        for (field, want) in table {
-            assert_eq!(question_of_field(field), want, "{field}");
-        }
     }
 
     #[test]

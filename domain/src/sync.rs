@@ -552,6 +552,7 @@ mod tests {
                 goal: String::new(),
                 variants: [(Audience::Standard, "您好".to_owned())].into(),
             }],
+            retired: false,
         };
         let survey = Survey {
             id: Uuid::from_u128(20),
@@ -565,6 +566,7 @@ mod tests {
                 required: true,
                 show_if: None,
             }],
+            retired: false,
         };
         let mut record = VisitRecord::new(
             Uuid::from_u128(7),

@@ -30,6 +30,18 @@ pub enum AppError {
     /// A client-made id reused with other content, or a change that collides with stored data.
     #[error("{0}")]
     Conflict(String),
+    /// A catalog draft saved by someone else since the caller loaded it; `detail` carries the
+    /// stored draft and what differs (`huifang_domain::catalog::EditConflict`).
+    #[error("{message}")]
+    EditConflict {
+        message: String,
+        detail: serde_json::Map<String, serde_json::Value>,
+    },
+    /// A catalog draft that breaks the publishing rules; every problem is listed.
+    #[error("{}", problems.first().map_or("", |p| p.message.as_str()))]
+    NotPublishable {
+        problems: Vec<huifang_domain::catalog::Problem>,
+    },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("too many failed logins; try again in {retry_after_secs} s")]
@@ -69,6 +81,8 @@ impl AppError {
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             UsernameTaken(_) => (StatusCode::CONFLICT, ErrorCode::UsernameTaken),
             Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            EditConflict { .. } => (StatusCode::CONFLICT, ErrorCode::EditConflict),
+            NotPublishable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NotPublishable),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Database(_) | Migration(_) | Io(_) | Internal(_) => {
@@ -83,6 +97,9 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         let (message, field) = match &self {
             AppError::BadRequest { field, .. } => (self.to_string(), field.clone()),
+            AppError::NotPublishable { problems } => {
+                (self.to_string(), problems.first().map(|p| p.path.clone()))
+            }
             // Details of a server fault help an attacker more than the user: log them only.
             _ if status.is_server_error() => {
                 tracing::error!(error = %self, "request failed");
@@ -90,8 +107,18 @@ impl IntoResponse for AppError {
             }
             _ => (self.to_string(), None),
         };
-        let mut response =
-            (status, axum::Json(ApiError::new(code, message, field))).into_response();
+        let mut body = ApiError::new(code, message, field);
+        match &self {
+            AppError::EditConflict { detail, .. } => body.detail = detail.clone(),
+            AppError::NotPublishable { problems } => {
+                body.detail.insert(
+                    "problems".into(),
+                    serde_json::to_value(problems).unwrap_or_default(),
+                );
+            }
+            _ => {}
+        }
+        let mut response = (status, axum::Json(body)).into_response();
         if let AppError::RateLimited { retry_after_secs } = self {
             response
                 .headers_mut()

@@ -10,6 +10,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use huifang_domain::audit::AuditEntry;
 use huifang_domain::calendar::BusinessCalendar;
+use huifang_domain::catalog::CatalogKind;
 use huifang_domain::scope::{CustomerLookup, TicketFacts};
 use huifang_domain::script::Script;
 use huifang_domain::sla::{ClockRule, SlaPolicy};
@@ -224,6 +225,72 @@ pub trait CatalogQueries {
     /// Current versions changed after `since`, with their change versions, at most `limit`.
     fn scripts_since(&self, since: u64, limit: usize) -> Result<Vec<(u64, Script)>>;
     fn surveys_since(&self, since: u64, limit: usize) -> Result<Vec<(u64, Survey)>>;
+}
+
+/// A catalog item's draft as stored (`crate::store::catalog_edit`).
+#[derive(Debug, Clone)]
+pub struct DraftRow {
+    pub id: Uuid,
+    pub title: String,
+    pub visit_type: Option<String>,
+    /// The `Script` / `Survey` being edited, as JSON.
+    pub body: serde_json::Value,
+    pub draft_rev: u64,
+    pub published_rev: u64,
+    /// Display name of who saved it last.
+    pub saved_by: Option<String>,
+    pub saved_at: DateTime<Utc>,
+}
+
+/// One published version of a catalog item (newest first where listed).
+#[derive(Debug, Clone)]
+pub struct VersionRow {
+    pub id: Uuid,
+    pub version: u32,
+    pub title: String,
+    pub visit_type: Option<String>,
+    pub published_at: DateTime<Utc>,
+    /// Display name of who published it; `None` for seeded content.
+    pub published_by: Option<String>,
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+/// The editor's side of the catalog: drafts, version lists, retiring.
+pub trait CatalogEditQueries {
+    /// Every draft of one kind (a catalog is dozens of items; bounded by `limit`).
+    fn catalog_drafts(&self, kind: CatalogKind, limit: usize) -> Result<Vec<DraftRow>>;
+    /// The newest version of every published item of one kind, at most `limit`.
+    fn catalog_latest(&self, kind: CatalogKind, limit: usize) -> Result<Vec<VersionRow>>;
+    fn catalog_draft(&self, kind: CatalogKind, id: Uuid) -> Result<Option<DraftRow>>;
+    /// Every version of one item, newest first.
+    fn catalog_versions(&self, kind: CatalogKind, id: Uuid) -> Result<Vec<VersionRow>>;
+}
+
+pub trait CatalogEditRows: CatalogEditQueries + CatalogQueries {
+    /// Writes the draft at revision `row.draft_rev` (insert or replace), audited with the
+    /// draft before it.
+    fn save_catalog_draft(
+        &self,
+        kind: CatalogKind,
+        row: &DraftRow,
+        before: Option<&serde_json::Value>,
+        by: Uuid,
+    ) -> Result<()>;
+    /// Notes that revision `rev` of the draft is published.
+    fn mark_draft_published(&self, kind: CatalogKind, id: Uuid, rev: u64) -> Result<()>;
+    /// Stores a new published version (checked again by the store), audited.
+    fn insert_script_version(&self, s: &Script, by: Uuid, now: DateTime<Utc>) -> Result<()>;
+    fn insert_survey_version(&self, s: &Survey, by: Uuid, now: DateTime<Utc>) -> Result<()>;
+    /// Marks the newest version retired (`Some`) or live again (`None`) under a new change
+    /// version, so devices pull the change; audited.
+    fn set_retired(
+        &self,
+        kind: CatalogKind,
+        id: Uuid,
+        retired_at: Option<DateTime<Utc>>,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 }
 
 /// Users, their password hashes, sessions and failed logins.

@@ -37,6 +37,7 @@ fn blank() -> Survey {
         title: String::new(),
         visit_type: None,
         questions: Vec::new(),
+        retired: false,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Texts of the survey editor (console): the definition, its questions and conditions, the
 //! preview, publishing, versions and edit conflicts.
 
-use huifang_domain::survey::TemplateReason;
+use huifang_domain::survey::TemplateError;
 
 use super::Lang;
 use crate::catalog::survey_editor::model::{KindName, Said, TestName};
@@ -131,8 +131,8 @@ pub fn scale_note(lang: Lang, lo: u8, hi: u8) -> String {
     }
 }
 
-pub fn reason_text(lang: Lang, reason: &TemplateReason) -> String {
-    use TemplateReason::*;
+pub fn reason_text(lang: Lang, reason: &TemplateError) -> String {
+    use TemplateError::*;
     let pair = match reason {
         EmptyTitle => ("请填写问卷标题", "the survey needs a title"),
         NoQuestions => (

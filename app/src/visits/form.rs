@@ -186,16 +186,23 @@ impl FormError {
     }
 }
 
-/// The script a visit of this type follows, if the device has one.
+/// The script a visit of this type follows, if the device has one; a retired script is
+/// offered for no new visit.
 pub fn script_for(visit_type: Option<VisitType>, scripts: &[Script]) -> Option<Script> {
     let t = visit_type?;
-    scripts.iter().find(|s| s.visit_type == t).cloned()
+    scripts
+        .iter()
+        .find(|s| s.visit_type == t && !s.retired)
+        .cloned()
 }
 
-/// The survey a visit of this type asks, if there is one.
+/// The survey a visit of this type asks, if there is one that is not retired.
 pub fn survey_for(visit_type: Option<VisitType>, surveys: &[Survey]) -> Option<Survey> {
     let t = visit_type?;
-    surveys.iter().find(|s| s.visit_type == Some(t)).cloned()
+    surveys
+        .iter()
+        .find(|s| s.visit_type == Some(t) && !s.retired)
+        .cloned()
 }
 
 /// Answers to questions a later answer hid are dropped, in question order: a condition only

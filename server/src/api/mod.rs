@@ -1,6 +1,7 @@
 //! `/api/*`: the HTTP contract documented in docs/api.md. Handlers only parse, authorize,
 //! call the store and map errors; the rules are the domain's, the use cases `crate::service`'s.
 
+mod catalog;
 mod extract;
 mod tickets;
 
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/file", get(customer_file))
         .route("/customers/{id}/reveal", post(reveal_contact))
         .route("/audit", get(list_audit))
+        .merge(catalog::router())
         .merge(tickets::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

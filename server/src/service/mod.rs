@@ -7,6 +7,7 @@
 //! blocking thread; these decide and call the storage.
 
 pub mod auth;
+pub mod catalog;
 pub mod customers;
 pub mod pull;
 pub mod sync;

@@ -150,8 +150,9 @@ pub(super) fn insert_script(
     newer_than_stored(tx, "scripts", script.id, script.version)?;
     let version = next_version(tx)?;
     tx.execute(
-        "INSERT INTO scripts (id, version, visit_type, title, steps, server_version, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO scripts (id, version, visit_type, title, steps, server_version, created_at,
+                              published_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             script.id.to_string(),
             script.version,
@@ -159,7 +160,8 @@ pub(super) fn insert_script(
             script.title,
             to_json(&script.steps)?.to_string(),
             to_sql_int(version),
-            ts(now)
+            ts(now),
+            user.map(|u| u.to_string())
         ],
     )?;
     audit(
@@ -187,8 +189,9 @@ pub(super) fn insert_survey(
     newer_than_stored(tx, "surveys", survey.id, survey.version)?;
     let version = next_version(tx)?;
     tx.execute(
-        "INSERT INTO surveys (id, version, title, visit_type, questions, server_version, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO surveys (id, version, title, visit_type, questions, server_version, created_at,
+                              published_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             survey.id.to_string(),
             survey.version,
@@ -196,7 +199,8 @@ pub(super) fn insert_survey(
             survey.visit_type.map(VisitType::as_str),
             to_json(&survey.questions)?.to_string(),
             to_sql_int(version),
-            ts(now)
+            ts(now),
+            user.map(|u| u.to_string())
         ],
     )?;
     audit(
@@ -225,7 +229,7 @@ fn newer_than_stored(tx: &Transaction, table: &str, id: Uuid, version: u32) -> R
     }
 }
 
-const SCRIPT_COLUMNS: &str = "server_version, id, version, visit_type, title, steps";
+const SCRIPT_COLUMNS: &str = "server_version, id, version, visit_type, title, steps, retired_at";
 
 fn script_from_row(r: &rusqlite::Row) -> Result<(u64, Script)> {
     let visit_type: String = r.get(3)?;
@@ -239,11 +243,13 @@ fn script_from_row(r: &rusqlite::Row) -> Result<(u64, Script)> {
             })?,
             title: r.get(4)?,
             steps: from_json(&r.get::<_, String>(5)?, "script steps")?,
+            retired: r.get::<_, Option<String>>(6)?.is_some(),
         },
     ))
 }
 
-const SURVEY_COLUMNS: &str = "server_version, id, version, title, questions, visit_type";
+const SURVEY_COLUMNS: &str =
+    "server_version, id, version, title, questions, visit_type, retired_at";
 
 fn survey_from_row(r: &rusqlite::Row) -> Result<(u64, Survey)> {
     Ok((
@@ -260,6 +266,7 @@ fn survey_from_row(r: &rusqlite::Row) -> Result<(u64, Survey)> {
                         .ok_or_else(|| AppError::Internal(format!("bad stored visit type {t:?}")))
                 })
                 .transpose()?,
+            retired: r.get::<_, Option<String>>(6)?.is_some(),
         },
     ))
 }

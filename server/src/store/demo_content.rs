@@ -159,6 +159,7 @@ fn complaint(id: Uuid) -> Script {
                 ],
             ),
         ],
+        retired: false,
     }
 }
 
@@ -246,6 +247,7 @@ fn after_sales(id: Uuid) -> Script {
                 ],
             ),
         ],
+        retired: false,
     }
 }
 
@@ -320,6 +322,7 @@ fn satisfaction(id: Uuid) -> Script {
                 ],
             ),
         ],
+        retired: false,
     }
 }
 
@@ -404,6 +407,7 @@ fn repair(id: Uuid) -> Script {
                 ],
             ),
         ],
+        retired: false,
     }
 }
 
@@ -503,6 +507,7 @@ pub(super) fn satisfaction_survey(id: Uuid) -> Survey {
                 false,
             ),
         ],
+        retired: false,
     }
 }
 
@@ -555,6 +560,7 @@ pub(super) fn repair_survey(id: Uuid) -> Survey {
                 false,
             ),
         ],
+        retired: false,
     }
 }
 

@@ -10,6 +10,7 @@
 mod audit;
 mod auth;
 mod catalog;
+mod catalog_edit;
 mod customers;
 mod demo;
 mod demo_content;

@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod catalog;
 mod crash;
 mod customers;
 mod delivery;

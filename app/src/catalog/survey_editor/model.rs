@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use huifang_domain::survey::{
-    Condition, ConditionTest, Question, QuestionKind, Survey, TemplateProblem, TemplateReason,
+    Condition, ConditionTest, Question, QuestionKind, Survey, TemplateError, TemplateProblem,
     question_of_field,
 };
 
@@ -247,15 +247,15 @@ pub struct Problem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Said {
-    Reason(TemplateReason),
+    Reason(TemplateError),
     Message(String),
 }
 
 impl From<TemplateProblem> for Problem {
     fn from(p: TemplateProblem) -> Self {
         Problem {
-            field: p.field,
-            said: Said::Reason(p.reason),
+            field: p.path,
+            said: Said::Reason(p.error),
         }
     }
 }

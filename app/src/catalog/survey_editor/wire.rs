@@ -4,7 +4,7 @@
 
 use gloo_net::http::Request;
 use huifang_domain::VisitType;
-use huifang_domain::survey::{Question, Survey, TemplateReason};
+use huifang_domain::survey::{Question, Survey, TemplateError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -32,6 +32,7 @@ impl DraftBody {
             title: self.title,
             visit_type: self.visit_type,
             questions: self.questions,
+            retired: false,
         }
     }
 }
@@ -153,7 +154,7 @@ fn read_problem(v: &Value) -> Option<Problem> {
     let field = v.get("field")?.as_str()?.to_owned();
     let said = match v
         .get("reason")
-        .map(|r| crate::json::from_value::<TemplateReason>(r))
+        .map(|r| crate::json::from_value::<TemplateError>(r))
     {
         Some(Ok(reason)) => Said::Reason(reason),
         _ => Said::Message(

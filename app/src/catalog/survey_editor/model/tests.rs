@@ -38,6 +38,7 @@ fn survey() -> Survey {
                 Some(("rating", ConditionTest::AtMost(2))),
             ),
         ],
+        retired: false,
     }
 }
 

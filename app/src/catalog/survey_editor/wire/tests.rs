@@ -71,8 +71,8 @@ fn a_refused_publish_lists_every_problem_the_server_names() {
     let listed = json!({
         "error": {"code": "invalid", "message": "questions[q3].options: …", "field": "questions[q3].options"},
         "problems": [
-            {"field": "questions[q3].options", "reason": "no_options"},
-            {"field": "questions[q4].show_if", "reason": "something_new", "message": "a newer rule"}
+            {"path": "questions[q3].options", "code": "no_options", "message": "…"},
+            {"path": "questions[q4].show_if", "code": "something_new", "message": "a newer rule"}
         ]
     });
     assert_eq!(
@@ -80,7 +80,7 @@ fn a_refused_publish_lists_every_problem_the_server_names() {
         [
             Problem {
                 field: "questions[q3].options".into(),
-                said: Said::Reason(TemplateReason::NoOptions)
+                said: Said::Reason(TemplateError::NoOptions)
             },
             Problem {
                 field: "questions[q4].show_if".into(),
