@@ -180,7 +180,7 @@ fn OptionsEditor(ed: Editor, index: usize) -> impl IntoView {
                             <button type="button" class="btn btn-quiet" aria-label=move || aria(Key::SeMoveDown)
                                 disabled=move || { j + 1 >= count() } on:click=move |_| edit(&|k| model::move_option(k, j, false))>"↓"</button>
                             <button type="button" class="btn btn-quiet" data-testid="se-option-remove" aria-label=move || aria(Key::SeRemove)
-                                on:click=move |_| edit(&|k| if let Some(o) = model::options_mut(k) { if j < o.len() { o.remove(j); } })>"✕"</button>
+                                on:click=move |_| edit(&|k| if let Some(o) = model::options_mut(k) && j < o.len() { o.remove(j); })>"✕"</button>
                         </li>
                     }
                 } />

@@ -87,7 +87,7 @@ pub fn read_entry(value: &Value) -> Option<Entry> {
         (None, None) => DraftBody::default().into_survey(w.id, 0),
     };
     let mut versions = w.versions;
-    versions.sort_by(|a, b| b.version.cmp(&a.version));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.version));
     Some(Entry {
         id: w.id,
         survey,
@@ -150,19 +150,12 @@ pub fn read_problems(value: &Value) -> Vec<Problem> {
         .collect()
 }
 
+/// `{path, code, message}`: the code is the domain's reason when this app knows it.
 fn read_problem(v: &Value) -> Option<Problem> {
-    let field = v.get("field")?.as_str()?.to_owned();
-    let said = match v
-        .get("reason")
-        .map(|r| crate::json::from_value::<TemplateError>(r))
-    {
+    let field = v.get("path")?.as_str()?.to_owned();
+    let said = match v.get("code").map(crate::json::from_value::<TemplateError>) {
         Some(Ok(reason)) => Said::Reason(reason),
-        _ => Said::Message(
-            v.get("message")
-                .or_else(|| v.get("reason"))
-                .map(text_of)
-                .unwrap_or_default(),
-        ),
+        _ => Said::Message(v.get("message").map(text_of).unwrap_or_default()),
     };
     Some(Problem { field, said })
 }
