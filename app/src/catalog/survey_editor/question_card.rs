@@ -57,8 +57,6 @@ pub fn QuestionCard(
             data-flagged=move || is_flagged().to_string()
             id=format!("se-q-{key}")
             tabindex="-1"
-            role="group"
-            aria-label=label
         >
             <div class="se-q-head">
                 <strong class="se-q-num">{label}</strong>
