@@ -88,6 +88,8 @@ mod settings;
 #[macro_use]
 mod shell;
 #[macro_use]
+mod survey_editor;
+#[macro_use]
 mod tasks;
 #[macro_use]
 mod tickets;
@@ -112,6 +114,7 @@ gather! {
         plans_texts
         customer_book_texts
         catalog_texts
+        survey_editor_texts
     ]
 }
 
@@ -124,6 +127,7 @@ pub use review::*;
 pub use rules::*;
 pub use settings::*;
 pub use shell::*;
+pub use survey_editor::*;
 pub use tasks::*;
 pub use tickets::*;
 pub use visits::*;

@@ -12,7 +12,7 @@ use crate::char_len;
 
 mod template;
 
-pub use template::{TemplateError, TemplateProblem};
+pub use template::{TemplateError, TemplateProblem, question_of_field};
 
 /// Longest free-text answer, and the default for text questions without their own limit.
 pub const MAX_TEXT_ANSWER: usize = 1000;

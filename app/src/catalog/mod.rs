@@ -6,6 +6,8 @@ mod list;
 mod script_editor;
 mod script_preview;
 mod script_steps;
+pub mod survey_editor;
 
 pub use list::CatalogPage;
 pub use script_editor::ScriptEditorPage;
+pub use survey_editor::SurveyEditor;

@@ -7,6 +7,7 @@ use leptos_router::components::{Redirect, Route, Routes};
 use leptos_router::path;
 
 use super::nav::use_door;
+use crate::catalog::SurveyEditor;
 use crate::catalog::{CatalogPage, ScriptEditorPage};
 use crate::customer_book::CustomerBook;
 use crate::customers::CustomerList;
@@ -62,6 +63,8 @@ pub fn console() -> AnyView {
             <Route path=path!("/customers") view=CustomerBook />
             <Route path=path!("/catalog") view=CatalogPage />
             <Route path=path!("/catalog/scripts/:id") view=ScriptEditorPage />
+            <Route path=path!("/catalog/surveys/new") view=SurveyEditor />
+            <Route path=path!("/catalog/surveys/:id") view=SurveyEditor />
         </Routes>
     }
     .into_any()

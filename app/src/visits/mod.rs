@@ -7,7 +7,7 @@ pub mod form;
 mod my_visits;
 mod needs_attention;
 mod script_stepper;
-mod survey_form;
+pub(crate) mod survey_form;
 mod visit_form;
 
 pub use drafts::Drafts;

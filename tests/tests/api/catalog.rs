@@ -223,9 +223,9 @@ async fn publishing_a_broken_draft_names_every_problem_and_writes_nothing() {
     assert_eq!(
         paths,
         [
-            "questions[1].text",
-            "questions[1].kind.options",
-            "questions[1].show_if"
+            "questions[q2].text",
+            "questions[q2].options",
+            "questions[q2].show_if"
         ]
     );
 }
