@@ -60,11 +60,13 @@ pub enum ErrorCode {
     Conflict,
     PayloadTooLarge,
     RateLimited,
+    /// An import was asked to commit while rows of its file have errors.
+    ImportHasErrors,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::BadRequest,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthorized,
@@ -77,6 +79,7 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::PayloadTooLarge,
         ErrorCode::RateLimited,
+        ErrorCode::ImportHasErrors,
         ErrorCode::Internal,
     ];
 
@@ -94,6 +97,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::ImportHasErrors => "import_has_errors",
             ErrorCode::Internal => "internal",
         }
     }

@@ -17,6 +17,7 @@ pub mod calendar;
 pub mod customer;
 pub mod customer_book;
 pub mod error;
+pub mod import;
 pub mod paging;
 pub mod proof;
 pub mod review;
