@@ -143,7 +143,15 @@ const HEADER_NAMES: [(ImportField, &[&str]); 10] = [
     (ImportField::Tags, &["标签", "客户标签", "tags", "tag"]),
     (
         ImportField::Region,
-        &["区域", "地区", "所属区域", "所在地区", "region", "area", "district"],
+        &[
+            "区域",
+            "地区",
+            "所属区域",
+            "所在地区",
+            "region",
+            "area",
+            "district",
+        ],
     ),
     (
         ImportField::Products,
@@ -161,7 +169,9 @@ const HEADER_NAMES: [(ImportField, &[&str]); 10] = [
     ),
     (
         ImportField::Summary,
-        &["备注", "摘要", "说明", "summary", "note", "notes", "remark", "remarks"],
+        &[
+            "备注", "摘要", "说明", "summary", "note", "notes", "remark", "remarks",
+        ],
     ),
 ];
 
@@ -182,29 +192,37 @@ fn header_key(header: &str) -> String {
         .collect()
 }
 
-/// The field a header names, if it names one.
-pub fn guess_field(header: &str) -> Option<ImportField> {
-    let key = header_key(header);
-    if key.is_empty() {
-        return None;
-    }
+fn named_field(key: &str) -> Option<ImportField> {
     HEADER_NAMES
         .iter()
-        .find(|(_, names)| names.contains(&key.as_str()))
-        .or_else(|| {
-            HEADER_WORDS
-                .iter()
-                .find(|(_, words)| words.iter().any(|w| key.contains(w)))
-        })
+        .find(|(_, names)| names.contains(&key))
         .map(|(field, _)| *field)
 }
 
-/// A mapping guessed from the header row: each field on the first column that names it.
+fn worded_field(key: &str) -> Option<ImportField> {
+    HEADER_WORDS
+        .iter()
+        .find(|(_, words)| !key.is_empty() && words.iter().any(|w| key.contains(w)))
+        .map(|(field, _)| *field)
+}
+
+/// The field a header names, if it names one.
+pub fn guess_field(header: &str) -> Option<ImportField> {
+    let key = header_key(header);
+    named_field(&key).or_else(|| worded_field(&key))
+}
+
+/// A mapping guessed from the header row: each field on the first column that names it
+/// exactly ("手机"), else on the first whose header holds a telling word ("备用电话").
 pub fn guess_mapping(headers: &[String]) -> ImportMapping {
-    let mut columns: Vec<Option<ImportField>> = Vec::with_capacity(headers.len());
-    for header in headers {
-        let field = guess_field(header).filter(|f| !columns.contains(&Some(*f)));
-        columns.push(field);
+    let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+    let mut columns: Vec<Option<ImportField>> = vec![None; headers.len()];
+    for guess in [named_field, worded_field] {
+        for (i, key) in keys.iter().enumerate() {
+            if columns[i].is_none() {
+                columns[i] = guess(key).filter(|f| !columns.contains(&Some(*f)));
+            }
+        }
     }
     ImportMapping { columns }
 }
@@ -729,14 +747,23 @@ mod tests {
 
     #[test]
     fn a_guessed_mapping_gives_each_field_its_first_column() {
-        let headers: Vec<String> = ["客户编号", "姓名", "手机", "电话", "等级", "邮编"]
-            .map(String::from)
-            .to_vec();
+        let headers: Vec<String> = [
+            "客户编号",
+            "备用电话",
+            "姓名",
+            "手机",
+            "电话",
+            "等级",
+            "邮编",
+        ]
+        .map(String::from)
+        .to_vec();
         use ImportField::*;
         assert_eq!(
             guess_mapping(&headers).columns,
             vec![
                 Some(ExternalId),
+                None,
                 Some(Name),
                 Some(Contact),
                 None,
@@ -749,9 +776,15 @@ mod tests {
     #[test]
     fn a_mapping_fills_the_required_fields_once_each() {
         use ImportField::*;
-        let m = |c: &[Option<ImportField>]| ImportMapping { columns: c.to_vec() };
+        let m = |c: &[Option<ImportField>]| ImportMapping {
+            columns: c.to_vec(),
+        };
         let table: &[(ImportMapping, usize, Result<(), MappingProblem>)] = &[
-            (m(&[Some(Name), Some(Contact), Some(Class), None]), 4, Ok(())),
+            (
+                m(&[Some(Name), Some(Contact), Some(Class), None]),
+                4,
+                Ok(()),
+            ),
             (
                 m(&[Some(Name), Some(Contact), Some(Class)]),
                 4,
@@ -833,7 +866,10 @@ mod tests {
             (text("2026年3月1日"), d(2026, 3, 1)),
             (text(""), Ok(None)),
             (Cell::Empty, Ok(None)),
-            (Cell::Date(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()), d(2025, 12, 31)),
+            (
+                Cell::Date(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()),
+                d(2025, 12, 31),
+            ),
             // Excel's serial for 2026-03-01, and 1900-03-01 (the first after its leap bug).
             (Cell::Number(46082.0), d(2026, 3, 1)),
             (Cell::Number(61.0), d(1900, 3, 1)),
@@ -940,7 +976,11 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (ImportField::ExternalId, FieldReason::DuplicateInFile, Some(2)),
+                (
+                    ImportField::ExternalId,
+                    FieldReason::DuplicateInFile,
+                    Some(2)
+                ),
                 (ImportField::Contact, FieldReason::DuplicateInFile, Some(2)),
             ]
         );

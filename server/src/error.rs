@@ -32,6 +32,8 @@ pub enum AppError {
     Conflict(String),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    #[error("rows of the file have errors; fix them and preview again")]
+    ImportHasErrors,
     #[error("too many failed logins; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("database: {0}")]
@@ -70,6 +72,7 @@ impl AppError {
             UsernameTaken(_) => (StatusCode::CONFLICT, ErrorCode::UsernameTaken),
             Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            ImportHasErrors => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ImportHasErrors),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Database(_) | Migration(_) | Io(_) | Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)

@@ -2,6 +2,7 @@
 //! call the store and map errors; the rules are the domain's, the use cases `crate::service`'s.
 
 mod extract;
+mod imports;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/reveal", post(reveal_contact))
         .route("/audit", get(list_audit))
         .merge(tickets::router())
+        .merge(imports::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod customers;
+pub mod import;
 pub mod pull;
 pub mod sync;
 pub mod tasks;

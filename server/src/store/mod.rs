@@ -13,6 +13,7 @@ mod catalog;
 mod customers;
 mod demo;
 mod demo_content;
+mod import;
 mod paging;
 #[cfg(test)]
 mod plans;

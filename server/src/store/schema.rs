@@ -19,6 +19,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0008_device_scope.sql")),
     M::up(include_str!("../../migrations/0009_audit_content_hash.sql")),
     M::up(include_str!("../../migrations/0010_customer_book.sql")),
+    M::up(include_str!("../../migrations/0012_import_mappings.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 

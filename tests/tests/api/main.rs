@@ -7,6 +7,7 @@ mod auth;
 mod crash;
 mod customers;
 mod delivery;
+mod import;
 mod input;
 mod process;
 mod reviews;
