@@ -37,8 +37,13 @@ fn row(i: usize) -> [String; 10] {
         format!("客户{i}"),
         format!("139{i:08}"),
         ["A", "B", "C", "D"][i % 4].to_owned(),
-        if i % 10 == 0 { "是" } else { "否" }.to_owned(),
-        if i % 3 == 0 { "老客户,空调" } else { "" }.to_owned(),
+        if i.is_multiple_of(10) { "是" } else { "否" }.to_owned(),
+        if i.is_multiple_of(3) {
+            "老客户,空调"
+        } else {
+            ""
+        }
+        .to_owned(),
         ["浦东", "浦西", "闵行", "嘉定"][i % 4].to_owned(),
         "空调 KFR-35GW 一台".to_owned(),
         format!("2025-{:02}-{:02}", i % 12 + 1, i % 28 + 1),

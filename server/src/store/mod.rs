@@ -17,6 +17,8 @@ mod import;
 mod paging;
 #[cfg(test)]
 mod plans;
+#[cfg(test)]
+mod plans_import;
 mod rules;
 mod schema;
 mod scope;

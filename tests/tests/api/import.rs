@@ -208,7 +208,19 @@ async fn a_csv_export_is_mapped_previewed_imported_and_audited() {
     );
 }
 
-fn xlsx(rows: &[(&str, &str, f64, &str, bool, Option<(u16, u8, u8)>, f64)]) -> Vec<u8> {
+/// An XLSX row: id, name, phone (a number), class, VIP (a flag), purchase date (a
+/// date-formatted cell), purchase date again as a bare Excel serial number.
+type XlsxRow<'a> = (
+    &'a str,
+    &'a str,
+    f64,
+    &'a str,
+    bool,
+    Option<(u16, u8, u8)>,
+    f64,
+);
+
+fn xlsx(rows: &[XlsxRow]) -> Vec<u8> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let date = Format::new().set_num_format("yyyy-mm-dd");

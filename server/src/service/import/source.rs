@@ -224,7 +224,10 @@ fn scan_xlsx(path: &Path, mut visit: impl FnMut(Line) -> Result<bool>) -> Result
 mod tests {
     use super::*;
 
-    fn rows_of(bytes: &[u8]) -> (Kind, Vec<String>, Vec<(u64, Vec<String>)>) {
+    /// Each row's number and cells as text.
+    type Rows = Vec<(u64, Vec<String>)>;
+
+    fn rows_of(bytes: &[u8]) -> (Kind, Vec<String>, Rows) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         std::fs::write(&path, bytes).unwrap();
