@@ -212,10 +212,18 @@ impl Imports {
             .check_import(Arc::clone(&job.upload), mapping, Arc::clone(&job.done))
             .await;
         let mut st = lock(&job.state);
-        st.state = ImportState::Previewed;
-        let checked = checked?;
-        st.staged = checked.staged;
-        Ok(checked.preview)
+        match checked {
+            Ok(checked) => {
+                st.state = ImportState::Previewed;
+                st.staged = checked.staged;
+                Ok(checked.preview)
+            }
+            // A mapping refused as a whole previews nothing: the upload waits for another.
+            Err(e) => {
+                st.state = ImportState::Uploaded;
+                Err(e)
+            }
+        }
     }
 
     /// Starts writing what the last preview staged, in the background; the status follows it.
