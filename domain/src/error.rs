@@ -73,6 +73,8 @@ pub enum ErrorCode {
     EditConflict,
     /// A catalog draft breaks the rules a published script or survey must meet.
     NotPublishable,
+    /// An import was asked to commit while rows of its file have errors.
+    ImportHasErrors,
     Internal,
     /// The account was disabled by an admin: its sessions and logins are refused.
     AccountDisabled,
@@ -91,7 +93,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::BadRequest,
         ErrorCode::Invalid,
         ErrorCode::InvalidCredentials,
@@ -107,6 +109,7 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::EditConflict,
         ErrorCode::NotPublishable,
+        ErrorCode::ImportHasErrors,
         ErrorCode::Internal,
         ErrorCode::AccountDisabled,
         ErrorCode::PasswordChangeRequired,
@@ -134,6 +137,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::EditConflict => "edit_conflict",
             ErrorCode::NotPublishable => "not_publishable",
+            ErrorCode::ImportHasErrors => "import_has_errors",
             ErrorCode::Internal => "internal",
             ErrorCode::AccountDisabled => "account_disabled",
             ErrorCode::PasswordChangeRequired => "password_change_required",

@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod customer;
 pub mod customer_book;
 pub mod error;
+pub mod import;
 pub mod paging;
 pub mod people;
 pub mod planning;

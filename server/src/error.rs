@@ -71,6 +71,8 @@ pub enum AppError {
     /// The selection of a bulk plan finds more customers than one plan may hold.
     #[error("the selection finds more than {max} customers; narrow it")]
     PlanTooLarge { max: usize },
+    #[error("rows of the file have errors; fix them and preview again")]
+    ImportHasErrors,
     #[error("too many failed logins; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("database: {0}")]
@@ -120,6 +122,7 @@ impl AppError {
             EditConflict { .. } => (StatusCode::CONFLICT, ErrorCode::EditConflict),
             NotPublishable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NotPublishable),
             PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            ImportHasErrors => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ImportHasErrors),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             PlanTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PlanTooLarge),
             Database(_) | Migration(_) | Io(_) | Internal(_) => {

@@ -38,6 +38,8 @@ pub struct AppState {
     pub static_dir: PathBuf,
     /// Send `Strict-Transport-Security`: the server sits behind a TLS reverse proxy.
     pub hsts: bool,
+    /// Customer imports under way (issue 11): uploads waiting in scratch files, and progress.
+    pub imports: service::import::Imports,
 }
 
 pub struct ServeConfig {
@@ -148,6 +150,7 @@ pub async fn prepare(config: ServeConfig) -> Result<(AppState, Option<String>)> 
         clock,
         static_dir: config.static_dir,
         hsts: config.hsts,
+        imports: service::import::Imports::default(),
     };
     Ok((state, banner))
 }

@@ -12,6 +12,7 @@ use huifang_domain::audit::AuditEntry;
 use huifang_domain::calendar::BusinessCalendar;
 use huifang_domain::catalog::CatalogKind;
 use huifang_domain::customer_book::{ContactSearch, CustomerFields, CustomerProfile};
+use huifang_domain::import::ImportMapping;
 use huifang_domain::people::Person;
 use huifang_domain::planning::{PlanCustomer, PlanOutcome, Selection};
 use huifang_domain::recurring::{RecurringPolicy, StoredPolicy};
@@ -762,4 +763,43 @@ pub trait CustomerBookRows: CustomerBookQueries {
         by: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()>;
+}
+
+/// What an import (issue 11) reads: the mapping used last for a header row, and the stored
+/// customer an imported row updates.
+pub trait ImportQueries {
+    /// The mapping of the last import whose header row had this key
+    /// (`store::import::header_key`).
+    fn remembered_mapping(&self, header_key: &str) -> Result<Option<ImportMapping>>;
+    /// The customer a row updates: the one with its external id when it has one, else the
+    /// first made with exactly its contact; `None`: the row makes a new customer.
+    fn import_match(&self, external_id: Option<&str>, contact: &str) -> Result<Option<Uuid>>;
+}
+
+/// An import's writes, all in the caller's one transaction.
+pub trait ImportRows: ImportQueries {
+    /// Creates a customer, or updates `existing` in the fields the mapping fills (its external
+    /// id is never changed), with a new change version and its tags.
+    fn upsert_imported(
+        &self,
+        existing: Option<Uuid>,
+        fields: &CustomerFields,
+        mapping: &ImportMapping,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid>;
+    /// Remembers the mapping for the header row, and the one audit row of the import: who,
+    /// the file and the counts, no row of it.
+    fn finish_import(&self, done: &ImportDone, by: &User, now: DateTime<Utc>) -> Result<()>;
+}
+
+/// A committed import, as its audit row records it.
+#[derive(Debug, Clone)]
+pub struct ImportDone {
+    pub id: Uuid,
+    pub file_name: String,
+    pub headers: Vec<String>,
+    pub mapping: ImportMapping,
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
 }

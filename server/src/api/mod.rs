@@ -4,6 +4,7 @@
 mod catalog;
 mod customer_book;
 mod extract;
+mod imports;
 mod people;
 mod plans;
 mod settings;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(plans::router())
         .merge(customer_book::router())
+        .merge(imports::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

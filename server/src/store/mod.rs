@@ -15,6 +15,7 @@ pub(crate) mod customer_book;
 mod customers;
 mod demo;
 mod demo_content;
+mod import;
 mod paging;
 mod people;
 mod plan_rows;
@@ -22,6 +23,8 @@ mod plan_rows;
 mod plans;
 #[cfg(test)]
 mod plans_customer_book;
+#[cfg(test)]
+mod plans_import;
 mod rules;
 mod schema;
 mod scope;

@@ -20,6 +20,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0009_audit_content_hash.sql")),
     M::up(include_str!("../../migrations/0010_customer_book.sql")),
     M::up(include_str!("../../migrations/0011_customer_book_list.sql")),
+    M::up(include_str!("../../migrations/0012_import_mappings.sql")),
     M::up(include_str!("../../migrations/0013_people.sql")),
     M::up(include_str!("../../migrations/0014_catalog_drafts.sql")),
     M::up(include_str!("../../migrations/0015_visit_plans.sql")),
