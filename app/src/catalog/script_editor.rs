@@ -18,6 +18,7 @@ use crate::api::ApiFailure;
 use crate::i18n::{self, Key, Lang};
 use crate::shell::use_door;
 use crate::state::{AppCtx, use_app};
+use crate::widgets::{Options, visit_type_options};
 
 fn offset(app: AppCtx) -> chrono::FixedOffset {
     crate::visits::field::offset(Some(crate::state::settings(app).utc_offset_minutes))
@@ -204,18 +205,7 @@ fn ScriptHeader(ed: Editor) -> impl IntoView {
     let app = use_app();
     let title = move || ed.script.with(|s| s.title.clone());
     let visit_type = move || ed.script.with(|s| s.visit_type.as_str().to_owned());
-    let type_options = move || {
-        let lang = app.lang.get();
-        let current = visit_type();
-        VisitType::ALL
-            .iter()
-            .map(|t| {
-                let value = t.as_str().to_owned();
-                let selected = value == current;
-                view! { <option value=value selected=selected>{i18n::visit_type_label(lang, *t)}</option> }
-            })
-            .collect_view()
-    };
+    let type_options = visit_type_options();
     view! {
         <div class="card script-header">
             <label class="field">
@@ -243,7 +233,7 @@ fn ScriptHeader(ed: Editor) -> impl IntoView {
                         }
                     }
                 >
-                    {type_options}
+                    <Options options=type_options value=Signal::derive(visit_type) />
                 </select>
             </label>
             {move || {

@@ -5,6 +5,7 @@ use super::editor::{Editing, OneTimePassword, PersonEditor};
 use crate::api::{self, ApiFailure, Refusal};
 use crate::i18n::{self, Key};
 use crate::state::use_app;
+use crate::widgets::Unavailable;
 
 #[derive(Clone, PartialEq)]
 enum Load {
@@ -163,24 +164,13 @@ pub fn PeoplePage() -> impl IntoView {
             .collect_view()
     };
 
-    let body = move || match state.get() {
+    let body = move || {
+        match state.get() {
         Load::Loading => view! { <p class="empty">{move || app.t(Key::Loading)}</p> }.into_any(),
-        Load::Offline | Load::Failed => {
-            let key = if state.with_untracked(|s| *s == Load::Offline) {
-                Key::PeopleOffline
-            } else {
-                Key::ErrServer
-            };
-            view! {
-                <div class="empty">
-                    <p>{move || app.t(key)}</p>
-                    <button class="btn" on:click=move |_| reload.update(|n| *n += 1)>
-                        {move || app.t(Key::Retry)}
-                    </button>
-                </div>
-            }
-            .into_any()
+        Load::Offline | Load::Failed => view! {
+            <Unavailable offline=state.with_untracked(|s| *s == Load::Offline) offline_key=Key::PeopleOffline reload />
         }
+        .into_any(),
         Load::Loaded(people) => view! {
             <div class="card people-card">
                 <table class="people-table" data-testid="people-table">
@@ -199,6 +189,7 @@ pub fn PeoplePage() -> impl IntoView {
             </div>
         }
         .into_any(),
+    }
     };
 
     view! {

@@ -3,7 +3,7 @@
 
 use huifang_domain::planning::{TaskCancel, TaskChange};
 use huifang_domain::task::{TaskStatus, VisitTask};
-use huifang_domain::{CustomerClass, User, VisitType};
+use huifang_domain::{CustomerClass, User};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -12,6 +12,7 @@ use crate::i18n::{self, Key};
 use crate::state::{settings, use_app};
 use crate::store::LocalStore;
 use crate::visits::form::{from_local_input, to_local_input};
+use crate::widgets::visit_type_options;
 
 /// What a filter form holds, turned into the list's query.
 #[derive(Clone, Default, PartialEq)]
@@ -137,18 +138,7 @@ pub fn TaskTable(staff: RwSignal<Vec<User>>) -> impl IntoView {
         .map(|c| (c.as_str().to_owned(), c.as_str().to_owned()))
         .collect()
     });
-    let type_options = Signal::derive(move || {
-        let lang = app.lang.get();
-        VisitType::ALL
-            .iter()
-            .map(|v| {
-                (
-                    v.as_str().to_owned(),
-                    i18n::visit_type_label(lang, *v).to_owned(),
-                )
-            })
-            .collect()
-    });
+    let type_options = visit_type_options();
     view! {
         <div class="card plans-tasks">
             <h2 class="section-title">{move || app.t(Key::PlansTasksTitle)}</h2>

@@ -5,6 +5,7 @@ use super::escalations::Escalations;
 use crate::api::{self, ApiFailure};
 use crate::i18n::{self, Key};
 use crate::state::use_app;
+use crate::widgets::Unavailable;
 
 const LIMIT: u32 = 50;
 
@@ -47,24 +48,13 @@ pub fn AdminVisits() -> impl IntoView {
         });
     });
 
-    let body = move || match state.get() {
+    let body = move || {
+        match state.get() {
         Load::Loading => view! { <p class="empty">{move || app.t(Key::Loading)}</p> }.into_any(),
-        Load::Offline | Load::Failed => {
-            let key = if state.with_untracked(|s| *s == Load::Offline) {
-                Key::AdminOffline
-            } else {
-                Key::ErrServer
-            };
-            view! {
-                <div class="empty" data-testid="admin-offline">
-                    <p>{move || app.t(key)}</p>
-                    <button class="btn" on:click=move |_| reload.update(|n| *n += 1)>
-                        {move || app.t(Key::Retry)}
-                    </button>
-                </div>
-            }
-            .into_any()
+        Load::Offline | Load::Failed => view! {
+            <Unavailable offline=state.with_untracked(|s| *s == Load::Offline) offline_key=Key::AdminOffline reload testid="admin-offline" />
         }
+        .into_any(),
         Load::Loaded(list) => {
             let current = pages.with_untracked(Vec::len);
             let next = list.next.clone();
@@ -139,6 +129,7 @@ pub fn AdminVisits() -> impl IntoView {
             }
             .into_any()
         }
+    }
     };
 
     view! {

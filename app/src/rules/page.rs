@@ -20,7 +20,7 @@ use crate::api::{self, ApiFailure};
 use crate::i18n::{self, Key, Lang};
 use crate::state::use_app;
 use crate::tickets::logic::{from_wire, wire};
-use crate::widgets::Options;
+use crate::widgets::{Options, Unavailable};
 
 const IMPACTS: [Impact; 3] = [Impact::General, Impact::Important, Impact::Urgent];
 const PRIORITIES: [TicketPriority; 3] = [
@@ -249,24 +249,13 @@ where
         });
     };
 
-    let body = move || match load.get() {
+    let body = move || {
+        match load.get() {
         Load::Loading => view! { <p class="muted">{move || app.t(Key::Loading)}</p> }.into_any(),
-        Load::Offline | Load::Failed => {
-            let key = if load.get_untracked() == Load::Offline {
-                Key::RulesOffline
-            } else {
-                Key::ErrServer
-            };
-            view! {
-                <div class="rset-unavailable">
-                    <p class="muted">{move || app.t(key)}</p>
-                    <button type="button" class="btn" on:click=move |_| reload.update(|n| *n += 1)>
-                        {move || app.t(Key::Retry)}
-                    </button>
-                </div>
-            }
-            .into_any()
+        Load::Offline | Load::Failed => view! {
+            <Unavailable offline=load.get_untracked() == Load::Offline offline_key=Key::RulesOffline reload />
         }
+        .into_any(),
         Load::Ready => view! {
             {editor(draft)}
             <div class="form-actions">
@@ -281,6 +270,7 @@ where
             </div>
         }
         .into_any(),
+    }
     };
 
     view! {

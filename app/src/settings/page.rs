@@ -11,7 +11,7 @@ use super::draft::{Draft, WindowDraft};
 use crate::api::{self, ApiFailure, SettingsRefusal};
 use crate::i18n::{self, Key};
 use crate::state::use_app;
-use crate::widgets::Options;
+use crate::widgets::{Options, Unavailable};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Load {
@@ -180,22 +180,10 @@ fn SettingsForm() -> impl IntoView {
     move || {
         match load.get() {
         Load::Loading => view! { <p class="muted">{move || app.t(Key::Loading)}</p> }.into_any(),
-        Load::Offline | Load::Failed => {
-            let key = if load.get_untracked() == Load::Offline {
-                Key::OrgOffline
-            } else {
-                Key::ErrServer
-            };
-            view! {
-                <div class="card">
-                    <p class="muted">{move || app.t(key)}</p>
-                    <button type="button" class="btn" on:click=move |_| reload.update(|n| *n += 1)>
-                        {move || app.t(Key::Retry)}
-                    </button>
-                </div>
-            }
-            .into_any()
+        Load::Offline | Load::Failed => view! {
+            <Unavailable offline=load.get_untracked() == Load::Offline offline_key=Key::OrgOffline reload />
         }
+        .into_any(),
         Load::Ready => view! {
             <form class="card org-form" data-testid="org-settings-form" on:submit=on_submit novalidate>
                 <CompanyField draft problem=problem_of("company") />

@@ -9,7 +9,7 @@ use crate::i18n::{self, Key};
 use crate::state::use_app;
 use crate::store::LocalStore;
 use crate::visits::form::{from_local_input, to_local_input};
-use crate::widgets::Pick;
+use crate::widgets::{Pick, visit_type_options};
 
 #[derive(Clone, PartialEq)]
 enum Outcome {
@@ -146,18 +146,7 @@ pub fn PlanVisit() -> impl IntoView {
             })
             .collect()
     });
-    let type_options = Signal::derive(move || {
-        let lang = app.lang.get();
-        VisitType::ALL
-            .iter()
-            .map(|v| {
-                (
-                    v.as_str().to_owned(),
-                    i18n::visit_type_label(lang, *v).to_owned(),
-                )
-            })
-            .collect()
-    });
+    let type_options = visit_type_options();
     let channel_options = Signal::derive(move || {
         let lang = app.lang.get();
         Channel::ALL

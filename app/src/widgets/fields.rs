@@ -23,6 +23,23 @@ pub fn Options(options: Signal<Vec<(String, String)>>, value: Signal<String>) ->
     }
 }
 
+/// Every visit type as `(wire name, label in the reader's language)`, for a select.
+pub fn visit_type_options() -> Signal<Vec<(String, String)>> {
+    let app = use_app();
+    Signal::derive(move || {
+        let lang = app.lang.get();
+        huifang_domain::VisitType::ALL
+            .iter()
+            .map(|v| {
+                (
+                    v.as_str().to_owned(),
+                    i18n::visit_type_label(lang, *v).to_owned(),
+                )
+            })
+            .collect()
+    })
+}
+
 /// A `<select>` over `(value, label)` pairs computed in the current language.
 #[component]
 pub fn Pick(

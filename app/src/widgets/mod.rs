@@ -5,11 +5,13 @@ mod lang_switch;
 mod place_status;
 mod signature_pad;
 mod sync_badge;
+mod unavailable;
 mod visit_timer;
 
-pub use fields::{Options, Pick};
+pub use fields::{Options, Pick, visit_type_options};
 pub use lang_switch::LanguageSwitch;
 pub use place_status::PlaceStatus;
 pub use signature_pad::{SignaturePad, SignatureView};
 pub use sync_badge::SyncBadge;
+pub use unavailable::Unavailable;
 pub use visit_timer::VisitTimer;
