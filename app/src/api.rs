@@ -505,36 +505,3 @@ pub async fn save_recurring_policy(
     .await?;
     json(resp).await
 }
-
-/// A call whose refusals the screen reads itself (an edit conflict's current text, a
-/// publish's list of problems): any answer the server gave comes back as its status and JSON
-/// body; only no answer (or a gateway's) is a failure, and a 401 asks for a login as usual.
-pub async fn exchange<B: serde::Serialize>(
-    req: RequestBuilder,
-    token: &str,
-    body: Option<&B>,
-) -> Result<(u16, serde_json::Value), ApiFailure> {
-    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
-    let req = authed(req, token).abort_signal(Some(&signal));
-    let req = match body {
-        Some(b) => req
-            .header("Content-Type", "application/json")
-            .body(encode(b))
-            .map_err(|_| ApiFailure::Network)?,
-        None => req.build().map_err(|_| ApiFailure::Network)?,
-    };
-    let resp = req.send().await.map_err(|_| ApiFailure::Network)?;
-    let status = resp.status();
-    let value = resp.json::<serde_json::Value>().await.unwrap_or_default();
-    match status {
-        401 => Err(ApiFailure::Unauthorized(
-            value
-                .pointer("/error/code")
-                .and_then(|c| c.as_str())
-                .unwrap_or("unauthorized")
-                .to_owned(),
-        )),
-        502..=504 => Err(ApiFailure::Network),
-        _ => Ok((status, value)),
-    }
-}

@@ -11,3 +11,8 @@ pub mod survey_editor;
 pub use list::CatalogPage;
 pub use script_editor::ScriptEditorPage;
 pub use survey_editor::SurveyEditor;
+
+/// The office's clock offset, for the times the editors show (saves, versions).
+fn offset(app: crate::state::AppCtx) -> chrono::FixedOffset {
+    crate::visits::field::offset(Some(crate::state::settings(app).utc_offset_minutes))
+}

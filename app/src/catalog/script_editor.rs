@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
 use super::client::{self, Failure};
+use super::offset;
 use super::script_preview::ScriptPreview;
 use super::script_steps::{StepsEditor, new_step};
 use crate::api::ApiFailure;
@@ -19,10 +20,6 @@ use crate::i18n::{self, Key, Lang};
 use crate::shell::use_door;
 use crate::state::{AppCtx, use_app};
 use crate::widgets::{Options, visit_type_options};
-
-fn offset(app: AppCtx) -> chrono::FixedOffset {
-    crate::visits::field::offset(Some(crate::state::settings(app).utc_offset_minutes))
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Load {

@@ -7,7 +7,6 @@ pub mod model;
 mod preview;
 mod question_card;
 mod state;
-mod wire;
 
 use huifang_domain::survey::{Survey, question_of_field};
 use huifang_domain::{VisitType, WireName};
@@ -18,7 +17,7 @@ use uuid::Uuid;
 use self::model::{KindName, Problem};
 use self::preview::Preview;
 use self::question_card::QuestionCard;
-use self::state::{Busy, Editor, Notice};
+use self::state::{Busy, Editor};
 use crate::i18n::{self, Key, Lang};
 use crate::shell::use_door;
 use crate::state::use_app;
@@ -27,7 +26,7 @@ use crate::state::use_app;
 enum Load {
     Loading,
     Ready,
-    Failed(Notice),
+    Failed(Key),
 }
 
 fn blank() -> Survey {
@@ -81,9 +80,8 @@ pub fn SurveyEditor() -> impl IntoView {
     };
     let body = move || match load.get() {
         Load::Loading => view! { <p class="muted">{move || app.t(Key::Loading)}</p> }.into_any(),
-        Load::Failed(n) => {
-            view! { <p class="form-error" role="alert">{notice_text(app.lang.get(), &n)}</p> }
-                .into_any()
+        Load::Failed(k) => {
+            view! { <p class="form-error" role="alert">{move || app.t(k)}</p> }.into_any()
         }
         Load::Ready => view! { <EditorBody ed /> }.into_any(),
     };
@@ -100,13 +98,6 @@ pub fn SurveyEditor() -> impl IntoView {
                 {body}
             </Show>
         </section>
-    }
-}
-
-fn notice_text(lang: Lang, n: &Notice) -> String {
-    match n {
-        Notice::Text(k) => i18n::t(lang, *k).to_owned(),
-        Notice::Server(m) => m.clone(),
     }
 }
 
@@ -136,8 +127,8 @@ fn EditorBody(ed: Editor) -> impl IntoView {
             </button>
             <RetireButton ed />
         </div>
-        {move || ed.notice.get().map(|n| view! {
-            <p class="form-error" role="alert" data-testid="se-notice">{notice_text(app.lang.get(), &n)}</p>
+        {move || ed.notice.get().map(|k| view! {
+            <p class="form-error" role="alert" data-testid="se-notice">{move || app.t(k)}</p>
         })}
         <ConflictPanel ed />
         <ProblemList ed />
@@ -157,9 +148,18 @@ fn EditorBody(ed: Editor) -> impl IntoView {
 #[component]
 fn RetireButton(ed: Editor) -> impl IntoView {
     let app = use_app();
-    let shown = move || ed.id.with(Option::is_some) && ed.retired_at.with(Option::is_none);
+    let retirable = move || ed.id.with(Option::is_some) && ed.retired_at.with(Option::is_none);
+    let restore = move || {
+        ed.retired_at.with(Option::is_some).then(|| view! {
+            <button type="button" class="btn btn-quiet" data-testid="se-restore"
+                disabled=move || ed.busy.get().is_some() on:click=move |_| state::set_retired(ed, false)>
+                {move || app.t(Key::CatalogRestore)}
+            </button>
+        })
+    };
     view! {
-        <Show when=shown>
+        {restore}
+        <Show when=retirable>
             <Show
                 when=move || ed.confirm_retire.get()
                 fallback=move || view! {
@@ -172,7 +172,7 @@ fn RetireButton(ed: Editor) -> impl IntoView {
                 <span class="se-confirm" role="group">
                     <span>{move || app.t(Key::SeRetireConfirm)}</span>
                     <button type="button" class="btn btn-danger" data-testid="se-retire-confirm"
-                        disabled=move || ed.busy.get().is_some() on:click=move |_| state::retire(ed)>
+                        disabled=move || ed.busy.get().is_some() on:click=move |_| state::set_retired(ed, true)>
                         {move || app.t(Key::SeRetire)}
                     </button>
                     <button type="button" class="btn btn-quiet" on:click=move |_| ed.confirm_retire.set(false)>
@@ -344,10 +344,12 @@ fn ConflictPanel(ed: Editor) -> impl IntoView {
     view! {
         {move || ed.conflict.get().map(|c| {
             let lang = app.lang.get();
+            let who = c.current.saved_by.clone().unwrap_or_default();
+            let when = i18n::clock(c.current.saved_at, super::offset(app));
             view! {
                 <div class="se-conflict" role="alert" data-testid="se-conflict">
                     <p><strong>{i18n::t(lang, Key::SeConflictTitle)}</strong></p>
-                    <p>{i18n::conflict_by(lang, &c.saved_by, &c.saved_at)}</p>
+                    <p>{i18n::conflict_by(lang, &who, &when)}</p>
                     {(!c.changed.is_empty()).then(|| view! {
                         <p>{i18n::t(lang, Key::SeConflictChanged)}</p>
                         <ul data-testid="se-conflict-changed">
@@ -379,6 +381,7 @@ fn Versions(ed: Editor) -> impl IntoView {
             {move || {
                 let lang = app.lang.get();
                 let rows = ed.versions.get();
+                let offset = super::offset(app);
                 if rows.is_empty() {
                     return view! { <p class="muted">{i18n::t(lang, Key::SeNoVersions)}</p> }.into_any();
                 }
@@ -386,7 +389,12 @@ fn Versions(ed: Editor) -> impl IntoView {
                     <ul data-testid="se-versions">
                         {rows.into_iter().map(|v| view! {
                             <li data-testid="se-version" data-version=v.version>
-                                {i18n::version_row(lang, v.version, &v.published_at, &v.published_by)}
+                                {i18n::version_row(
+                                    lang,
+                                    v.version,
+                                    &i18n::clock(v.published_at, offset),
+                                    v.published_by.as_deref().unwrap_or(i18n::t(lang, Key::CatalogSeeded)),
+                                )}
                             </li>
                         }).collect_view()}
                     </ul>

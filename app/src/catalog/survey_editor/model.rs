@@ -3,6 +3,10 @@
 
 use std::collections::BTreeSet;
 
+use huifang_domain::catalog;
+use serde::Deserialize;
+use serde::de::value::StrDeserializer;
+
 use huifang_domain::survey::{
     Condition, ConditionTest, Question, QuestionKind, Survey, TemplateError, TemplateProblem,
     question_of_field,
@@ -256,6 +260,20 @@ impl From<TemplateProblem> for Problem {
         Problem {
             field: p.path,
             said: Said::Reason(p.error),
+        }
+    }
+}
+
+/// A problem the server named: the domain's reason when this app knows its code, else the
+/// server's own words.
+impl From<catalog::Problem> for Problem {
+    fn from(p: catalog::Problem) -> Self {
+        let said =
+            TemplateError::deserialize(StrDeserializer::<serde::de::value::Error>::new(&p.code))
+                .map_or(Said::Message(p.message), Said::Reason);
+        Problem {
+            field: p.path,
+            said,
         }
     }
 }

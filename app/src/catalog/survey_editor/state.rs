@@ -1,24 +1,19 @@
-//! The editor's state and what its buttons do with the server: save the draft (creating the
-//! catalog entry on the first save), publish it, retire the survey, settle an edit conflict.
+//! The editor's state and what its buttons do with the server (through the catalog's typed
+//! client): save the draft (creating the catalog entry on the first save), publish it,
+//! retire or restore the survey, settle an edit conflict.
 
+use chrono::{DateTime, Utc};
+use huifang_domain::catalog::{CatalogDetail, EditConflict, VersionInfo};
 use huifang_domain::survey::Survey;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::model::{self, Problem};
-use super::wire::{self, Conflict, Entry, VersionRow};
 use crate::api::ApiFailure;
+use crate::catalog::client::{self, Failure};
 use crate::i18n::{self, Key};
 use crate::state::{AppCtx, use_app};
-
-/// What the editor could not do, in one of our sentences or the server's own words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notice {
-    Text(Key),
-    Server(String),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Busy {
@@ -37,15 +32,16 @@ pub struct Editor {
     /// The text as last saved or loaded, to tell unsaved changes.
     pub saved: RwSignal<Survey>,
     pub published: RwSignal<Option<u32>>,
-    pub versions: RwSignal<Vec<VersionRow>>,
-    pub retired_at: RwSignal<Option<String>>,
+    pub versions: RwSignal<Vec<VersionInfo>>,
+    pub retired_at: RwSignal<Option<DateTime<Utc>>>,
     /// Set by the first publish: from then on the problems list follows every edit.
     pub attempted: RwSignal<bool>,
     /// What the server named on its last refusal to publish.
     pub refused: RwSignal<Vec<Problem>>,
-    pub conflict: RwSignal<Option<Conflict>>,
+    pub conflict: RwSignal<Option<EditConflict<Survey>>>,
     pub busy: RwSignal<Option<Busy>>,
-    pub notice: RwSignal<Option<Notice>>,
+    /// What the editor could not do.
+    pub notice: RwSignal<Option<Key>>,
     pub confirm_retire: RwSignal<bool>,
     pub app: AppCtx,
 }
@@ -70,14 +66,27 @@ impl Editor {
         }
     }
 
-    pub fn open(&self, entry: Entry) {
-        self.id.set(Some(entry.id));
-        self.draft_rev.set(entry.draft_rev);
-        self.saved.set(entry.survey.clone());
-        self.survey.set(entry.survey);
-        self.published.set(entry.published);
-        self.versions.set(entry.versions);
-        self.retired_at.set(entry.retired_at);
+    /// Opens the entry on its draft, else its published version.
+    pub fn open(&self, d: CatalogDetail<Survey>) {
+        let published = d
+            .published
+            .as_ref()
+            .map(|s| s.version)
+            .or_else(|| d.versions.iter().map(|v| v.version).max());
+        let mut survey = d
+            .draft
+            .or(d.published)
+            .unwrap_or_else(|| self.survey.get_untracked());
+        survey.id = d.id;
+        survey.version = published.unwrap_or(0);
+        survey.retired = false;
+        self.id.set(Some(d.id));
+        self.draft_rev.set(d.draft_rev);
+        self.saved.set(survey.clone());
+        self.survey.set(survey);
+        self.published.set(published);
+        self.versions.set(d.versions);
+        self.retired_at.set(d.retired_at);
         self.conflict.set(None);
     }
 
@@ -98,6 +107,34 @@ impl Editor {
             live
         }
     }
+
+    /// Shows a refusal: a conflict in its panel, problems in their list, else a notice.
+    fn failed(self, f: Failure<Survey>) {
+        match f {
+            Failure::Conflict(c) => self.conflict.set(Some(c)),
+            Failure::Problems(p) => {
+                if p.is_empty() && self.survey.with_untracked(model::problems).is_empty() {
+                    self.notice.set(Some(Key::ErrServer));
+                }
+                self.refused.set(p.into_iter().map(Problem::from).collect());
+            }
+            Failure::Api(a) => self.notice.set(Some(notice(self.app, a))),
+        }
+    }
+}
+
+/// The sentence for a call that got no usable answer.
+fn notice(app: AppCtx, failure: ApiFailure) -> Key {
+    match failure {
+        ApiFailure::Network => Key::SeOffline,
+        ApiFailure::Unauthorized(_) => {
+            app.sync.need_auth();
+            Key::ErrServer
+        }
+        ApiFailure::Status(403, _) => Key::SeForbidden,
+        ApiFailure::Status(404, _) => Key::SeNotFound,
+        ApiFailure::Status(..) => Key::ErrServer,
+    }
 }
 
 fn token(app: AppCtx) -> Option<String> {
@@ -105,83 +142,33 @@ fn token(app: AppCtx) -> Option<String> {
         .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
 }
 
-/// Maps a failure without an answer to a notice; `None` when the answer is for the caller.
-fn failed(app: AppCtx, ed: Editor, result: &Result<(u16, Value), ApiFailure>) -> bool {
-    let notice = match result {
-        Ok((403, _)) => Notice::Text(Key::SeForbidden),
-        Ok((404, _)) => Notice::Text(Key::SeNotFound),
-        Ok(_) => return false,
-        Err(ApiFailure::Network) => Notice::Text(Key::SeOffline),
-        Err(ApiFailure::Unauthorized(_)) => {
-            app.sync.need_auth();
-            Notice::Text(Key::ErrServer)
-        }
-        Err(ApiFailure::Status(..)) => Notice::Text(Key::ErrServer),
-    };
-    ed.notice.set(Some(notice));
-    true
-}
-
-fn refusal(ed: Editor, value: &Value) {
-    let (message, _) = wire::read_error(value);
-    ed.notice.set(Some(if message.is_empty() {
-        Notice::Text(Key::ErrServer)
-    } else {
-        Notice::Server(message)
-    }));
-}
-
 /// Saves the text being edited as the draft (`base_rev` the revision it was based on):
 /// creates the entry on a new survey's first save. `true` when the server took it.
-async fn save_draft(app: AppCtx, ed: Editor, token: &str, base_rev: u64) -> bool {
+async fn save_draft(ed: Editor, token: &str, base_rev: u64) -> bool {
     let survey = ed.survey.get_untracked();
-    let Some(id) = ed.id.get_untracked() else {
-        let result = wire::create(token, &survey).await;
-        if failed(app, ed, &result) {
-            return false;
-        }
-        let (status, value) = result.unwrap_or_default();
-        let created = value
-            .get("id")
-            .and_then(|v| crate::json::from_value::<Uuid>(v).ok());
-        return match (status, created) {
-            (200..=299, Some(id)) => {
-                ed.id.set(Some(id));
-                ed.draft_rev
-                    .set(value.get("draft_rev").and_then(Value::as_u64).unwrap_or(0));
-                ed.survey.update(|s| s.id = id);
-                ed.saved.set(ed.survey.get_untracked());
-                true
-            }
-            _ => {
-                refusal(ed, &value);
-                false
-            }
-        };
+    let saved = match ed.id.get_untracked() {
+        None => client::create(token, &survey).await.map(|c| {
+            ed.id.set(Some(c.id));
+            ed.survey.update(|s| s.id = c.id);
+            c.draft_rev
+        }),
+        Some(id) => client::save(token, id, base_rev, &survey)
+            .await
+            .map(|s| s.draft_rev),
     };
-    let result = wire::save(token, id, base_rev, &survey).await;
-    if failed(app, ed, &result) {
-        return false;
-    }
-    let (status, value) = result.unwrap_or_default();
-    match status {
-        200..=299 => {
-            if let Some(rev) = value.get("draft_rev").and_then(Value::as_u64) {
-                ed.draft_rev.set(rev);
-            }
-            ed.saved.set(survey);
+    match saved {
+        Ok(rev) => {
+            ed.draft_rev.set(rev);
+            // What was sent is what is saved; typing during the save stays unsaved.
+            ed.saved.set(Survey {
+                id: ed.id.get_untracked().unwrap_or(survey.id),
+                ..survey
+            });
             ed.conflict.set(None);
             true
         }
-        409 => {
-            match wire::read_conflict(&value, id, survey.version) {
-                Some(c) => ed.conflict.set(Some(c)),
-                None => refusal(ed, &value),
-            }
-            false
-        }
-        _ => {
-            refusal(ed, &value);
+        Err(f) => {
+            ed.failed(f);
             false
         }
     }
@@ -205,7 +192,7 @@ pub fn save(ed: Editor, navigate_after: impl Fn(Editor, bool) + 'static) {
     let was_new = ed.id.get_untracked().is_none();
     leptos::task::spawn_local(async move {
         let base = ed.draft_rev.get_untracked();
-        if save_draft(app, ed, &token, base).await {
+        if save_draft(ed, &token, base).await {
             app.show_toast(app.t(Key::SeSaved).to_owned());
         }
         ed.busy.set(None);
@@ -224,41 +211,16 @@ pub fn publish(ed: Editor, navigate_after: impl Fn(Editor, bool) + 'static) {
     ed.attempted.set(true);
     let was_new = ed.id.get_untracked().is_none();
     leptos::task::spawn_local(async move {
-        let saved = !ed.dirty() || save_draft(app, ed, &token, ed.draft_rev.get_untracked()).await;
+        let saved = !ed.dirty() || save_draft(ed, &token, ed.draft_rev.get_untracked()).await;
         if let (true, Some(id)) = (saved, ed.id.get_untracked()) {
-            let result = wire::publish(&token, id, ed.draft_rev.get_untracked()).await;
-            if !failed(app, ed, &result) {
-                let (status, value) = result.unwrap_or_default();
-                match status {
-                    200..=299 => {
-                        ed.refused.set(Vec::new());
-                        ed.attempted.set(false);
-                        if let Some(v) = value.get("version").and_then(Value::as_u64) {
-                            app.show_toast(i18n::published_toast(
-                                app.lang.get_untracked(),
-                                v as u32,
-                            ));
-                        }
-                        reload(app, ed, &token, id).await;
-                    }
-                    400 | 422 => {
-                        let listed = wire::read_problems(&value);
-                        if listed.is_empty() && ed.survey.with_untracked(model::problems).is_empty()
-                        {
-                            refusal(ed, &value);
-                        }
-                        ed.refused.set(listed);
-                    }
-                    409 => match wire::read_conflict(
-                        &value,
-                        id,
-                        ed.survey.with_untracked(|s| s.version),
-                    ) {
-                        Some(c) => ed.conflict.set(Some(c)),
-                        None => refusal(ed, &value),
-                    },
-                    _ => refusal(ed, &value),
+            match client::publish::<Survey>(&token, id, ed.draft_rev.get_untracked()).await {
+                Ok(p) => {
+                    ed.refused.set(Vec::new());
+                    ed.attempted.set(false);
+                    app.show_toast(i18n::published_toast(app.lang.get_untracked(), p.version));
+                    reload(ed, &token, id).await;
                 }
+                Err(f) => ed.failed(f),
             }
         }
         ed.busy.set(None);
@@ -266,7 +228,8 @@ pub fn publish(ed: Editor, navigate_after: impl Fn(Editor, bool) + 'static) {
     });
 }
 
-pub fn retire(ed: Editor) {
+/// Retires the survey (devices stop offering it) or, with `retire` false, restores it.
+pub fn set_retired(ed: Editor, retire: bool) {
     let app = ed.app;
     let (Some(token), Some(id)) = (token(app), ed.id.get_untracked()) else {
         return;
@@ -276,15 +239,17 @@ pub fn retire(ed: Editor) {
     }
     ed.confirm_retire.set(false);
     leptos::task::spawn_local(async move {
-        let result = wire::retire(&token, id).await;
-        if !failed(app, ed, &result) {
-            let (status, value) = result.unwrap_or_default();
-            if (200..300).contains(&status) {
-                app.show_toast(app.t(Key::SeRetiredDone).to_owned());
-                reload(app, ed, &token, id).await;
-            } else {
-                refusal(ed, &value);
+        match client::set_retired::<Survey>(&token, id, retire).await {
+            Ok(at) => {
+                ed.retired_at.set(at);
+                let done = if retire {
+                    Key::SeRetiredDone
+                } else {
+                    Key::CatalogRestoredDone
+                };
+                app.show_toast(app.t(done).to_owned());
             }
+            Err(f) => ed.failed(f),
         }
         ed.busy.set(None);
     });
@@ -301,7 +266,7 @@ pub fn keep_mine(ed: Editor) {
         return;
     }
     leptos::task::spawn_local(async move {
-        if save_draft(app, ed, &token, theirs.draft_rev).await {
+        if save_draft(ed, &token, theirs.current.draft_rev).await {
             app.show_toast(app.t(Key::SeSaved).to_owned());
         }
         ed.busy.set(None);
@@ -311,48 +276,39 @@ pub fn keep_mine(ed: Editor) {
 /// Drops the text being edited for the other admin's saved draft.
 pub fn take_theirs(ed: Editor) {
     if let Some(c) = ed.conflict.get_untracked() {
-        ed.draft_rev.set(c.draft_rev);
-        ed.saved.set(c.theirs.clone());
-        ed.survey.set(c.theirs);
+        let mut theirs = c.current.draft;
+        ed.survey.with_untracked(|mine| {
+            theirs.id = mine.id;
+            theirs.version = mine.version;
+        });
+        theirs.retired = false;
+        ed.draft_rev.set(c.current.draft_rev);
+        ed.saved.set(theirs.clone());
+        ed.survey.set(theirs);
         ed.conflict.set(None);
     }
 }
 
-/// Reads the entry again after a publish or retire (new version, versions list, retired).
-async fn reload(app: AppCtx, ed: Editor, token: &str, id: Uuid) {
-    let result = wire::load(token, id).await;
-    if failed(app, ed, &result) {
-        return;
-    }
-    if let Some(entry) = result.ok().and_then(|(_, v)| wire::read_entry(&v)) {
-        ed.open(entry);
+/// Reads the entry again after a publish (new version, versions list).
+async fn reload(ed: Editor, token: &str, id: Uuid) {
+    match client::detail::<Survey>(token, id).await {
+        Ok(d) => ed.open(d),
+        Err(f) => ed.failed(f),
     }
 }
 
-/// Opens the entry `id` (the page's first load).
-pub fn load(ed: Editor, id: Uuid, ready: impl Fn(Result<(), Notice>) + 'static) {
+/// Opens the entry `id` (the page's first load); `ready` gets what to say when it cannot.
+pub fn load(ed: Editor, id: Uuid, ready: impl Fn(Result<(), Key>) + 'static) {
     let app = ed.app;
     let Some(token) = token(app) else { return };
     leptos::task::spawn_local(async move {
-        let result = wire::load(&token, id).await;
-        if failed(app, ed, &result) {
-            ready(Err(ed
-                .notice
-                .get_untracked()
-                .unwrap_or(Notice::Text(Key::ErrServer))));
-            return;
-        }
-        match result.ok().and_then(|(status, v)| {
-            (200..300)
-                .contains(&status)
-                .then(|| wire::read_entry(&v))
-                .flatten()
-        }) {
-            Some(entry) => {
-                ed.open(entry);
+        match client::detail::<Survey>(&token, id).await {
+            Ok(d) => {
+                ed.open(d);
                 ready(Ok(()));
             }
-            None => ready(Err(Notice::Text(Key::ErrServer))),
+            Err(Failure::Api(a)) => ready(Err(notice(app, a))),
+            Err(_) => ready(Err(Key::ErrServer)),
         }
     });
 }

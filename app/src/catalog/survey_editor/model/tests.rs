@@ -211,3 +211,29 @@ fn a_limit_is_empty_or_a_whole_number() {
     assert_eq!(parse_limit("x"), Err(()));
     assert_eq!(parse_limit("-1"), Err(()));
 }
+
+#[test]
+fn a_problem_the_server_names_keeps_its_reason_else_its_words() {
+    let named = |code: &str| {
+        Problem::from(catalog::Problem {
+            path: "questions[q3].options".into(),
+            code: code.into(),
+            message: "the server's words".into(),
+        })
+    };
+    assert_eq!(
+        named("no_options"),
+        Problem {
+            field: "questions[q3].options".into(),
+            said: Said::Reason(TemplateError::NoOptions)
+        }
+    );
+    assert_eq!(
+        named("condition_not_earlier").said,
+        Said::Reason(TemplateError::ConditionNotEarlier)
+    );
+    assert_eq!(
+        named("something_new").said,
+        Said::Message("the server's words".into())
+    );
+}
