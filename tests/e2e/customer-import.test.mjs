@@ -141,14 +141,21 @@ test('an admin imports customers from a CSV and an XLSX', async () => {
   // In the customer book.
   await app.id('import-back').click();
   await app.id('book-table').waitFor();
+  await app.id('book-search-by').selectOption('name');
   await app.id('book-search-text').fill('导入客户');
   await app.id('book-search').click();
+  let names = [];
   await expect(
-    async () => JSON.stringify((await app.id('book-row').locator('.book-name').allTextContents()).sort())
-      === JSON.stringify(['导入客户丙', '导入客户乙', '导入客户甲']),
+    async () => {
+      names = (await app.id('book-row').locator('.book-name').allTextContents()).sort();
+      return JSON.stringify(names) === JSON.stringify(['导入客户丙', '导入客户乙', '导入客户甲']);
+    },
     15_000,
     'the imported customers in the book',
-  );
+  ).catch(async (e) => {
+    await snap(page, name, '03-book');
+    assert.fail(`${e.message}: ${names}`);
+  });
 
   assert.deepEqual(errors, []);
   await context.close();

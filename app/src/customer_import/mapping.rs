@@ -131,7 +131,8 @@ mod tests {
             d.problem(),
             Some(MappingProblem::Unmapped(ImportField::Name))
         );
-        d.choose(0, "contact");
+        d.choose(0, "name");
+        d.choose(3, "contact");
         assert_eq!(
             d.problem(),
             Some(MappingProblem::Twice(ImportField::Contact))
