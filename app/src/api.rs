@@ -20,6 +20,8 @@ use uuid::Uuid;
 /// A request that hangs on a bad network is worse than one that fails: after this the sync
 /// engine backs off and the UI says "offline".
 const TIMEOUT_MS: u32 = 20_000;
+/// A file of up to 64 MiB on a slow office line takes minutes, not seconds.
+const UPLOAD_TIMEOUT_MS: u32 = 600_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiFailure {
@@ -504,4 +506,55 @@ pub async fn save_recurring_policy(
     )
     .await?;
     json(resp).await
+}
+
+/// A call whose refusals the screen reads itself (an import's refused mapping, its row
+/// errors, a busy import): any answer the server gave comes back as its status and JSON
+/// body; only no answer (or a gateway's) is a failure, and a 401 asks for a login as usual.
+pub async fn exchange<B: serde::Serialize>(
+    req: RequestBuilder,
+    token: &str,
+    body: Option<&B>,
+) -> Result<(u16, serde_json::Value), ApiFailure> {
+    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    let req = authed(req, token).abort_signal(Some(&signal));
+    let req = match body {
+        Some(b) => req
+            .header("Content-Type", "application/json")
+            .body(encode(b))
+            .map_err(|_| ApiFailure::Network)?,
+        None => req.build().map_err(|_| ApiFailure::Network)?,
+    };
+    exchanged(req).await
+}
+
+/// [`exchange`] with a raw body (a file the user chose), sent as it is.
+pub async fn exchange_raw(
+    req: RequestBuilder,
+    token: &str,
+    body: impl Into<wasm_bindgen::JsValue>,
+) -> Result<(u16, serde_json::Value), ApiFailure> {
+    let signal = web_sys::AbortSignal::timeout_with_u32(UPLOAD_TIMEOUT_MS);
+    let req = authed(req, token)
+        .abort_signal(Some(&signal))
+        .body(body)
+        .map_err(|_| ApiFailure::Network)?;
+    exchanged(req).await
+}
+
+async fn exchanged(req: gloo_net::http::Request) -> Result<(u16, serde_json::Value), ApiFailure> {
+    let resp = req.send().await.map_err(|_| ApiFailure::Network)?;
+    let status = resp.status();
+    let value = resp.json::<serde_json::Value>().await.unwrap_or_default();
+    match status {
+        401 => Err(ApiFailure::Unauthorized(
+            value
+                .pointer("/error/code")
+                .and_then(|c| c.as_str())
+                .unwrap_or("unauthorized")
+                .to_owned(),
+        )),
+        502..=504 => Err(ApiFailure::Network),
+        _ => Ok((status, value)),
+    }
 }
