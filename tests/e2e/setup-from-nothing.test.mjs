@@ -31,6 +31,16 @@ const GUESSED = {
   区域: 'region',
 };
 
+/// `MM-DD HH:` of an instant in the organisation's time zone, as the console writes times.
+function localHour(at) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: TIMEZONE, month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.month}-${parts.day} ${parts.hour}:`;
+}
+
 const started = [];
 after(async () => {
   for (const stop of started.reverse()) await stop();
@@ -212,6 +222,9 @@ test('an empty server set up in the console carries a field visit done offline',
   await page.waitForURL(/\/console\/catalog\/surveys\/[0-9a-f-]{36}$/, { timeout: 30_000 });
   await page.locator('[data-testid="se-version"][data-version="1"]').waitFor({ timeout: 30_000 });
   const surveyId = page.url().split('/').pop();
+  // Published moments ago, in the organisation's time as the script editor shows it.
+  const version = await page.locator('[data-testid="se-version"][data-version="1"]').textContent();
+  assert.ok(version.includes(localHour(server.now())), `${version} is in local time`);
   await snap(page, NAME, '08-survey-published');
 
   const scripts = (await server.api('GET', '/api/catalog/scripts', { token })).json.items;

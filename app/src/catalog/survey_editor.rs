@@ -21,7 +21,7 @@ use self::question_card::QuestionCard;
 use self::state::{Busy, Editor, Notice};
 use crate::i18n::{self, Key, Lang};
 use crate::shell::use_door;
-use crate::state::use_app;
+use crate::state::{AppCtx, use_app};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Load {
@@ -338,6 +338,15 @@ fn ProblemList(ed: Editor) -> impl IntoView {
     }
 }
 
+/// A server instant (RFC 3339, UTC) in the organisation's time, as the script editor shows it.
+fn local_time(app: AppCtx, at: &str) -> String {
+    let offset = crate::visits::field::offset(Some(crate::state::settings(app).utc_offset_minutes));
+    chrono::DateTime::parse_from_rfc3339(at).map_or_else(
+        |_| at.to_owned(),
+        |t| i18n::clock(t.with_timezone(&chrono::Utc), offset),
+    )
+}
+
 #[component]
 fn ConflictPanel(ed: Editor) -> impl IntoView {
     let app = use_app();
@@ -347,7 +356,7 @@ fn ConflictPanel(ed: Editor) -> impl IntoView {
             view! {
                 <div class="se-conflict" role="alert" data-testid="se-conflict">
                     <p><strong>{i18n::t(lang, Key::SeConflictTitle)}</strong></p>
-                    <p>{i18n::conflict_by(lang, &c.saved_by, &c.saved_at)}</p>
+                    <p>{i18n::conflict_by(lang, &c.saved_by, &local_time(app, &c.saved_at))}</p>
                     {(!c.changed.is_empty()).then(|| view! {
                         <p>{i18n::t(lang, Key::SeConflictChanged)}</p>
                         <ul data-testid="se-conflict-changed">
@@ -386,7 +395,7 @@ fn Versions(ed: Editor) -> impl IntoView {
                     <ul data-testid="se-versions">
                         {rows.into_iter().map(|v| view! {
                             <li data-testid="se-version" data-version=v.version>
-                                {i18n::version_row(lang, v.version, &v.published_at, &v.published_by)}
+                                {i18n::version_row(lang, v.version, &local_time(app, &v.published_at), &v.published_by)}
                             </li>
                         }).collect_view()}
                     </ul>

@@ -209,7 +209,6 @@ pub fn status_line(lang: Lang, published: Option<u32>) -> String {
 }
 
 pub fn version_row(lang: Lang, version: u32, at: &str, by: &str) -> String {
-    let at = at.get(..16).unwrap_or(at).replace('T', " ");
     match lang {
         Lang::Zh => format!("第 {version} 版 · {at} · {by}"),
         Lang::En => format!("Version {version} · {at} · {by}"),
@@ -217,7 +216,6 @@ pub fn version_row(lang: Lang, version: u32, at: &str, by: &str) -> String {
 }
 
 pub fn conflict_by(lang: Lang, who: &str, at: &str) -> String {
-    let at = at.get(..16).unwrap_or(at).replace('T', " ");
     match lang {
         Lang::Zh => format!("{who} 于 {at} 保存了新的草稿。"),
         Lang::En => format!("{who} saved a newer draft at {at}."),
