@@ -20,6 +20,8 @@ use uuid::Uuid;
 /// A request that hangs on a bad network is worse than one that fails: after this the sync
 /// engine backs off and the UI says "offline".
 const TIMEOUT_MS: u32 = 20_000;
+/// A file of up to 64 MiB on a slow office line takes minutes, not seconds.
+const UPLOAD_TIMEOUT_MS: u32 = 600_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiFailure {
@@ -523,6 +525,24 @@ pub async fn exchange<B: serde::Serialize>(
             .map_err(|_| ApiFailure::Network)?,
         None => req.build().map_err(|_| ApiFailure::Network)?,
     };
+    exchanged(req).await
+}
+
+/// [`exchange`] with a raw body (a file the user chose), sent as it is.
+pub async fn exchange_raw(
+    req: RequestBuilder,
+    token: &str,
+    body: impl Into<wasm_bindgen::JsValue>,
+) -> Result<(u16, serde_json::Value), ApiFailure> {
+    let signal = web_sys::AbortSignal::timeout_with_u32(UPLOAD_TIMEOUT_MS);
+    let req = authed(req, token)
+        .abort_signal(Some(&signal))
+        .body(body)
+        .map_err(|_| ApiFailure::Network)?;
+    exchanged(req).await
+}
+
+async fn exchanged(req: gloo_net::http::Request) -> Result<(u16, serde_json::Value), ApiFailure> {
     let resp = req.send().await.map_err(|_| ApiFailure::Network)?;
     let status = resp.status();
     let value = resp.json::<serde_json::Value>().await.unwrap_or_default();

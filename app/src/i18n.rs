@@ -74,6 +74,8 @@ mod common;
 #[macro_use]
 mod customer_book;
 #[macro_use]
+mod customer_import;
+#[macro_use]
 mod customers;
 #[macro_use]
 mod people;
@@ -113,6 +115,7 @@ gather! {
         settings_texts
         plans_texts
         customer_book_texts
+        customer_import_texts
         catalog_texts
         survey_editor_texts
     ]
@@ -120,6 +123,7 @@ gather! {
 
 pub use catalog::*;
 pub use customer_book::*;
+pub use customer_import::*;
 pub use customers::*;
 pub use people::*;
 pub use plans::*;

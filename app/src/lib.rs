@@ -16,6 +16,7 @@ mod sync;
 
 mod catalog;
 mod customer_book;
+mod customer_import;
 mod customers;
 mod people;
 mod plans;

@@ -10,6 +10,7 @@ use super::nav::use_door;
 use crate::catalog::SurveyEditor;
 use crate::catalog::{CatalogPage, ScriptEditorPage};
 use crate::customer_book::CustomerBook;
+use crate::customer_import::CustomerImport;
 use crate::customers::CustomerList;
 use crate::i18n::Key;
 use crate::people::{ChangePasswordPage, PeoplePage};
@@ -61,6 +62,7 @@ pub fn console() -> AnyView {
             <Route path=path!("/password") view=ChangePasswordPage />
             <Route path=path!("/settings") view=OrgSettings />
             <Route path=path!("/customers") view=CustomerBook />
+            <Route path=path!("/customers/import") view=CustomerImport />
             <Route path=path!("/catalog") view=CatalogPage />
             <Route path=path!("/catalog/scripts/:id") view=ScriptEditorPage />
             <Route path=path!("/catalog/surveys/new") view=SurveyEditor />
