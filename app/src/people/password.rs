@@ -112,64 +112,12 @@ fn PasswordForm(first: bool) -> impl IntoView {
         });
     };
 
-    let message_for = move |field: &'static str| {
-        move || {
-            error.with(|e| match e {
-                Some((f, text)) if *f == field => Some(view! {
-                    <p class="field-error" id=format!("err-pw-{field}") role="alert" data-testid="password-error">
-                        {text.clone()}
-                    </p>
-                }),
-                _ => None,
-            })
-        }
-    };
-    let invalid = move |field: &'static str| {
-        move || {
-            error
-                .with(|e| e.as_ref().is_some_and(|(f, _)| *f == field))
-                .to_string()
-        }
-    };
     view! {
         <form class="password-form" on:submit=submit>
-            <label class="field">
-                <span class="label">{move || app.t(Key::CurrentPassword)}</span>
-                <input
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                    data-testid="password-current"
-                    aria-invalid=invalid("current")
-                    bind:value=current
-                />
-                {message_for("current")}
-            </label>
-            <label class="field">
-                <span class="label">{move || app.t(Key::NewPassword)}</span>
-                <input
-                    type="password"
-                    autocomplete="new-password"
-                    required
-                    data-testid="password-new"
-                    aria-invalid=invalid("new")
-                    bind:value=new
-                />
-                {message_for("new")}
-            </label>
-            <label class="field">
-                <span class="label">{move || app.t(Key::ConfirmPassword)}</span>
-                <input
-                    type="password"
-                    autocomplete="new-password"
-                    required
-                    data-testid="password-again"
-                    aria-invalid=invalid("again")
-                    bind:value=again
-                />
-                {message_for("again")}
-            </label>
-            {message_for("")}
+            <PasswordInput label=Key::CurrentPassword field="current" testid="password-current" value=current error />
+            <PasswordInput label=Key::NewPassword field="new" testid="password-new" value=new error />
+            <PasswordInput label=Key::ConfirmPassword field="again" testid="password-again" value=again error />
+            <FieldError field="" error />
             <button
                 type="submit"
                 class="btn btn-primary btn-block"
@@ -179,5 +127,60 @@ fn PasswordForm(first: bool) -> impl IntoView {
                 {move || app.t(Key::PasswordSave)}
             </button>
         </form>
+    }
+}
+
+/// What the form says is wrong, and with which field (`""`: the form as a whole).
+type FormError = RwSignal<Option<(&'static str, String)>>;
+
+/// The message of `field`, when the form's error is about it.
+#[component]
+fn FieldError(field: &'static str, error: FormError) -> impl IntoView {
+    move || {
+        error.with(|e| match e {
+            Some((f, text)) if *f == field => Some(view! {
+                <p class="field-error" id=format!("err-pw-{field}") role="alert" data-testid="password-error">
+                    {text.clone()}
+                </p>
+            }),
+            _ => None,
+        })
+    }
+}
+
+/// One password box: the current one (the browser fills it in) or a new one (it offers to
+/// make one up), marked invalid with its message when the form's error is about it.
+#[component]
+fn PasswordInput(
+    label: Key,
+    field: &'static str,
+    testid: &'static str,
+    value: RwSignal<String>,
+    error: FormError,
+) -> impl IntoView {
+    let app = use_app();
+    let autocomplete = if field == "current" {
+        "current-password"
+    } else {
+        "new-password"
+    };
+    let invalid = move || {
+        error
+            .with(|e| e.as_ref().is_some_and(|(f, _)| *f == field))
+            .to_string()
+    };
+    view! {
+        <label class="field">
+            <span class="label">{move || app.t(label)}</span>
+            <input
+                type="password"
+                autocomplete=autocomplete
+                required
+                data-testid=testid
+                aria-invalid=invalid
+                bind:value=value
+            />
+            <FieldError field error />
+        </label>
     }
 }
