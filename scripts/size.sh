@@ -14,8 +14,14 @@ dist="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/app/dist}"
 # bundle has to say so here. docs/benchmarks.md has the measurements behind them. Issue 10
 # raised the field app's by 6,000 for what a device no longer holds and must ask for online
 # (the customer lookup, a ticket read online) and the cursor lists: 475,067 measured.
-field_budget=476000
-console_budget=421000
+# Issue 11 raised both: the field app's by 16,000 for the password screens every user goes
+# through (a one-time password set at first login, changing one's own) and the hand-over banner
+# of a disabled account (489,811 measured), the console's to 650,000 for its six new screens
+# (customer book and import, people, the script and survey editors with their live previews,
+# settings, visit plans: 637,443 measured). The console is an office door on an office
+# network; splitting its wasm per screen is the way back under the old budget.
+field_budget=492000
+console_budget=650000
 # Issue 9's goal for the field app, 400 KB (its login form on regular 3G in about 8 s), is
 # not reached yet: the script prints how far off it is, and checks the budget above.
 field_goal=409600
