@@ -90,8 +90,11 @@ const FIELD_BAR = ['nav-tasks', 'nav-new-visit', 'nav-customers', 'nav-tickets']
 const ROLES = {
   field: { doors: { field: FIELD_BAR }, visit: true },
   agent: { doors: { field: FIELD_BAR }, visit: true },
-  supervisor: { doors: { console: ['nav-supervise', 'nav-tickets', 'nav-plan', 'nav-admin'], field: FIELD_BAR }, visit: true },
-  admin: { doors: { console: ['nav-admin', 'nav-supervise', 'nav-tickets', 'nav-rules', 'nav-plan'] }, visit: false },
+  supervisor: {
+    doors: { console: ['nav-supervise', 'nav-tickets', 'nav-plan', 'nav-admin', 'nav-customer-book'], field: FIELD_BAR },
+    visit: true,
+  },
+  admin: { doors: { console: ['nav-admin', 'nav-supervise', 'nav-tickets', 'nav-plan'] }, visit: false },
 };
 
 for (const [user, expected] of Object.entries(ROLES)) {

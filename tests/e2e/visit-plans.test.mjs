@@ -41,12 +41,14 @@ test('a supervisor filters, reassigns and cancels tasks, then plans class A in b
   await app.id('filter-assignee').locator(`option[value="${ids.field}"]`).waitFor({ state: 'attached' });
   await app.id('filter-assignee').selectOption(ids.field);
   await app.id('filter-apply').click();
+  // The rows' ids are read in one go: the list re-renders when the filtered page arrives, and
+  // a row read one by one may be gone by the time it is asked for its id.
   await expect(async () => {
-    const rows = await app.id('plans-task').all();
-    if (rows.length === 0) return false;
-    for (const row of rows) {
-      const t = await task(token, await row.getAttribute('data-task'));
-      if (t.assignee !== ids.field || t.status !== 'open') return false;
+    const shown = await app.id('plans-task').evaluateAll((rows) => rows.map((r) => r.dataset.task));
+    if (shown.length === 0) return false;
+    for (const id of shown) {
+      const t = await task(token, id);
+      if (!t || t.assignee !== ids.field || t.status !== 'open') return false;
     }
     return true;
   }, 15_000, 'only the field worker\'s open tasks');
