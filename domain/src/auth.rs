@@ -97,6 +97,18 @@ impl Role {
     pub fn can_edit_settings(self) -> bool {
         self.can(Permission::EditSettings)
     }
+
+    pub fn can_read_reports(self) -> bool {
+        self.can(Permission::ReadReports)
+    }
+
+    pub fn can_export_records(self) -> bool {
+        self.can(Permission::ExportRecords)
+    }
+
+    pub fn can_plan_improvements(self) -> bool {
+        self.can(Permission::PlanImprovements)
+    }
 }
 
 /// What a role may do. Each permission is named for the work, even where two share their
@@ -134,10 +146,16 @@ pub enum Permission {
     EditCatalog,
     /// The organisation's settings (company name, time zone, quiet hours, targets).
     EditSettings,
+    /// 统计与看板: the statistics table, the dashboards, risk warnings and device health.
+    ReadReports,
+    /// Exporting records to CSV or Excel takes the centre's data off the server: audited.
+    ExportRecords,
+    /// Writing the statistics table's suggested actions (话术优化 / 流程改进 / 产品迭代).
+    PlanImprovements,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 18] = [
         Permission::RecordVisits,
         Permission::WorkTickets,
         Permission::TakeEscalations,
@@ -153,6 +171,9 @@ impl Permission {
         Permission::ManagePeople,
         Permission::EditCatalog,
         Permission::EditSettings,
+        Permission::ReadReports,
+        Permission::ExportRecords,
+        Permission::PlanImprovements,
     ];
 
     fn roles(self) -> &'static [Role] {
@@ -166,7 +187,10 @@ impl Permission {
             | Permission::ReadAllVisits
             | Permission::ManageTickets
             | Permission::DecideReviews
-            | Permission::ManageCustomers => &[Supervisor, Admin],
+            | Permission::ManageCustomers
+            | Permission::ReadReports
+            | Permission::ExportRecords
+            | Permission::PlanImprovements => &[Supervisor, Admin],
             Permission::EditRules
             | Permission::ReadAuditLog
             | Permission::ImportCustomers
@@ -246,6 +270,9 @@ mod tests {
             (ManagePeople, [false, false, false, true]),
             (EditCatalog, [false, false, false, true]),
             (EditSettings, [false, false, false, true]),
+            (ReadReports, [false, false, true, true]),
+            (ExportRecords, [false, false, true, true]),
+            (PlanImprovements, [false, false, true, true]),
         ];
         assert_eq!(table.len(), Permission::ALL.len());
         for (permission, want) in table {

@@ -21,6 +21,7 @@ pub mod error;
 pub mod import;
 pub mod paging;
 pub mod people;
+pub mod period;
 pub mod planning;
 pub mod proof;
 pub mod recurring;

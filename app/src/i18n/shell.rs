@@ -59,6 +59,10 @@ macro_rules! shell_texts {
         NavPeople => "人员", "People";
         NavCatalog => "话术与问卷", "Scripts & surveys";
         NavSettings => "机构设置", "Settings";
+        NavStatistics => "反馈统计", "Feedback statistics";
+        NavDashboard => "看板", "Dashboards";
+        NavDevices => "设备状态", "Devices";
+        NavAuditTrail => "操作日志", "Audit trail";
     } };
 }
 

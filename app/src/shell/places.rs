@@ -28,6 +28,14 @@ pub enum Place {
     Catalog,
     /// 机构设置: the organisation's settings.
     Settings,
+    /// 反馈分类统计表: the feedback statistics of a period, with risk warnings.
+    Statistics,
+    /// 看板: satisfaction, visits, revisits, SLA and per-agent dashboards.
+    Dashboard,
+    /// 设备状态: who synced when, and who still holds unsynced work.
+    Devices,
+    /// 操作日志: the audit trail.
+    AuditTrail,
 }
 
 /// A phone's bottom bar has room for this many slots (390 px: about 78 px each), the "more"
@@ -52,6 +60,10 @@ impl Place {
             Place::People => "/people",
             Place::Catalog => "/catalog",
             Place::Settings => "/settings",
+            Place::Statistics => "/stats",
+            Place::Dashboard => "/dashboard",
+            Place::Devices => "/devices",
+            Place::AuditTrail => "/audit",
         }
     }
 
@@ -72,6 +84,10 @@ impl Place {
             Place::People => "nav-people",
             Place::Catalog => "nav-catalog",
             Place::Settings => "nav-settings",
+            Place::Statistics => "nav-stats",
+            Place::Dashboard => "nav-dashboard",
+            Place::Devices => "nav-devices",
+            Place::AuditTrail => "nav-audit",
         }
     }
 
@@ -92,6 +108,10 @@ impl Place {
             Place::People => Key::NavPeople,
             Place::Catalog => Key::NavCatalog,
             Place::Settings => Key::NavSettings,
+            Place::Statistics => Key::NavStatistics,
+            Place::Dashboard => Key::NavDashboard,
+            Place::Devices => Key::NavDevices,
+            Place::AuditTrail => Key::NavAuditTrail,
         }
     }
 
@@ -124,6 +144,9 @@ pub fn places(role: Role) -> Vec<Place> {
     if role.can_read_all_visits() {
         out.push(Place::AllVisits);
     }
+    if role.can_read_reports() {
+        out.extend([Place::Statistics, Place::Dashboard, Place::Devices]);
+    }
     if role.can_manage_customers() {
         out.push(Place::CustomerBook);
     }
@@ -138,6 +161,9 @@ pub fn places(role: Role) -> Vec<Place> {
     }
     if role.can_edit_rules() {
         out.push(Place::Rules);
+    }
+    if role.can_read_audit_log() {
+        out.push(Place::AuditTrail);
     }
     out
 }
@@ -230,7 +256,11 @@ impl Door {
             | Place::CustomerBook
             | Place::People
             | Place::Catalog
-            | Place::Settings => self == Door::Console,
+            | Place::Settings
+            | Place::Statistics
+            | Place::Dashboard
+            | Place::Devices
+            | Place::AuditTrail => self == Door::Console,
             Place::Tasks
             | Place::Customers
             | Place::NewVisit
@@ -346,6 +376,9 @@ mod tests {
                     Plan,
                     Supervise,
                     AllVisits,
+                    Statistics,
+                    Dashboard,
+                    Devices,
                     CustomerBook,
                 ],
             ),
@@ -356,11 +389,15 @@ mod tests {
                     Plan,
                     Supervise,
                     AllVisits,
+                    Statistics,
+                    Dashboard,
+                    Devices,
                     CustomerBook,
                     Catalog,
                     People,
                     Settings,
                     Rules,
+                    AuditTrail,
                 ],
             ),
         ];
@@ -413,15 +450,25 @@ mod tests {
         assert_eq!(
             phone_bar(Role::Supervisor, Door::Console),
             (
-                vec![Supervise, Tickets, Plan, AllVisits, CustomerBook],
-                vec![]
+                vec![Supervise, Tickets, Plan, AllVisits],
+                vec![Statistics, Dashboard, Devices, CustomerBook]
             )
         );
         assert_eq!(
             phone_bar(Role::Admin, Door::Console),
             (
                 vec![AllVisits, Supervise, Tickets, Plan],
-                vec![CustomerBook, Catalog, People, Settings, Rules]
+                vec![
+                    Statistics,
+                    Dashboard,
+                    Devices,
+                    CustomerBook,
+                    Catalog,
+                    People,
+                    Settings,
+                    Rules,
+                    AuditTrail
+                ]
             )
         );
     }

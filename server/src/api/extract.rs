@@ -5,7 +5,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use chrono::{DateTime, Utc};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
+use huifang_domain::period::{Period, PeriodQuery, local_day};
 use huifang_domain::{Role, User};
 use serde::de::DeserializeOwned;
 
@@ -232,5 +234,43 @@ mod tests {
         for (content_type, taken) in table {
             assert_eq!(is_json_utf8(content_type), taken, "{content_type:?}");
         }
+    }
+}
+
+/// The 统计周期 a reading endpoint covers (`?period=&date=&from=&to=`, see
+/// `huifang_domain::period`), read in the organisation's calendar: "this month" is the
+/// organisation's month, whatever the server's clock zone. A bad period answers `400` naming
+/// the parameter. Other query parameters are left to the handler's own extractor.
+pub struct ReportPeriod {
+    pub period: Period,
+    pub utc_offset_minutes: i32,
+}
+
+impl ReportPeriod {
+    /// The first instant inside the period (UTC).
+    pub fn start(&self) -> DateTime<Utc> {
+        self.period.start_utc(self.utc_offset_minutes)
+    }
+
+    /// The first instant after the period (UTC).
+    pub fn end(&self) -> DateTime<Utc> {
+        self.period.end_utc(self.utc_offset_minutes)
+    }
+}
+
+impl FromRequestParts<AppState> for ReportPeriod {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let QueryParams(q) = QueryParams::<PeriodQuery>::from_request_parts(parts, state).await?;
+        let utc_offset_minutes = state.store.settings().await?.settings.utc_offset_minutes;
+        let today = local_day(state.clock.now(), utc_offset_minutes);
+        let period = Period::from_query(&q, today).map_err(|p| {
+            AppError::bad_request(format!("{} {}", p.field, p.message), Some(p.field))
+        })?;
+        Ok(ReportPeriod {
+            period,
+            utc_offset_minutes,
+        })
     }
 }
