@@ -30,6 +30,7 @@ pub mod scope;
 pub mod script;
 pub mod settings;
 pub mod sla;
+pub mod stats;
 pub mod survey;
 pub mod sync;
 pub mod task;

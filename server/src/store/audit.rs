@@ -111,3 +111,39 @@ impl<C: Conn> AuditQueries for C {
         Ok(paging::page(rows, at.limit, total))
     }
 }
+
+/// What an export took off the server, for the audit trail: who (the row's user), what
+/// (`kind`: `visits`, `tickets`, `stats`), which period, in which format, how many rows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExportAudit {
+    pub kind: &'static str,
+    pub period: huifang_domain::period::Period,
+    pub format: &'static str,
+    pub rows: u64,
+    /// The filters beside the period, as the request gave them.
+    pub filters: serde_json::Value,
+}
+
+impl Store {
+    /// Records a finished export (action `export`, entity `export`, a fresh id per export).
+    pub async fn audit_export(
+        &self,
+        by: uuid::Uuid,
+        export: ExportAudit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        let after = super::to_json(&export)?;
+        self.write(move |tx| {
+            super::audit(
+                tx,
+                now,
+                Some(by),
+                "export",
+                "export",
+                crate::service::new_id(),
+                &after,
+            )
+        })
+        .await
+    }
+}
