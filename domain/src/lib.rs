@@ -26,6 +26,7 @@ pub mod planning;
 pub mod proof;
 pub mod recurring;
 pub mod review;
+pub mod risk;
 pub mod scope;
 pub mod script;
 pub mod settings;
