@@ -8,9 +8,11 @@
 //! (full size; generating the database takes minutes the first time, then it is kept under
 //! `target/bench-centre/`). `-- --smoke` or `CENTRE_SIZE=smoke` runs a small centre in a
 //! minute or two, for CI (`--profile dev` reuses the debug build). It prints figures, never
-//! fails on them: a missed target is marked FAIL in the table.
+//! fails on them: a missed target is marked FAIL in the table. `-- --reading` runs only the
+//! reading side (issue 12: statistics, dashboards, exports; `reading.rs`) on a fresh server.
 
 mod load;
+mod reading;
 mod server;
 
 use std::future::Future;
@@ -266,12 +268,20 @@ async fn main() {
     println!("centre benchmark, {} size ({})", size.name, size.key());
     let db = server::database(&bin, size);
     let (tickets, customers) = ids(&db, size.requests);
+    let last_day = reading::last_day(&db);
     let server = Server::start(&bin, &db);
     let api = Api {
         client: reqwest::Client::new(),
         base: server.base.clone(),
     };
     let mut figures = Figures(Vec::new());
+    if std::env::args().any(|a| a == "--reading") {
+        reading::run(&api, &server, size, &mut figures, last_day).await;
+        drop(server);
+        server::discard(&db);
+        figures.print(size);
+        return;
+    }
     let mib = |kib: u64| kib as f64 / 1024.0;
     const RSS_TARGET_KIB: u64 = 150 * 1024;
 
@@ -414,6 +424,7 @@ async fn main() {
         ratio >= 0.5,
     );
 
+    reading::run(&api, &server, size, &mut figures, last_day).await;
     drop(server);
     server::discard(&db);
     figures.print(size);
