@@ -31,13 +31,19 @@ fn sum(days: &[(NaiveDate, DayTally)], period: Period) -> DayTally {
     out
 }
 
+struct Tallies {
+    current: DayTally,
+    previous: DayTally,
+    weeks: Vec<(Period, DayTally)>,
+}
+
 /// The period and the one before, read in one range; each week counts its days inside the
 /// period only.
 fn tallies<S: DashboardQueries>(
     s: &S,
     period: Period,
     filter: &DashboardFilter,
-) -> Result<(DayTally, DayTally, Vec<(Period, DayTally)>)> {
+) -> Result<Tallies> {
     let previous = period.previous();
     let days = s.visit_tallies(filter, previous.first, period.last)?;
     let inside: Vec<_> = days
@@ -50,7 +56,11 @@ fn tallies<S: DashboardQueries>(
         .into_iter()
         .map(|w| (w, sum(&inside, w)))
         .collect();
-    Ok((sum(&days, period), sum(&days, previous), weeks))
+    Ok(Tallies {
+        current: sum(&days, period),
+        previous: sum(&days, previous),
+        weeks,
+    })
 }
 
 pub fn satisfaction<S: DashboardQueries + CatalogQueries>(
@@ -60,7 +70,11 @@ pub fn satisfaction<S: DashboardQueries + CatalogQueries>(
     now: DateTime<Utc>,
     limit_points: f64,
 ) -> Result<SatisfactionDashboard> {
-    let (current, previous, weeks) = tallies(s, period, &filter)?;
+    let Tallies {
+        current,
+        previous,
+        weeks,
+    } = tallies(s, period, &filter)?;
     Ok(SatisfactionDashboard {
         period,
         previous_period: period.previous(),
@@ -84,7 +98,11 @@ pub fn visits<S: DashboardQueries + CatalogQueries>(
     filter: DashboardFilter,
 ) -> Result<VisitsDashboard> {
     let settings = super::settings::current(s)?.settings;
-    let (current, previous, weeks) = tallies(s, period, &filter)?;
+    let Tallies {
+        current,
+        previous,
+        weeks,
+    } = tallies(s, period, &filter)?;
     Ok(VisitsDashboard {
         period,
         previous_period: period.previous(),
