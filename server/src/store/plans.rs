@@ -41,8 +41,15 @@ use super::{
 };
 
 /// Tables that grow with use: a scan of one costs O(all rows).
-const BIG: [&str; 17] = [
+const BIG: [&str; 23] = [
     "visits",
+    // The dashboards' rollups (0017): a year is thousands of rows; a period is a key range.
+    "visit_days",
+    "agent_visit_days",
+    "agent_days",
+    "revisit_days",
+    "coverage_days",
+    "breach_days",
     "task_moves",
     "visit_plans",
     "recurring_tasks",
