@@ -13,6 +13,7 @@ mod catalog;
 mod catalog_edit;
 pub(crate) mod customer_book;
 mod customers;
+pub(crate) mod dashboard;
 mod demo;
 mod demo_content;
 mod import;
@@ -23,6 +24,8 @@ mod plan_rows;
 mod plans;
 #[cfg(test)]
 mod plans_customer_book;
+#[cfg(test)]
+mod plans_dashboard;
 #[cfg(test)]
 mod plans_import;
 mod rules;

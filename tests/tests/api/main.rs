@@ -8,6 +8,7 @@ mod catalog;
 mod crash;
 mod customer_book;
 mod customers;
+mod dashboard;
 mod delivery;
 mod import;
 mod input;
