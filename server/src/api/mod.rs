@@ -8,6 +8,7 @@ mod imports;
 mod people;
 mod plans;
 mod settings;
+mod stats;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(customer_book::router())
         .merge(imports::router())
+        .merge(stats::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
