@@ -165,7 +165,8 @@ mod tests {
 
     #[test]
     fn the_spike_rule_flags_the_threshold_and_a_doubled_average() {
-        let cases: Vec<(u64, u64, Option<u64>, f64, Vec<SpikeReason>)> = vec![
+        type Case = (u64, u64, Option<u64>, f64, Vec<SpikeReason>);
+        let cases: Vec<Case> = vec![
             (0, 0, Some(5), 2.0, vec![]),
             (4, 0, Some(5), 2.0, vec![]),
             (5, 0, Some(5), 2.0, vec![Threshold]),

@@ -129,7 +129,7 @@ pub fn ActionEditor(
             <textarea
                 id=format!("{id}-text")
                 data-testid="stats-action-text-input"
-                rows="2"
+                rows="1"
                 maxlength="500"
                 aria-label=move || app.t(Key::StatsActionText)
                 prop:value=move || text.get()

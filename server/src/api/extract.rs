@@ -209,34 +209,6 @@ impl FromRequestParts<AppState> for AnyAuthUser {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_json_utf8;
-
-    #[test]
-    fn only_json_in_utf8_is_taken() {
-        let table = [
-            ("application/json", true),
-            ("application/json;charset=UTF-8", true),
-            ("Application/JSON; charset=utf-8", true),
-            ("application/json ; charset = \"utf-8\" ", true),
-            ("application/json;", true),
-            ("application/json; charset=utf-16", false),
-            ("application/json; charset=\"utf-16\"", false),
-            ("application/json; charset=utf-8; boundary=x", false),
-            ("application/json; charset", false),
-            ("application/problem+json", false),
-            ("application/jsonx", false),
-            ("text/json", false),
-            ("text/plain", false),
-            ("", false),
-        ];
-        for (content_type, taken) in table {
-            assert_eq!(is_json_utf8(content_type), taken, "{content_type:?}");
-        }
-    }
-}
-
 /// The 统计周期 a reading endpoint covers (`?period=&date=&from=&to=`, see
 /// `huifang_domain::period`), read in the organisation's calendar: "this month" is the
 /// organisation's month, whatever the server's clock zone. A bad period answers `400` naming
@@ -272,5 +244,33 @@ impl FromRequestParts<AppState> for ReportPeriod {
             period,
             utc_offset_minutes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_utf8;
+
+    #[test]
+    fn only_json_in_utf8_is_taken() {
+        let table = [
+            ("application/json", true),
+            ("application/json;charset=UTF-8", true),
+            ("Application/JSON; charset=utf-8", true),
+            ("application/json ; charset = \"utf-8\" ", true),
+            ("application/json;", true),
+            ("application/json; charset=utf-16", false),
+            ("application/json; charset=\"utf-16\"", false),
+            ("application/json; charset=utf-8; boundary=x", false),
+            ("application/json; charset", false),
+            ("application/problem+json", false),
+            ("application/jsonx", false),
+            ("text/json", false),
+            ("text/plain", false),
+            ("", false),
+        ];
+        for (content_type, taken) in table {
+            assert_eq!(is_json_utf8(content_type), taken, "{content_type:?}");
+        }
     }
 }

@@ -137,7 +137,7 @@ pub fn spikes<S: StatsQueries>(s: &S, today: NaiveDate) -> Result<RiskWarnings> 
             reasons,
         });
     }
-    spikes.sort_by(|a, b| b.reports.cmp(&a.reports));
+    spikes.sort_by_key(|s| std::cmp::Reverse(s.reports));
     Ok(RiskWarnings {
         spikes,
         csat_drop: None,
