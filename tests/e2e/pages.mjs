@@ -19,6 +19,7 @@ const DOOR_OF_PLACE = {
   plan: 'console',
   admin: 'console',
   rules: 'console',
+  stats: 'console',
 };
 
 /// The front door of a URL (a string or a URL).

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::Json;
 use axum::routing::get;
 use huifang_domain::dashboard::{
-    AgentsDashboard, BacklogDashboard, CSAT_DROP_POINTS, DashboardFilter, RevisitsDashboard,
-    SatisfactionDashboard, VisitsDashboard,
+    AgentsDashboard, BacklogDashboard, DashboardFilter, RevisitsDashboard, SatisfactionDashboard,
+    VisitsDashboard,
 };
 use huifang_domain::{Channel, Role, VisitType};
 use serde::Deserialize;
@@ -93,7 +93,7 @@ async fn satisfaction(
     Ok(Json(
         state
             .store
-            .dashboard_satisfaction(period.period, filter, state.clock.now(), CSAT_DROP_POINTS)
+            .dashboard_satisfaction(period.period, filter, state.clock.now())
             .await?,
     ))
 }

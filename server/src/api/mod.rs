@@ -9,6 +9,7 @@ mod imports;
 mod people;
 mod plans;
 mod settings;
+mod stats;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(customer_book::router())
         .merge(imports::router())
         .merge(dashboard::router())
+        .merge(stats::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

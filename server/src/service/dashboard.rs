@@ -63,12 +63,11 @@ fn tallies<S: DashboardQueries>(
     })
 }
 
-pub fn satisfaction<S: DashboardQueries + CatalogQueries>(
+pub fn satisfaction<S: DashboardQueries + CatalogQueries + TicketQueries>(
     s: &S,
     period: Period,
     filter: DashboardFilter,
     now: DateTime<Utc>,
-    limit_points: f64,
 ) -> Result<SatisfactionDashboard> {
     let Tallies {
         current,
@@ -88,7 +87,7 @@ pub fn satisfaction<S: DashboardQueries + CatalogQueries>(
                 figures: t.satisfaction.figures(),
             })
             .collect(),
-        csat_drop: csat_drop_warning(s, now, limit_points)?,
+        csat_drop: csat_drop_warning(s, now)?,
     })
 }
 
@@ -273,11 +272,13 @@ pub fn agents<S: DashboardQueries>(s: &S, period: Period) -> Result<AgentsDashbo
     Ok(AgentsDashboard { period, agents })
 }
 
-pub fn csat_drop_warning<S: DashboardQueries + CatalogQueries>(
+/// 风险预警, CSAT half: this local week so far against the whole week before, over every
+/// visit, with the limit in the rule settings (the grading rules' `risk`).
+pub fn csat_drop_warning<S: DashboardQueries + CatalogQueries + TicketQueries>(
     s: &S,
     now: DateTime<Utc>,
-    limit_points: f64,
 ) -> Result<Option<CsatDropWarning>> {
+    let limit_points = s.ticket_rules()?.grading.risk.csat_drop_points;
     let offset = super::settings::current(s)?.settings.utc_offset_minutes;
     let (week, last_week) = this_and_last_week(now, offset);
     let days = s.visit_tallies(&DashboardFilter::default(), last_week.first, week.last)?;

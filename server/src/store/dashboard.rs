@@ -8,7 +8,6 @@ use huifang_domain::dashboard::{
     SatisfactionDashboard, TaskCounts, VisitCounts, VisitsDashboard,
 };
 use huifang_domain::period::{Period, PeriodKind, local_day};
-use huifang_domain::risk::CsatDropWarning;
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 use uuid::Uuid;
@@ -296,12 +295,9 @@ impl Store {
         period: Period,
         filter: DashboardFilter,
         now: DateTime<Utc>,
-        limit_points: f64,
     ) -> Result<SatisfactionDashboard> {
-        self.blocking(move |db| {
-            db.read(|c| service::satisfaction(c, period, filter, now, limit_points))
-        })
-        .await
+        self.blocking(move |db| db.read(|c| service::satisfaction(c, period, filter, now)))
+            .await
     }
 
     pub async fn dashboard_visits(
@@ -335,17 +331,6 @@ impl Store {
     /// Whether `agent` names a user (the dashboards' filter refuses strangers).
     pub async fn user_exists(&self, agent: Uuid) -> Result<bool> {
         self.blocking(move |db| db.read(|c| c.user_exists(agent)))
-            .await
-    }
-
-    /// 风险预警, CSAT half: this local week so far against the whole week before, over every
-    /// visit; `GET /api/risks` adds it to its answer.
-    pub async fn csat_drop_warning(
-        &self,
-        now: DateTime<Utc>,
-        limit_points: f64,
-    ) -> Result<Option<CsatDropWarning>> {
-        self.blocking(move |db| db.read(|c| service::csat_drop_warning(c, now, limit_points)))
             .await
     }
 }

@@ -3,7 +3,7 @@
 //! statement is checked (rollups by primary-key range, the open tickets by index search).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use huifang_domain::dashboard::{CSAT_DROP_POINTS, DashboardFilter};
+use huifang_domain::dashboard::DashboardFilter;
 use huifang_domain::period::{Period, PeriodKind};
 use huifang_domain::{Channel, VisitType};
 use uuid::Uuid;
@@ -33,7 +33,7 @@ pub(super) async fn workload(store: &Store, agent: Uuid, now: DateTime<Utc>) {
         let period = Period::containing(kind, day);
         for filter in filters {
             store
-                .dashboard_satisfaction(period, filter, now, CSAT_DROP_POINTS)
+                .dashboard_satisfaction(period, filter, now)
                 .await
                 .unwrap();
             store.dashboard_visits(period, filter).await.unwrap();
@@ -43,8 +43,5 @@ pub(super) async fn workload(store: &Store, agent: Uuid, now: DateTime<Utc>) {
         store.dashboard_agents(period).await.unwrap();
     }
     assert!(store.user_exists(agent).await.unwrap());
-    store
-        .csat_drop_warning(now, CSAT_DROP_POINTS)
-        .await
-        .unwrap();
+    store.risk_spikes(now, 480).await.unwrap();
 }
