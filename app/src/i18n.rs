@@ -78,6 +78,8 @@ mod customer_import;
 #[macro_use]
 mod customers;
 #[macro_use]
+mod dashboard;
+#[macro_use]
 mod people;
 #[macro_use]
 mod plans;
@@ -118,6 +120,7 @@ gather! {
         customer_import_texts
         catalog_texts
         survey_editor_texts
+        dashboard_texts
     ]
 }
 

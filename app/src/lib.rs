@@ -15,6 +15,7 @@ mod sw;
 mod sync;
 
 mod catalog;
+mod charts;
 mod customer_book;
 mod customer_import;
 mod customers;
