@@ -92,6 +92,8 @@ mod settings;
 #[macro_use]
 mod shell;
 #[macro_use]
+mod stats;
+#[macro_use]
 mod survey_editor;
 #[macro_use]
 mod tasks;
@@ -121,6 +123,7 @@ gather! {
         catalog_texts
         survey_editor_texts
         dashboard_texts
+        stats_texts
     ]
 }
 
@@ -134,6 +137,7 @@ pub use review::*;
 pub use rules::*;
 pub use settings::*;
 pub use shell::*;
+pub use stats::*;
 pub use survey_editor::*;
 pub use tasks::*;
 pub use tickets::*;

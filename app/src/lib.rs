@@ -25,6 +25,7 @@ mod review;
 mod rules;
 mod settings;
 mod shell;
+mod stats;
 mod tasks;
 mod tickets;
 mod visits;
