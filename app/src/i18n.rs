@@ -131,6 +131,7 @@ pub use catalog::*;
 pub use customer_book::*;
 pub use customer_import::*;
 pub use customers::*;
+pub use dashboard::*;
 pub use people::*;
 pub use plans::*;
 pub use review::*;

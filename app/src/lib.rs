@@ -19,6 +19,7 @@ mod charts;
 mod customer_book;
 mod customer_import;
 mod customers;
+mod dashboard;
 mod people;
 mod plans;
 mod review;

@@ -39,7 +39,10 @@ pub fn BarChart(
     } else {
         (40.0, 170.0, (W - 48.0) / n as f64, 220.0)
     };
-    let v = Scale { top: axis_top, len: value_len };
+    let v = Scale {
+        top: axis_top,
+        len: value_len,
+    };
     let (bar, offset) = bar_band(slot, series.len());
     // (x, y, w, h) of a rectangle from the value axis' zero, for slot i and series k.
     let rect = move |i: usize, k: usize, value: f64| {
@@ -61,7 +64,10 @@ pub fn BarChart(
                 ((x, x, 4.0, height - 20.0), (x, height - 6.0, "middle"))
             } else {
                 let y = 10.0 + value_len - at;
-                ((plot_from, W - 8.0, y, y), (plot_from - 6.0, y + 4.0, "end"))
+                (
+                    (plot_from, W - 8.0, y, y),
+                    (plot_from - 6.0, y + 4.0, "end"),
+                )
             };
             view! {
                 <line class="chart-grid" x1=x1 x2=x2 y1=y1 y2=y2 />

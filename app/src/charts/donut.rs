@@ -39,7 +39,11 @@ pub fn Donut(title: String, labels: Vec<String>, values: Vec<f64>) -> impl IntoV
         .filter_map(|(i, a)| a.map(|a| view! { <path class=colour(i) d=a.path /> }))
         .collect_view();
     let series = vec![
-        Series::new(app.t(Key::ChartCount), values.into_iter().map(Some).collect(), Unit::Count),
+        Series::new(
+            app.t(Key::ChartCount),
+            values.into_iter().map(Some).collect(),
+            Unit::Count,
+        ),
         Series::new(app.t(Key::ChartShare), shares, Unit::Percent),
     ];
     view! {

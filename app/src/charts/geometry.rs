@@ -47,7 +47,11 @@ pub fn percent(part: f64, total: f64) -> Option<f64> {
 /// an axis (0 to 1) so its frame is drawn.
 pub fn ticks(max: f64, count: usize) -> Vec<f64> {
     let count = count.max(1);
-    let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
+    let max = if max.is_finite() && max > 0.0 {
+        max
+    } else {
+        1.0
+    };
     let raw = max / count as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -253,7 +257,14 @@ mod tests {
         assert_eq!(s.at(25.0), 100.0);
         assert_eq!(s.at(80.0), 200.0);
         assert_eq!(s.at(-5.0), 0.0);
-        assert_eq!(Scale { top: 0.0, len: 10.0 }.at(3.0), 0.0);
+        assert_eq!(
+            Scale {
+                top: 0.0,
+                len: 10.0
+            }
+            .at(3.0),
+            0.0
+        );
     }
 
     #[test]
@@ -267,7 +278,13 @@ mod tests {
             "M50 10A40 40 0 0 1 90 50L70 50A20 20 0 0 0 50 30Z"
         );
         // The second slice is more than half a turn: the large-arc flag is set.
-        assert!(arcs[2].as_ref().unwrap().path.starts_with("M90 50A40 40 0 1 1 "));
+        assert!(
+            arcs[2]
+                .as_ref()
+                .unwrap()
+                .path
+                .starts_with("M90 50A40 40 0 1 1 ")
+        );
     }
 
     #[test]
@@ -290,7 +307,12 @@ mod tests {
 
     #[test]
     fn lines_break_at_missing_weeks() {
-        let d = line_path(&[Some(0.0), Some(5.0), None, Some(10.0)], 400.0, 100.0, 10.0);
+        let d = line_path(
+            &[Some(0.0), Some(5.0), None, Some(10.0)],
+            400.0,
+            100.0,
+            10.0,
+        );
         assert_eq!(d, "M50 100L150 50M350 0");
         assert_eq!(line_path(&[None, None], 400.0, 100.0, 10.0), "");
         assert_eq!(line_path(&[], 400.0, 100.0, 10.0), "");

@@ -14,7 +14,7 @@ const TOP: f64 = 10.0;
 const MAX_X_LABELS: usize = 8;
 
 /// A line chart of `series` over the slots named by `x_labels` (weeks, oldest first). `top`
-/// fixes the axis (5 for scores, 100 for percentages); otherwise it fits the data. `head`
+/// fixes the axis (5 for scores, 100 for percentages) unless the data reach beyond it. `head`
 /// names the first column of the table (week).
 #[component]
 pub fn LineChart(
@@ -23,6 +23,9 @@ pub fn LineChart(
     x_labels: Vec<String>,
     series: Vec<Series>,
     #[prop(optional)] top: Option<f64>,
+    /// Figures of the same weeks that only the table shows (sample sizes, another scale).
+    #[prop(optional)]
+    table_only: Vec<Series>,
 ) -> impl IntoView {
     let max = data_max(series.iter().flat_map(|s| &s.values));
     if x_labels.is_empty() || series.iter().all(|s| s.values.iter().all(Option::is_none)) {
@@ -33,7 +36,10 @@ pub fn LineChart(
     let axis = ticks(top.unwrap_or(max).max(max), 4);
     let axis_top = axis.last().copied().unwrap_or(1.0);
     let (pw, ph) = (W - LEFT - 8.0, H - BOTTOM - TOP);
-    let y = Scale { top: axis_top, len: ph };
+    let y = Scale {
+        top: axis_top,
+        len: ph,
+    };
     let n = x_labels.len();
     let every = n.div_ceil(MAX_X_LABELS);
     let grid = axis
@@ -80,6 +86,8 @@ pub fn LineChart(
         })
         .collect_view();
     let names = series.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    let mut series = series;
+    series.extend(table_only);
     view! {
         <figure class="chart chart-line-figure">
             <svg role="img" aria-label=title.clone() viewBox="0 0 640 220" class="chart-svg">

@@ -62,7 +62,9 @@ impl Unit {
 /// The palette, by class (style/dashboard.css): series are also named in the legend and the
 /// table, so no figure is told by colour alone.
 fn colour(i: usize) -> &'static str {
-    ["chart-s0", "chart-s1", "chart-s2", "chart-s3", "chart-s4", "chart-s5"][i % 6]
+    [
+        "chart-s0", "chart-s1", "chart-s2", "chart-s3", "chart-s4", "chart-s5",
+    ][i % 6]
 }
 
 /// The legend under a chart with more than one series: a swatch and the series' name.
