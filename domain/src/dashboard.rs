@@ -19,8 +19,12 @@ mod figures;
 
 pub use figures::{
     AgeBucket, SatisfactionCounts, TaskCounts, VisitCounts, age_bucket, attempts_per_reached,
-    csat_drop, percent, reopen_rate,
+    csat_drop, mean, nps_answer, percent, reopen_rate,
 };
+
+/// The CSAT drop, in percentage points week on week, that raises the warning until the rule
+/// settings carry their own threshold.
+pub const CSAT_DROP_POINTS: f64 = 10.0;
 
 /// The filters of `GET /api/dashboard/satisfaction` and `/visits` (absent: everything).
 /// Agents carry no department yet, so visits cannot be filtered by one.

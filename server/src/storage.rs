@@ -153,6 +153,8 @@ pub struct NewVisit<'a> {
     pub device: Uuid,
     pub user: Uuid,
     pub record: &'a VisitRecord,
+    /// The answer to the survey's NPS question, if it asks one (for the dashboards).
+    pub nps: Option<u8>,
     pub received_at: DateTime<Utc>,
 }
 

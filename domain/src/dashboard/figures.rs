@@ -8,11 +8,24 @@ use serde::{Deserialize, Serialize};
 use super::{SatisfactionFigures, VisitFigures};
 use crate::period::Period;
 use crate::risk::CsatDropWarning;
-use crate::survey::{NpsGroup, nps_group};
+use crate::survey::{Answer, Answers, NpsGroup, QuestionKind, Survey, nps_group};
 
 /// `part` as a percent of `whole`; `None` for an empty sample.
 pub fn percent(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
+/// The answer to the survey's first NPS (0–10 "would you recommend") question, if the survey
+/// asks one and it was answered.
+pub fn nps_answer(survey: &Survey, answers: &Answers) -> Option<u8> {
+    let q = survey
+        .questions
+        .iter()
+        .find(|q| q.kind == QuestionKind::Nps)?;
+    match answers.get(&q.key) {
+        Some(Answer::Number(n @ 0..=10)) => Some(*n),
+        _ => None,
+    }
 }
 
 /// Sums of scores and NPS answers; adding two tallies gives the tally of both sets.
@@ -51,8 +64,7 @@ impl SatisfactionCounts {
 
     /// Average score 1–5.
     pub fn average(&self) -> Option<f64> {
-        let n = self.sample();
-        (n > 0).then(|| self.score_sum() as f64 / n as f64)
+        mean(self.score_sum(), self.sample())
     }
 
     /// CSAT: percent of scores 4–5.
@@ -158,7 +170,12 @@ impl VisitCounts {
 /// try counts 3), so the sum over the reaching visits divided by their number is the mean
 /// number of tries it took to reach a customer.
 pub fn attempts_per_reached(reached_attempts: u64, reached: u64) -> Option<f64> {
-    (reached > 0).then(|| reached_attempts as f64 / reached as f64)
+    mean(reached_attempts, reached)
+}
+
+/// `sum / n`; `None` for an empty sample (an agent's average score from its score sum).
+pub fn mean(sum: u64, n: u64) -> Option<f64> {
+    (n > 0).then(|| sum as f64 / n as f64)
 }
 
 /// Percent of revisits answered unsatisfied (each reopened its ticket).
@@ -229,6 +246,50 @@ mod tests {
             scores,
             ..SatisfactionCounts::default()
         }
+    }
+
+    #[test]
+    fn nps_answer_reads_the_nps_question() {
+        use crate::survey::Question;
+        let question = |key: &str, kind| Question {
+            key: key.into(),
+            text: key.into(),
+            kind,
+            required: false,
+            show_if: None,
+        };
+        let survey = |questions| Survey {
+            id: uuid::Uuid::nil(),
+            version: 1,
+            title: "t".into(),
+            visit_type: None,
+            questions,
+            retired: false,
+        };
+        let with_nps = survey(vec![
+            question("overall", QuestionKind::Stars),
+            question("recommend", QuestionKind::Nps),
+        ]);
+        let without = survey(vec![question("overall", QuestionKind::Stars)]);
+        let answers = |pairs: &[(&str, u8)]| -> Answers {
+            pairs
+                .iter()
+                .map(|(k, n)| (k.to_string(), Answer::Number(*n)))
+                .collect()
+        };
+        assert_eq!(
+            nps_answer(&with_nps, &answers(&[("overall", 4), ("recommend", 9)])),
+            Some(9)
+        );
+        assert_eq!(
+            nps_answer(&with_nps, &answers(&[("recommend", 0)])),
+            Some(0)
+        );
+        assert_eq!(nps_answer(&with_nps, &answers(&[("overall", 4)])), None);
+        assert_eq!(
+            nps_answer(&without, &answers(&[("overall", 4), ("recommend", 9)])),
+            None
+        );
     }
 
     #[test]
@@ -343,6 +404,12 @@ mod tests {
     }
 
     #[test]
+    fn mean_of_nothing_is_none() {
+        assert_eq!(mean(0, 0), None);
+        assert_eq!(mean(9, 2), Some(4.5));
+    }
+
+    #[test]
     fn reopen_rate_of_revisits() {
         assert_eq!(reopen_rate(0, 0), None);
         assert_eq!(reopen_rate(1, 4), Some(25.0));
@@ -375,7 +442,14 @@ mod tests {
         );
         // CSAT 80 % (8 of 10) last week.
         let last = counts([1, 0, 1, 4, 4]);
-        let table: &[(&str, [u64; 5], SatisfactionCounts, f64, Option<(f64, f64)>)] = &[
+        type Case = (
+            &'static str,
+            [u64; 5],
+            SatisfactionCounts,
+            f64,
+            Option<(f64, f64)>,
+        );
+        let table: &[Case] = &[
             (
                 "60 % is 20 points down",
                 [2, 0, 2, 3, 3],

@@ -3,6 +3,7 @@
 //! visits back for supervisors.
 
 use chrono::{DateTime, Utc};
+use huifang_domain::dashboard::nps_answer;
 use huifang_domain::task::{
     Priority, TaskSource, TaskStatus, VisitTask, check_visit_task, next_attempt,
 };
@@ -73,6 +74,10 @@ pub fn record_visit<S: PushStorage>(
         device,
         user: user.id,
         record: v,
+        nps: match (&survey, &v.survey) {
+            (Some(survey), Some(answered)) => nps_answer(survey, &answered.answers),
+            _ => None,
+        },
         received_at: now,
     })?;
     if !inserted {

@@ -13,6 +13,7 @@ mod catalog;
 mod catalog_edit;
 pub(crate) mod customer_book;
 mod customers;
+pub(crate) mod dashboard;
 mod demo;
 mod demo_content;
 mod import;

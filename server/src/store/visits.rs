@@ -110,9 +110,9 @@ impl VisitRows for Transaction<'_> {
                 "INSERT INTO visits (id, device_id, seq, user_id, customer_id, channel,
                                      visit_type, outcome, attempt, satisfaction, emotion,
                                      verbatim, demand, follow_up, contacted_at, recorded_at,
-                                     received_at, record_json, task_id, escalate)
+                                     received_at, record_json, task_id, escalate, nps)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                         ?17, ?18, ?19, ?20)
+                         ?17, ?18, ?19, ?20, ?21)
                  ON CONFLICT (id) DO NOTHING",
             )?
             .execute(params![
@@ -136,6 +136,7 @@ impl VisitRows for Transaction<'_> {
                 record,
                 v.task_id.map(|t| t.to_string()),
                 v.escalate,
+                visit.nps,
             ])?;
         if inserted == 0 {
             return Ok(false);
