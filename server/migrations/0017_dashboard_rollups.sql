@@ -199,7 +199,7 @@ SELECT date(substr(v.contacted_at, 1, 19), printf('%+d minutes', (SELECT utc_off
        v.user_id AS k1,
        SUM(1),
        SUM(v.outcome = 'reached'),
-       SUM(v.satisfaction BETWEEN 1 AND 5),
+       SUM(coalesce(v.satisfaction BETWEEN 1 AND 5, 0)),
        SUM(CASE WHEN v.satisfaction BETWEEN 1 AND 5 THEN v.satisfaction ELSE 0 END),
        SUM(coalesce(json_extract(v.review, '$.decision') = 'return', 0))
   FROM visits v
@@ -388,7 +388,7 @@ CREATE TRIGGER visit_days_on_visit AFTER INSERT ON visits BEGIN
            NEW.user_id,
            1,
            NEW.outcome = 'reached',
-           NEW.satisfaction BETWEEN 1 AND 5,
+           coalesce(NEW.satisfaction BETWEEN 1 AND 5, 0),
            CASE WHEN NEW.satisfaction BETWEEN 1 AND 5 THEN NEW.satisfaction ELSE 0 END
      WHERE true
     ON CONFLICT DO UPDATE SET

@@ -155,17 +155,15 @@ impl<C: Conn> DashboardQueries for C {
 
     fn agent_tallies(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<AgentTally>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT a.user_id, coalesce(u.username, ''), coalesce(u.display_name, ''),
-                    a.visits, a.reached, a.score_n, a.score_sum, a.tasks_done, a.on_time,
-                    a.resolved, a.revisited, a.reopened, a.returned
-               FROM (SELECT user_id, SUM(visits) AS visits, SUM(reached) AS reached,
-                            SUM(score_n) AS score_n, SUM(score_sum) AS score_sum,
-                            SUM(tasks_done) AS tasks_done, SUM(on_time) AS on_time,
-                            SUM(resolved) AS resolved, SUM(revisited) AS revisited,
-                            SUM(reopened) AS reopened, SUM(returned) AS returned
+            "SELECT s.user_id, coalesce(u.username, ''), coalesce(u.display_name, ''),
+                    s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7, s.n8, s.n9, s.n10
+               FROM (SELECT user_id, SUM(visits) AS n1, SUM(reached) AS n2,
+                            SUM(score_n) AS n3, SUM(score_sum) AS n4, SUM(tasks_done) AS n5,
+                            SUM(on_time) AS n6, SUM(resolved) AS n7, SUM(revisited) AS n8,
+                            SUM(reopened) AS n9, SUM(returned) AS n10
                        FROM agent_days WHERE day BETWEEN ?1 AND ?2
-                      GROUP BY user_id) a
-               LEFT JOIN users u ON u.id = a.user_id",
+                      GROUP BY user_id) s
+               LEFT JOIN users u ON u.id = s.user_id",
         )?;
         let rows = stmt.query_map([day(first), day(last)], |r| {
             let mut counts = [0; 10];

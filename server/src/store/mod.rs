@@ -25,6 +25,8 @@ mod plans;
 #[cfg(test)]
 mod plans_customer_book;
 #[cfg(test)]
+mod plans_dashboard;
+#[cfg(test)]
 mod plans_import;
 mod rules;
 mod schema;

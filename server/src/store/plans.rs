@@ -718,6 +718,7 @@ async fn no_request_scans_a_big_table() {
     super::plans_customer_book::workload(&c.store, &c.admin).await;
     catalog::catalog(&mut c).await;
     super::plans_import::imports(&c.store, &c.admin).await;
+    super::plans_dashboard::workload(&c.store, c.field.id, now()).await;
 
     let traced = TRACED.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let conn = Connection::open(dir.path().join("plans.db")).unwrap();
