@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::geometry::{Scale, bar_band, data_max, ticks};
+use super::geometry::{self, Scale, bar_band, data_max, ticks};
 use super::{ChartTable, Legend, NoData, Series, colour};
 
 const W: f64 = 640.0;
@@ -114,10 +114,12 @@ pub fn BarChart(
             Some(view! { <line class="chart-target" x1=x1 x2=x2 y1=y1 y2=y2 /> })
         })
         .collect_view();
+    let mut view_box = String::from("0 0 640 ");
+    geometry::push_num(&mut view_box, height);
     let legend = series.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
     view! {
         <figure class="chart chart-bar-figure">
-            <svg role="img" aria-label=title.clone() viewBox=format!("0 0 640 {}", height as u32) class="chart-svg">
+            <svg role="img" aria-label=title.clone() viewBox=view_box class="chart-svg">
                 {grid}
                 {bars}
                 {markers}

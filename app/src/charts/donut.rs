@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::geometry::donut;
-use super::{ChartTable, NoData, Series, Unit, colour};
+use super::{ChartTable, NoData, Series, Unit, colour, swatch};
 use crate::i18n::Key;
 use crate::state::use_app;
 
@@ -27,7 +27,7 @@ pub fn Donut(title: String, labels: Vec<String>, values: Vec<f64>) -> impl IntoV
         .map(|(i, (l, s))| {
             view! {
                 <li>
-                    <span class=format!("chart-swatch {}", colour(i))></span>
+                    <span class=swatch(i)></span>
                     {l.clone()}" "<strong>{Unit::Percent.show(*s)}</strong>
                 </li>
             }

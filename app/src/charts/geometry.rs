@@ -179,8 +179,14 @@ pub fn bar_band(slot: f64, groups: usize) -> (f64, f64) {
 
 /// The path of a line through the known values, broken where a value is missing (a week with
 /// no data is a gap, not a zero). x is the slot centre across `width`, y grows downward from
-/// `height` (the zero line).
-pub fn line_path(values: &[Option<f64>], width: f64, height: f64, top: f64) -> String {
+/// `height` (the zero line); the plot's top left corner is at `origin`.
+pub fn line_path(
+    values: &[Option<f64>],
+    origin: (f64, f64),
+    width: f64,
+    height: f64,
+    top: f64,
+) -> String {
     let y = Scale { top, len: height };
     let mut d = String::new();
     let mut pen_down = false;
@@ -188,9 +194,9 @@ pub fn line_path(values: &[Option<f64>], width: f64, height: f64, top: f64) -> S
         match v {
             Some(v) => {
                 d.push(if pen_down { 'L' } else { 'M' });
-                push_num(&mut d, slot_centre(i, values.len(), width));
+                push_num(&mut d, origin.0 + slot_centre(i, values.len(), width));
                 d.push(' ');
-                push_num(&mut d, height - y.at(*v));
+                push_num(&mut d, origin.1 + height - y.at(*v));
                 pen_down = true;
             }
             None => pen_down = false,

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::geometry::{Scale, data_max, label, line_path, slot_centre, ticks};
+use super::geometry::{Scale, data_max, line_path, slot_centre, ticks};
 use super::{ChartTable, Legend, NoData, Series, colour};
 
 const W: f64 = 640.0;
@@ -78,8 +78,8 @@ pub fn LineChart(
                 })
                 .collect_view();
             view! {
-                <g class=format!("chart-line {}", colour(k))>
-                    <path transform=format!("translate({} {})", label(LEFT), label(TOP)) d=line_path(&s.values, pw, ph, axis_top) />
+                <g class="chart-line">
+                    <path class=colour(k) d=line_path(&s.values, (LEFT, TOP), pw, ph, axis_top) />
                     {dots}
                 </g>
             }

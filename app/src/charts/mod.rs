@@ -67,13 +67,25 @@ fn colour(i: usize) -> &'static str {
     ][i % 6]
 }
 
+/// A legend's colour square for series `i`.
+fn swatch(i: usize) -> &'static str {
+    [
+        "chart-swatch chart-s0",
+        "chart-swatch chart-s1",
+        "chart-swatch chart-s2",
+        "chart-swatch chart-s3",
+        "chart-swatch chart-s4",
+        "chart-swatch chart-s5",
+    ][i % 6]
+}
+
 /// The legend under a chart with more than one series: a swatch and the series' name.
 #[component]
 fn Legend(names: Vec<String>) -> impl IntoView {
     view! {
         <ul class="chart-legend" aria-hidden="true">
             {names.into_iter().enumerate().map(|(i, n)| view! {
-                <li><span class=format!("chart-swatch {}", colour(i))></span>{n}</li>
+                <li><span class=swatch(i)></span>{n}</li>
             }).collect_view()}
         </ul>
     }

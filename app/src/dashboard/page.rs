@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::backlog::{agents, backlog};
 use super::logic::filter_query;
-use super::parts::{Load, Panel};
+use super::parts::{Load, Panel, shown};
 use super::sections::{revisits, satisfaction, visits};
 use crate::api;
 use crate::i18n::{self, Key};
@@ -118,11 +118,21 @@ pub fn DashboardPage() -> impl IntoView {
                 </div>
                 <p class="muted dash-note">{move || app.t(Key::DashFilterScope)}</p>
             </div>
-            <Panel testid="dash-satisfaction" title=Key::DashSatisfaction data=sat show=satisfaction />
-            <Panel testid="dash-visits" title=Key::DashVisits data=vis show=visits />
-            <Panel testid="dash-revisits" title=Key::DashRevisitsTitle data=rev show=revisits />
-            <Panel testid="dash-backlog" title=Key::DashBacklog data=back show=backlog />
-            <Panel testid="dash-agents" title=Key::DashAgentsTitle data=agt show=agents />
+            <Panel testid="dash-satisfaction" title=Key::DashSatisfaction>
+                {move || shown(sat.get(), satisfaction)}
+            </Panel>
+            <Panel testid="dash-visits" title=Key::DashVisits>
+                {move || shown(vis.get(), visits)}
+            </Panel>
+            <Panel testid="dash-revisits" title=Key::DashRevisitsTitle>
+                {move || shown(rev.get(), revisits)}
+            </Panel>
+            <Panel testid="dash-backlog" title=Key::DashBacklog>
+                {move || shown(back.get(), backlog)}
+            </Panel>
+            <Panel testid="dash-agents" title=Key::DashAgentsTitle>
+                {move || shown(agt.get(), agents)}
+            </Panel>
         </section>
     }
 }

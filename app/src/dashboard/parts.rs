@@ -13,34 +13,43 @@ pub enum Load<T> {
     Ready(T),
 }
 
-/// A dashboard section: a card with its title, and what it holds once its answer is in
-/// (loading and failure said in words, in place, so one slow part does not blank the rest).
+/// A dashboard section: a card with its title around what `children` draw.
 #[component]
-pub fn Panel<T, V>(
-    testid: &'static str,
-    title: Key,
-    data: RwSignal<Load<T>>,
-    show: fn(T) -> V,
-) -> impl IntoView
-where
-    T: Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+pub fn Panel(testid: &'static str, title: Key, children: Children) -> impl IntoView {
     let app = use_app();
+    let heading = move || {
+        let mut id = String::from(testid);
+        id.push_str("-title");
+        id
+    };
     view! {
-        <section class="card dash-section" data-testid=testid aria-labelledby=format!("{testid}-title")>
-            <h2 class="section-title" id=format!("{testid}-title")>{move || app.t(title)}</h2>
-            {move || match data.get() {
-                Load::Loading => view! { <p class="muted" data-testid="dash-loading">{app.t(Key::Loading)}</p> }.into_any(),
-                Load::Failed => view! { <p class="banner banner-error" role="alert">{app.t(Key::DashFailed)}</p> }.into_any(),
-                Load::Ready(d) => {
-                    // Read the language here so a switch redraws the section's texts.
-                    app.lang.track();
-                    show(d).into_any()
-                }
-            }}
+        <section class="card dash-section" data-testid=testid aria-labelledby=heading()>
+            <h2 class="section-title" id=heading()>{move || app.t(title)}</h2>
+            {children()}
         </section>
     }
+}
+
+/// A section's body once its answer is in; loading and failure said in words, in place, so
+/// one slow part does not blank the rest. Reads the language, so a switch redraws the texts.
+pub fn shown<T, V: IntoView + 'static>(load: Load<T>, show: fn(T) -> V) -> AnyView {
+    let app = use_app();
+    app.lang.track();
+    match load {
+        Load::Ready(d) => show(d).into_any(),
+        Load::Loading => waiting(Key::Loading, "dash-loading"),
+        Load::Failed => waiting(Key::DashFailed, "dash-failed"),
+    }
+}
+
+fn waiting(text: Key, testid: &'static str) -> AnyView {
+    let app = use_app();
+    let class = if testid == "dash-failed" {
+        "banner banner-error"
+    } else {
+        "muted"
+    };
+    view! { <p class=class data-testid=testid>{app.t(text)}</p> }.into_any()
 }
 
 /// One figure: its name, value, the sample behind it and how it moved since the previous
