@@ -110,6 +110,7 @@ test('the supervisor reads the pushed scores on the dashboard, every chart with 
   assert.equal(await header.getAttribute('aria-sort'), 'ascending');
 
   assert.deepEqual(await app.axeViolations(), [], 'the dashboard');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENS, 'dashboard-1366.png'), fullPage: false });
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.screenshot({ path: path.join(SCREENS, 'dashboard-1024.png'), fullPage: false });

@@ -119,6 +119,7 @@ pub fn BarChart(
     let legend = series.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
     view! {
         <figure class="chart chart-bar-figure">
+            <figcaption aria-hidden="true">{title.clone()}</figcaption>
             <svg role="img" aria-label=title.clone() viewBox=view_box class="chart-svg">
                 {grid}
                 {bars}

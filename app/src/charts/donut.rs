@@ -48,6 +48,7 @@ pub fn Donut(title: String, labels: Vec<String>, values: Vec<f64>) -> impl IntoV
     ];
     view! {
         <figure class="chart chart-donut">
+            <figcaption aria-hidden="true">{title.clone()}</figcaption>
             <div class="chart-donut-body">
                 <svg role="img" aria-label=title.clone() viewBox="0 0 160 160" class="chart-svg-donut">
                     {slices}

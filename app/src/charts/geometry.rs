@@ -10,7 +10,7 @@ pub fn push_num(out: &mut String, v: f64) {
     }
     let tenths = tenths.unsigned_abs();
     push_int(out, tenths / 10);
-    if tenths % 10 != 0 {
+    if !tenths.is_multiple_of(10) {
         out.push('.');
         out.push(char::from(b'0' + (tenths % 10) as u8));
     }
@@ -313,15 +313,19 @@ mod tests {
 
     #[test]
     fn lines_break_at_missing_weeks() {
+        let at = (0.0, 0.0);
         let d = line_path(
             &[Some(0.0), Some(5.0), None, Some(10.0)],
+            at,
             400.0,
             100.0,
             10.0,
         );
         assert_eq!(d, "M50 100L150 50M350 0");
-        assert_eq!(line_path(&[None, None], 400.0, 100.0, 10.0), "");
-        assert_eq!(line_path(&[], 400.0, 100.0, 10.0), "");
+        let moved = line_path(&[Some(0.0), Some(10.0)], (40.0, 10.0), 400.0, 100.0, 10.0);
+        assert_eq!(moved, "M140 110L340 10");
+        assert_eq!(line_path(&[None, None], at, 400.0, 100.0, 10.0), "");
+        assert_eq!(line_path(&[], at, 400.0, 100.0, 10.0), "");
     }
 
     #[test]

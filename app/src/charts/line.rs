@@ -90,6 +90,7 @@ pub fn LineChart(
     series.extend(table_only);
     view! {
         <figure class="chart chart-line-figure">
+            <figcaption aria-hidden="true">{title.clone()}</figcaption>
             <svg role="img" aria-label=title.clone() viewBox="0 0 640 220" class="chart-svg">
                 {grid}
                 {xs}

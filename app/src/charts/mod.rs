@@ -107,7 +107,7 @@ fn ChartTable(
     let cols = series.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
     view! {
         <table class="chart-table">
-            <caption>{title}</caption>
+            <caption class="dash-sr">{title}</caption>
             <thead>
                 <tr>
                     <th scope="col">{head}</th>

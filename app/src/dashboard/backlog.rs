@@ -151,7 +151,7 @@ pub fn agents(d: AgentsDashboard) -> impl IntoView {
     view! {
         <div class="dash-table-scroll">
             <table class="dash-agents" data-testid="agent-table">
-                <caption>{app.t(Key::DashAgentsTitle)}</caption>
+                <caption class="dash-sr">{app.t(Key::DashAgentsTitle)}</caption>
                 <thead><tr>{head}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
