@@ -343,12 +343,18 @@ pub async fn visits(token: &str, after: Option<&str>, limit: u32) -> Result<Visi
 
 /// One page of every ticket the user may see (all of them for supervisors), newest change
 /// first, after the cursor of the page before.
+/// `filter` is more of the query string (the statistics' drill-down), already encoded.
 pub async fn tickets(
     token: &str,
+    filter: &str,
     after: Option<&str>,
     limit: u32,
 ) -> Result<TicketList, ApiFailure> {
-    let url = format!("/api/tickets?{}", page_query(after, limit));
+    let mut url = format!("/api/tickets?{}", page_query(after, limit));
+    if !filter.is_empty() {
+        url.push('&');
+        url.push_str(filter);
+    }
     let resp = send(authed(Request::get(&url), token), None).await?;
     json(resp).await
 }
@@ -568,5 +574,59 @@ async fn exchanged(req: gloo_net::http::Request) -> Result<(u16, serde_json::Val
         )),
         502..=504 => Err(ApiFailure::Network),
         _ => Ok((status, value)),
+    }
+}
+
+/// `GET /api/stats/feedback?{period}`: the 反馈分类统计表 of a period.
+pub async fn feedback_stats(
+    token: &str,
+    period: &str,
+) -> Result<huifang_domain::stats::FeedbackStats, ApiFailure> {
+    let url = format!("/api/stats/feedback?{period}");
+    let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}
+
+/// `GET /api/risks`: the risk warnings (empty: no banner).
+pub async fn risks(token: &str) -> Result<huifang_domain::risk::RiskWarnings, ApiFailure> {
+    let resp = send(authed(Request::get("/api/risks"), token), None).await?;
+    json(resp).await
+}
+
+/// How saving a suggested action went wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionRefusal {
+    /// Someone saved the row since; what it shows now.
+    Stale(Option<huifang_domain::stats::SuggestedAction>),
+    /// A field the server refused.
+    Invalid(String),
+    Failed(ApiFailure),
+}
+
+/// `PUT /api/stats/actions`.
+pub async fn save_stats_action(
+    token: &str,
+    body: &serde_json::Value,
+) -> Result<huifang_domain::stats::SuggestedAction, ActionRefusal> {
+    let (status, value) = exchange(Request::put("/api/stats/actions"), token, Some(body))
+        .await
+        .map_err(ActionRefusal::Failed)?;
+    match status {
+        200 => crate::json::from_value(&value).map_err(|_| {
+            ActionRefusal::Failed(ApiFailure::Status(200, Some("bad_response".into())))
+        }),
+        409 => Err(ActionRefusal::Stale(
+            value
+                .pointer("/detail/current")
+                .and_then(|c| crate::json::from_value(c).ok()),
+        )),
+        400 => Err(ActionRefusal::Invalid(
+            value
+                .pointer("/error/field")
+                .and_then(|f| f.as_str())
+                .unwrap_or_default()
+                .to_owned(),
+        )),
+        _ => Err(ActionRefusal::Failed(ApiFailure::Status(status, None))),
     }
 }

@@ -1,4 +1,4 @@
-//! 看板: the period, the filters, the risk banner and the five sections, each loaded on its
+//! 看板: the risk banner (风险预警), the period, the filters and the five sections, each loaded on its
 //! own so a slow one does not hold the others.
 
 use huifang_domain::Role;
@@ -13,6 +13,7 @@ use super::sections::{revisits, satisfaction, visits};
 use crate::api;
 use crate::i18n::{self, Key};
 use crate::state::use_app;
+use crate::stats::risk_banner::RiskBanner;
 use crate::widgets::{PeriodPicker, Pick, period_query_string, visit_type_options};
 
 /// Asks for one dashboard and puts its answer in `into`, unless a newer query (`generation`)
@@ -109,6 +110,7 @@ pub fn DashboardPage() -> impl IntoView {
             <div class="page-head">
                 <h1 class="page-title">{move || app.t(Key::DashTitle)}</h1>
             </div>
+            <RiskBanner />
             <div class="dash-controls">
                 <PeriodPicker value=period />
                 <div class="dash-filters" role="group" aria-label=move || app.t(Key::DashFilters)>

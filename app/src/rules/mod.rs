@@ -2,5 +2,6 @@
 
 mod page;
 mod revisitors;
+mod risk;
 
 pub use page::RulesPage;

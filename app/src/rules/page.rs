@@ -445,6 +445,7 @@ fn grading_editor(d: RwSignal<GradingRules>) -> impl IntoView {
     view! {
         <p class="hint">{move || app.t(Key::RulesGradingHint)}</p>
         <ul class="rset-list">{rows}</ul>
+        {super::risk::risk_editor(d)}
     }
 }
 

@@ -1,25 +1,81 @@
-//! The statistics screen: the period picker, the risk banner, the table.
+//! The statistics screen: the period picker, the risk banner, the table, and the place the
+//! chart and the exports go.
 
 use huifang_domain::period::PeriodQuery;
+use huifang_domain::stats::FeedbackStats;
 use leptos::prelude::*;
 
+use super::risk_banner::RiskBanner;
+use super::table::StatsTable;
+use crate::api::{self, ApiFailure};
 use crate::i18n::Key;
 use crate::state::use_app;
-use crate::widgets::PeriodPicker;
+use crate::widgets::{PeriodPicker, period_query_string};
+
+#[derive(Clone, PartialEq)]
+enum Load {
+    Loading,
+    Failed(Key),
+    Loaded(FeedbackStats),
+}
 
 #[component]
 pub fn StatisticsPage() -> impl IntoView {
     let app = use_app();
-    let period = RwSignal::new(PeriodQuery::default());
+    let period = RwSignal::new(PeriodQuery {
+        period: Some("month".into()),
+        ..PeriodQuery::default()
+    });
+    let state = RwSignal::new(Load::Loading);
+    let can_edit = move || {
+        app.session.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.user.role.can_plan_improvements())
+        })
+    };
+    Effect::new(move |_| {
+        let query = period_query_string(&period.get());
+        let Some(session) = app.session.get_untracked() else {
+            return;
+        };
+        state.set(Load::Loading);
+        leptos::task::spawn_local(async move {
+            let answer = api::feedback_stats(&session.token, &query).await;
+            // A later pick may have answered first; only the current one is shown.
+            if period_query_string(&period.get_untracked()) != query {
+                return;
+            }
+            state.set(match answer {
+                Ok(s) => Load::Loaded(s),
+                Err(ApiFailure::Network) => Load::Failed(Key::StatsOffline),
+                Err(ApiFailure::Unauthorized(_)) => {
+                    app.sync.need_auth();
+                    Load::Failed(Key::ErrServer)
+                }
+                Err(ApiFailure::Status(..)) => Load::Failed(Key::ErrServer),
+            });
+        });
+    });
     view! {
         <section class="page stats-page" data-testid="stats-page">
             <div class="page-head">
                 <h1 class="page-title">{move || app.t(Key::StatsTitle)}</h1>
             </div>
+            <RiskBanner />
             <PeriodPicker value=period />
-            <p class="muted" data-testid="stats-query">
-                {move || crate::widgets::period_query_string(&period.get())}
-            </p>
+            // The integrator's spot: the donut chart of the shares and the export buttons.
+            <div class="stats-chart" data-testid="stats-chart"></div>
+            {move || match state.get() {
+                Load::Loading => view! { <p class="empty">{move || app.t(Key::Loading)}</p> }.into_any(),
+                Load::Failed(key) => view! {
+                    <p class="empty" role="alert" data-testid="stats-failed">{move || app.t(key)}</p>
+                }
+                .into_any(),
+                Load::Loaded(stats) => view! {
+                    <StatsTable stats can_edit=can_edit() />
+                }
+                .into_any(),
+            }}
         </section>
     }
 }

@@ -1,15 +1,18 @@
 //! 工单 list with its filters.
 
 use huifang_domain::User;
+use huifang_domain::period::{Period, local_day};
 use huifang_domain::sla::ClockView;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
+use super::drill::Drill;
 use super::grade_badges::GradeBadges;
 use super::online::OnlineTickets;
 use super::shared::{cached_users, clock_class, me, refresh_users, rules, shown, user_name, when};
 use crate::i18n::{self, Key};
 use crate::shell::use_door;
-use crate::state::use_app;
+use crate::state::{settings, use_app};
 use crate::tickets::logic::{self, Filter, ShownTicket, wire};
 
 /// 工单 list with its filters.
@@ -18,7 +21,14 @@ pub fn TicketList() -> impl IntoView {
     let app = use_app();
     let list = shown(app);
     let supervisor = move || me(app).is_some_and(|u| u.role.can_manage_tickets());
-    let filter = RwSignal::new(me(app).map_or(Filter::Mine, |u| Filter::default_for(u.role)));
+    let query = use_query_map();
+    let drill = Memo::new(move |_| query.with(|q| Drill::from_params(|name| q.get(name))));
+    let drilled = move || supervisor() && !drill.with(Drill::is_empty);
+    let filter = RwSignal::new(if drilled() {
+        Filter::All
+    } else {
+        me(app).map_or(Filter::Mine, |u| Filter::default_for(u.role))
+    });
     let users = RwSignal::new(cached_users());
     // The server's count of every ticket, once the online "All" list has read it.
     let all_total = RwSignal::new(None);
@@ -96,6 +106,9 @@ pub fn TicketList() -> impl IntoView {
                         .collect_view()
                 }}
             </div>
+            <Show when=drilled>
+                <DrillChip drill=drill />
+            </Show>
             <Show
                 when=online
                 fallback=move || view! {
@@ -112,9 +125,48 @@ pub fn TicketList() -> impl IntoView {
                     </ul>
                 }
             >
-                <OnlineTickets users total=all_total />
+                {move || {
+                    let filter = if drilled() { drill.with(Drill::query_string) } else { String::new() };
+                    view! { <OnlineTickets users total=all_total filter /> }
+                }}
             </Show>
         </section>
+    }
+}
+
+/// The drill-down the list shows (a sub-problem in a period), removable.
+#[component]
+fn DrillChip(drill: Memo<Drill>) -> impl IntoView {
+    let app = use_app();
+    let door = use_door();
+    let label = move || {
+        let lang = app.lang.get();
+        let d = drill.get();
+        let today = local_day(crate::browser::now(), settings(app).utc_offset_minutes);
+        let period = (d.period != Default::default())
+            .then(|| Period::from_query(&d.period, today).ok())
+            .flatten();
+        match d.sub_problem {
+            Some(sub) => i18n::drill_chip(lang, &sub, period),
+            None => period
+                .map(|p| i18n::period_label(lang, p))
+                .unwrap_or_default(),
+        }
+    };
+    view! {
+        <div class="drill-chip" data-testid="ticket-drill-chip">
+            <span class="label">{move || app.t(Key::DrillFilter)}</span>
+            <span data-testid="ticket-drill-label">{label}</span>
+            <a
+                class="drill-remove"
+                href=door.path("/tickets")
+                data-testid="ticket-drill-remove"
+                aria-label=move || app.t(Key::DrillRemove)
+                title=move || app.t(Key::DrillRemove)
+            >
+                "×"
+            </a>
+        </div>
     }
 }
 

@@ -2,6 +2,7 @@
 //! applies to tickets offline.
 
 mod actions;
+mod drill;
 mod grade_badges;
 mod intake;
 pub mod list;

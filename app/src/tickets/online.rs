@@ -31,8 +31,12 @@ enum Online {
 pub fn OnlineTickets(
     users: RwSignal<Vec<User>>,
     total: RwSignal<Option<ListTotal>>,
+    /// More of the query string (the statistics' drill-down), already encoded.
+    #[prop(into)]
+    filter: String,
 ) -> impl IntoView {
     let app = use_app();
+    let filter = StoredValue::new(filter);
     let state = RwSignal::new(Online::Loading);
     let busy = RwSignal::new(false);
     let load = move |after: Option<String>| {
@@ -40,8 +44,9 @@ pub fn OnlineTickets(
             return;
         };
         busy.set(true);
+        let filter = filter.get_value();
         leptos::task::spawn_local(async move {
-            let answer = api::tickets(&session.token, after.as_deref(), LIMIT).await;
+            let answer = api::tickets(&session.token, &filter, after.as_deref(), LIMIT).await;
             busy.set(false);
             match answer {
                 Ok(list) => {

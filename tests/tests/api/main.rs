@@ -19,6 +19,7 @@ mod rules;
 mod scope;
 mod seed;
 mod settings;
+mod stats;
 mod sync;
 mod tasks;
 mod tickets;
