@@ -314,6 +314,18 @@ pub async fn reviews(token: &str) -> Result<ReviewQueue, ApiFailure> {
     json(resp).await
 }
 
+/// One of the dashboards (`satisfaction`, `visits`, `revisits`, `backlog`, `agents`) for the
+/// period and filters in `query` (without the `?`).
+pub async fn dashboard<T: DeserializeOwned>(
+    token: &str,
+    part: &str,
+    query: &str,
+) -> Result<T, ApiFailure> {
+    let url = format!("/api/dashboard/{part}?{query}");
+    let resp = send(authed(Request::get(&url), token), None).await?;
+    json(resp).await
+}
+
 /// `?limit=` and, past the first page, `&after=<cursor>` (cursors are hex: nothing to escape).
 fn page_query(after: Option<&str>, limit: u32) -> String {
     match after {

@@ -78,6 +78,8 @@ mod customer_import;
 #[macro_use]
 mod customers;
 #[macro_use]
+mod dashboard;
+#[macro_use]
 mod people;
 #[macro_use]
 mod plans;
@@ -120,6 +122,7 @@ gather! {
         customer_import_texts
         catalog_texts
         survey_editor_texts
+        dashboard_texts
         stats_texts
     ]
 }
@@ -128,6 +131,7 @@ pub use catalog::*;
 pub use customer_book::*;
 pub use customer_import::*;
 pub use customers::*;
+pub use dashboard::*;
 pub use people::*;
 pub use plans::*;
 pub use review::*;

@@ -15,9 +15,11 @@ mod sw;
 mod sync;
 
 mod catalog;
+mod charts;
 mod customer_book;
 mod customer_import;
 mod customers;
+mod dashboard;
 mod people;
 mod plans;
 mod review;

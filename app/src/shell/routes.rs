@@ -12,6 +12,7 @@ use crate::catalog::{CatalogPage, ScriptEditorPage};
 use crate::customer_book::CustomerBook;
 use crate::customer_import::CustomerImport;
 use crate::customers::CustomerList;
+use crate::dashboard::DashboardPage;
 use crate::i18n::Key;
 use crate::people::{ChangePasswordPage, PeoplePage};
 use crate::plans::VisitPlans;
@@ -62,6 +63,7 @@ pub fn console() -> AnyView {
             <Route path=path!("/people") view=PeoplePage />
             <Route path=path!("/password") view=ChangePasswordPage />
             <Route path=path!("/settings") view=OrgSettings />
+            <Route path=path!("/dashboard") view=DashboardPage />
             <Route path=path!("/stats") view=StatisticsPage />
             <Route path=path!("/customers") view=CustomerBook />
             <Route path=path!("/customers/import") view=CustomerImport />
