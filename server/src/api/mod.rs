@@ -3,6 +3,7 @@
 
 mod catalog;
 mod customer_book;
+mod exports;
 mod extract;
 mod imports;
 mod people;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(customer_book::router())
         .merge(imports::router())
+        .merge(exports::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

@@ -34,6 +34,7 @@ use uuid::Uuid;
 use crate::service::new_id;
 
 mod catalog;
+mod exports;
 
 use super::{
     AuditFilter, DEMO_PASSWORD, PageAt, ReviewState, RuleSet, Store, TaskFilter, TicketFilter,
@@ -717,6 +718,7 @@ async fn no_request_scans_a_big_table() {
     sync(&mut c).await;
     super::plans_customer_book::workload(&c.store, &c.admin).await;
     catalog::catalog(&mut c).await;
+    exports::exports(&mut c).await;
     super::plans_import::imports(&c.store, &c.admin).await;
 
     let traced = TRACED.lock().unwrap_or_else(|p| p.into_inner()).clone();
