@@ -18,8 +18,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 pub use respond::{Job, respond};
 pub use stats::{stats_csv, stats_workbook};
 pub use table::{Cell, ChunkWriter, CsvTable, Table, XlsxTable};
-pub use tickets::{ticket_cells, ticket_headers};
 pub use tickets::ticket_widths;
+pub use tickets::{ticket_cells, ticket_headers};
 pub use visits::{VISIT_WIDTHS, visit_cells, visit_headers};
 
 /// The file format asked for (`?format=`).

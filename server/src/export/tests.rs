@@ -10,7 +10,10 @@ use super::*;
 use crate::store::VisitExportRow;
 
 fn december() -> Period {
-    Period::containing(PeriodKind::Month, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap())
+    Period::containing(
+        PeriodKind::Month,
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+    )
 }
 
 fn visit() -> VisitExportRow {
@@ -170,10 +173,7 @@ fn stats() -> FeedbackStats {
         previous: period.previous(),
         total: 25,
         previous_total: 0,
-        rows: vec![
-            first,
-            row("experience", "logistics_delay", 10, 40.0, None),
-        ],
+        rows: vec![first, row("experience", "logistics_delay", 10, 40.0, None)],
     }
 }
 

@@ -53,7 +53,9 @@ pub fn ticket_headers(lang: Lang) -> Vec<String> {
 }
 
 pub fn ticket_widths() -> Vec<f64> {
-    let mut w = vec![38.0, 17.0, 10.0, 16.0, 8.0, 12.0, 40.0, 8.0, 7.0, 12.0, 8.0, 10.0];
+    let mut w = vec![
+        38.0, 17.0, 10.0, 16.0, 8.0, 12.0, 40.0, 8.0, 7.0, 12.0, 8.0, 10.0,
+    ];
     debug_assert_eq!(w.len(), FIXED);
     w.extend(std::iter::repeat_n([17.0, 17.0, 26.0], ClockKind::ALL.len()).flatten());
     w

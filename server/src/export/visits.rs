@@ -40,12 +40,17 @@ pub fn visit_headers(lang: Lang) -> [&'static str; 11] {
 }
 
 /// Column widths (characters) for the XLSX.
-pub const VISIT_WIDTHS: [f64; 11] = [7.0, 12.0, 16.0, 17.0, 9.0, 12.0, 22.0, 40.0, 9.0, 30.0, 12.0];
+pub const VISIT_WIDTHS: [f64; 11] = [
+    7.0, 12.0, 16.0, 17.0, 9.0, 12.0, 22.0, 40.0, 9.0, 30.0, 12.0,
+];
 
 /// The organisation's local time of day, to the minute.
 pub fn local_time(at: DateTime<Utc>, utc_offset_minutes: i32) -> String {
-    let offset = FixedOffset::east_opt(utc_offset_minutes * 60).unwrap_or(FixedOffset::east_opt(0).expect("UTC"));
-    at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string()
+    let offset = FixedOffset::east_opt(utc_offset_minutes * 60)
+        .unwrap_or(FixedOffset::east_opt(0).expect("UTC"));
+    at.with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// The cells of the `number`th visit (from 1).
@@ -55,7 +60,10 @@ pub fn visit_cells(
     lang: Lang,
     utc_offset_minutes: i32,
 ) -> Vec<Cell> {
-    let script = v.script.as_ref().map(|(title, version)| format!("{title} (v{version})"));
+    let script = v
+        .script
+        .as_ref()
+        .map(|(title, version)| format!("{title} (v{version})"));
     vec![
         Cell::Int(number as i64),
         v.customer.as_str().into(),

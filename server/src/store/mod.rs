@@ -55,9 +55,7 @@ pub use crate::storage::{
     AuditFilter, PageAt, ReviewState, TaskFilter, TicketFilter, TicketQueue, VisitFilter,
 };
 pub use customer_book::{Upserted, upsert_customer};
-pub use export::{
-    ExportClock, ExportReader, TicketExportRow, VisitExportQuery, VisitExportRow,
-};
+pub use export::{ExportClock, ExportReader, TicketExportRow, VisitExportQuery, VisitExportRow};
 pub use rules::RuleSet;
 
 use crate::credentials::Passwords;

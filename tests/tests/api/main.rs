@@ -9,6 +9,7 @@ mod crash;
 mod customer_book;
 mod customers;
 mod delivery;
+mod exports;
 mod import;
 mod input;
 mod people;
