@@ -90,6 +90,8 @@ mod settings;
 #[macro_use]
 mod shell;
 #[macro_use]
+mod stats;
+#[macro_use]
 mod survey_editor;
 #[macro_use]
 mod tasks;
@@ -118,6 +120,7 @@ gather! {
         customer_import_texts
         catalog_texts
         survey_editor_texts
+        stats_texts
     ]
 }
 
@@ -131,6 +134,7 @@ pub use review::*;
 pub use rules::*;
 pub use settings::*;
 pub use shell::*;
+pub use stats::*;
 pub use survey_editor::*;
 pub use tasks::*;
 pub use tickets::*;

@@ -24,6 +24,7 @@ mod review;
 mod rules;
 mod settings;
 mod shell;
+mod stats;
 mod tasks;
 mod tickets;
 mod visits;

@@ -19,6 +19,7 @@ use crate::review::{AdminVisits, Supervise};
 use crate::rules::RulesPage;
 use crate::settings::OrgSettings;
 use crate::state::use_app;
+use crate::stats::StatisticsPage;
 use crate::tasks::{MyTasks, PlanVisit};
 use crate::tickets::{TicketIntakePage, TicketList, TicketPage};
 use crate::visits::{Drafts, MyVisits, NeedsAttention, VisitPage};
@@ -61,6 +62,7 @@ pub fn console() -> AnyView {
             <Route path=path!("/people") view=PeoplePage />
             <Route path=path!("/password") view=ChangePasswordPage />
             <Route path=path!("/settings") view=OrgSettings />
+            <Route path=path!("/stats") view=StatisticsPage />
             <Route path=path!("/customers") view=CustomerBook />
             <Route path=path!("/customers/import") view=CustomerImport />
             <Route path=path!("/catalog") view=CatalogPage />

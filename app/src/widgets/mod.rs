@@ -2,6 +2,7 @@
 
 mod fields;
 mod lang_switch;
+mod period_picker;
 mod place_status;
 mod signature_pad;
 mod sync_badge;
@@ -10,6 +11,7 @@ mod visit_timer;
 
 pub use fields::{Options, Pick, visit_type_options};
 pub use lang_switch::LanguageSwitch;
+pub use period_picker::{PeriodPicker, period_query_string};
 pub use place_status::PlaceStatus;
 pub use signature_pad::{SignaturePad, SignatureView};
 pub use sync_badge::SyncBadge;

@@ -7,6 +7,7 @@ use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::vocabulary::{DemandKind, Impact, Nature, TicketPriority};
+use crate::risk::RiskRules;
 use crate::vocabulary::Emotion;
 
 /// What a grading rule can see about a report.
@@ -107,6 +108,9 @@ pub struct GradingRule {
 #[serde(deny_unknown_fields)]
 pub struct GradingRules {
     pub rules: Vec<GradingRule>,
+    /// The risk warnings' thresholds (the repeat threshold is the rules' own).
+    #[serde(default)]
+    pub risk: RiskRules,
 }
 
 /// The grade a set of rules gives, and which rules fired (shown to the user: a grade is
@@ -154,6 +158,7 @@ impl Default for GradingRules {
                     Some(TicketPriority::Medium),
                 ),
             ],
+            risk: RiskRules::default(),
         }
     }
 }
@@ -190,6 +195,9 @@ impl GradingRules {
 
     /// Refuses rule sets an admin could not have meant.
     pub fn check(&self) -> Result<(), String> {
+        if let Some((field, why)) = self.risk.problem() {
+            return Err(format!("risk {field} {why}"));
+        }
         let mut keys = std::collections::BTreeSet::new();
         for r in &self.rules {
             if !keys.insert(r.key.as_str()) {
@@ -359,7 +367,10 @@ mod tests {
             impact_at_least: Some(Impact::Important),
             priority_at_least: None,
         };
-        let set = |rules| GradingRules { rules };
+        let set = |rules| GradingRules {
+            rules,
+            risk: RiskRules::default(),
+        };
         assert!(set(vec![rule("a", 7)]).check().is_ok());
         assert!(set(vec![rule("a", 7), rule("a", 3)]).check().is_err());
         assert!(set(vec![rule("a", 0)]).check().is_err());
