@@ -78,6 +78,8 @@ mod customer_import;
 #[macro_use]
 mod customers;
 #[macro_use]
+mod exports;
+#[macro_use]
 mod people;
 #[macro_use]
 mod plans;
@@ -121,6 +123,7 @@ gather! {
         catalog_texts
         survey_editor_texts
         stats_texts
+        exports_texts
     ]
 }
 
