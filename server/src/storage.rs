@@ -19,6 +19,7 @@ use huifang_domain::recurring::{RecurringPolicy, StoredPolicy};
 use huifang_domain::scope::{CustomerLookup, TicketFacts};
 use huifang_domain::script::Script;
 use huifang_domain::sla::{ClockRule, SlaPolicy};
+use huifang_domain::stats::SuggestedAction;
 use huifang_domain::survey::Survey;
 use huifang_domain::task::{TaskStatus, VisitTask};
 use huifang_domain::ticket::{
@@ -473,6 +474,10 @@ pub struct TicketFilter {
     pub state: Option<TicketState>,
     pub assignee: Option<Uuid>,
     pub queue: Option<TicketQueue>,
+    /// Tickets of this sub-problem (the statistics' drill-down).
+    pub sub_problem: Option<&'static str>,
+    /// Created in `[from, to)`.
+    pub created: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -802,4 +807,32 @@ pub struct ImportDone {
     pub rows: u64,
     pub created: u64,
     pub updated: u64,
+}
+
+/// What the statistics and the risk warnings read: the `report_days` rollup, one typical
+/// quote per row and the suggested actions (`store::stats`).
+pub trait StatsQueries: TicketQueries {
+    /// The intake descriptions of a few tickets of `sub_problem` created in `[from, to)`,
+    /// the latest first.
+    fn quotes(
+        &self,
+        sub_problem: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<String>>;
+    /// The action stored for `(period_key, sub_problem)`.
+    fn stats_action(&self, period_key: &str, sub_problem: &str) -> Result<Option<SuggestedAction>>;
+}
+
+/// The write side of the suggested actions.
+pub trait StatsRows: StatsQueries {
+    fn save_stats_action(
+        &self,
+        period_key: &str,
+        sub_problem: &str,
+        action: &SuggestedAction,
+        before: Option<&SuggestedAction>,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 }

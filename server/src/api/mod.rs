@@ -9,6 +9,7 @@ mod imports;
 mod people;
 mod plans;
 mod settings;
+mod stats;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -62,7 +63,11 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(customer_book::router())
         .merge(imports::router())
+<<<<<<< HEAD
         .merge(exports::router())
+=======
+        .merge(stats::router())
+>>>>>>> wt-stats
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

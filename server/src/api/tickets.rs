@@ -8,8 +8,9 @@ use axum::response::Json;
 use axum::routing::{get, post};
 use chrono::{DateTime, Duration, Utc};
 use huifang_domain::Role;
+use huifang_domain::period::{Period as PeriodChoice, PeriodQuery, local_day};
 use huifang_domain::ticket::{
-    CoverageRow, DuplicateQuery, ReviewQueue, Ticket, TicketList, TicketState, TicketView,
+    CoverageRow, DuplicateQuery, Nature, ReviewQueue, Ticket, TicketList, TicketState, TicketView,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -56,6 +57,54 @@ struct TicketParams {
     limit: Option<u32>,
     #[serde(default)]
     after: Option<String>,
+    /// The statistics' drill-down: one sub-problem, created in a period.
+    #[serde(default)]
+    sub_problem: Option<String>,
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+impl TicketParams {
+    /// The sub-problem as the vocabulary spells it; another word is a 400 naming it.
+    fn sub_problem(&self) -> Result<Option<&'static str>> {
+        let Some(asked) = self.sub_problem.as_deref() else {
+            return Ok(None);
+        };
+        Nature::ALL
+            .iter()
+            .flat_map(|n| n.sub_problems().iter().copied())
+            .find(|s| *s == asked)
+            .map(Some)
+            .ok_or_else(|| {
+                AppError::bad_request("sub_problem is not a sub-problem", Some("sub_problem"))
+            })
+    }
+
+    /// The period asked, as UTC bounds in the organisation's calendar; none when no period
+    /// parameter is given (the list is not limited to a period by default).
+    async fn created(&self, state: &AppState) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+        let q = PeriodQuery {
+            period: self.period.clone(),
+            date: self.date.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+        };
+        if q == PeriodQuery::default() {
+            return Ok(None);
+        }
+        let offset = state.store.settings().await?.settings.utc_offset_minutes;
+        let period =
+            PeriodChoice::from_query(&q, local_day(state.clock.now(), offset)).map_err(|p| {
+                AppError::bad_request(format!("{} {}", p.field, p.message), Some(p.field))
+            })?;
+        Ok(Some((period.start_utc(offset), period.end_utc(offset))))
+    }
 }
 
 /// Supervisors and admins see every ticket; field and agent staff the ones assigned to or
@@ -66,8 +115,12 @@ async fn list_tickets(
     QueryParams(p): QueryParams<TicketParams>,
     _: NoBody,
 ) -> Result<Json<TicketList>> {
-    let at = page_at(p.limit, p.after)?;
+    let sub_problem = p.sub_problem()?;
+    let created = p.created(&state).await?;
+    let at = page_at(p.limit, p.after.clone())?;
     let filter = TicketFilter {
+        sub_problem,
+        created,
         state: p.state,
         assignee: p.assignee,
         queue: p.queue.map(|q| match q {

@@ -16,6 +16,7 @@ pub mod plans;
 pub mod pull;
 pub mod recurring;
 pub mod settings;
+pub mod stats;
 pub mod sync;
 pub mod tasks;
 pub mod tickets;

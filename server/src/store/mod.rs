@@ -30,6 +30,7 @@ mod rules;
 mod schema;
 mod scope;
 mod settings;
+mod stats;
 mod sync;
 mod tasks;
 mod tickets;

@@ -389,6 +389,15 @@ fn ticket_filters(q: &TicketPage) -> Filters {
     if let Some(a) = filter.assignee {
         f.bind(&format!("{c}assignee = ?"), [text(a.to_string())]);
     }
+    if let Some(sp) = filter.sub_problem {
+        f.bind(&format!("{c}sub_problem = ?"), [text(sp)]);
+    }
+    if let Some((from, to)) = filter.created {
+        f.bind(
+            &format!("{c}created_at >= ? AND {c}created_at < ?"),
+            [text(ts(from)), text(ts(to))],
+        );
+    }
     match filter.queue {
         None => {}
         Some(TicketQueue::Mine) => f.bind(&format!("{c}assignee = ?"), [text(q.asker.to_string())]),
