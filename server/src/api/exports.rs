@@ -1,4 +1,5 @@
-//! `/api/exports/*` (issue 12): the 客户沟通记录表 and the tickets of a period as CSV or XLSX,
+//! `/api/exports/*` (issue 12): the 客户沟通记录表, the tickets and the 反馈分类统计表 of a
+//! period as CSV or XLSX,
 //! for supervisors and admins (`Role::can_export_records`). Contacts leave masked; every
 //! export is audited with its row count (`crate::export`).
 
@@ -15,8 +16,8 @@ use super::extract::{AuthUser, NoBody, QueryParams, ReportPeriod};
 use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::export::{
-    Format, Job, Kind, Lang, VISIT_WIDTHS, respond, ticket_cells, ticket_headers, ticket_widths,
-    visit_cells, visit_headers,
+    Format, Job, Kind, Lang, VISIT_WIDTHS, respond, respond_bytes, stats_csv, stats_workbook,
+    ticket_cells, ticket_headers, ticket_widths, visit_cells, visit_headers,
 };
 use crate::store::VisitExportQuery;
 
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/exports/visits", get(visits))
         .route("/exports/tickets", get(tickets))
+        .route("/exports/stats", get(stats))
 }
 
 /// The export's own parameters; the period's (`period`, `date`, `from`, `to`) share the query
@@ -159,4 +161,24 @@ async fn tickets(
         })
     })
     .await
+}
+
+async fn stats(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    period: Result<ReportPeriod>,
+    params: Result<QueryParams<ExportParams>>,
+    _: NoBody,
+) -> Result<Response> {
+    let (job, period, _) = job(&state, &auth, Kind::Stats, period, params)?;
+    let stats = state
+        .store
+        .feedback_stats(period.period, (period.start(), period.end()))
+        .await?;
+    let file = match job.format {
+        Format::Csv => stats_csv(&stats, job.lang)?,
+        Format::Xlsx => stats_workbook(&stats, job.lang)?,
+    };
+    let rows = stats.rows.len() as u64;
+    respond_bytes(state.store.clone(), job, rows, file).await
 }

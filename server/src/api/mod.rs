@@ -63,11 +63,8 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(customer_book::router())
         .merge(imports::router())
-<<<<<<< HEAD
         .merge(exports::router())
-=======
         .merge(stats::router())
->>>>>>> wt-stats
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

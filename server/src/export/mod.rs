@@ -15,7 +15,7 @@ mod visits;
 use huifang_domain::period::Period;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-pub use respond::{Job, respond};
+pub use respond::{Job, respond, respond_bytes};
 pub use stats::{stats_csv, stats_workbook};
 pub use table::{Cell, ChunkWriter, CsvTable, Table, XlsxTable};
 pub use tickets::ticket_widths;

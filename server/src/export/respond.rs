@@ -79,6 +79,14 @@ pub async fn respond(store: Store, job: Job, walk: impl Walk) -> Result<Response
     }
 }
 
+/// A file made whole in memory (the statistics table: a row per sub-problem), audited with
+/// its `rows`, then sent.
+pub async fn respond_bytes(store: Store, job: Job, rows: u64, file: Vec<u8>) -> Result<Response> {
+    store.audit_export(job.by, job.audit(rows), job.now).await?;
+    let length = file.len() as u64;
+    job.response(Body::from(file), Some(length))
+}
+
 /// The workbook is a zip written at the end, so it is finished in a scratch file (unnamed:
 /// the system deletes it once the answer has been sent) before the first byte goes out.
 async fn xlsx(store: Store, job: Job, walk: impl Walk) -> Result<Response> {

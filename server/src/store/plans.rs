@@ -34,11 +34,8 @@ use uuid::Uuid;
 use crate::service::new_id;
 
 mod catalog;
-<<<<<<< HEAD
 mod exports;
-=======
 mod stats;
->>>>>>> wt-stats
 
 use super::{
     AuditFilter, DEMO_PASSWORD, PageAt, ReviewState, RuleSet, Store, TaskFilter, TicketFilter,
@@ -724,11 +721,8 @@ async fn no_request_scans_a_big_table() {
     sync(&mut c).await;
     super::plans_customer_book::workload(&c.store, &c.admin).await;
     catalog::catalog(&mut c).await;
-<<<<<<< HEAD
     exports::exports(&mut c).await;
-=======
     stats::stats(&mut c).await;
->>>>>>> wt-stats
     super::plans_import::imports(&c.store, &c.admin).await;
 
     let traced = TRACED.lock().unwrap_or_else(|p| p.into_inner()).clone();
