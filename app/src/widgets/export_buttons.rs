@@ -125,10 +125,12 @@ pub fn ExportButtons(
         busy.set(Some(format));
         failure.set(None);
         leptos::task::spawn_local(async move {
-            let outcome = fetch_file(&session.token, &url).await.and_then(|(blob, name)| {
-                let name = name.unwrap_or_else(|| format!("{kind}.{format}"));
-                save(&blob, &name).ok_or(Failure::Failed)
-            });
+            let outcome = fetch_file(&session.token, &url)
+                .await
+                .and_then(|(blob, name)| {
+                    let name = name.unwrap_or_else(|| format!("{kind}.{format}"));
+                    save(&blob, &name).ok_or(Failure::Failed)
+                });
             failure.set(outcome.err());
             busy.set(None);
         });

@@ -1,5 +1,5 @@
-//! Exports (issue 12): the 客户沟通记录表 and the tickets of a period as CSV (with the BOM) and
-//! XLSX, contacts masked, supervisors and admins only, every export audited.
+//! Exports (issue 12): the 客户沟通记录表, the tickets and the 反馈分类统计表 of a period as CSV
+//! (with the BOM) and XLSX, contacts masked, supervisors and admins only, every export audited.
 
 use std::io::Cursor;
 
@@ -7,6 +7,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{FixedOffset, NaiveDate};
 use huifang_domain::audit::AuditList;
 use huifang_domain::mask_contact;
+use huifang_domain::stats::FeedbackStats;
 use huifang_tests::{Session, TestServer, expect_bad_request, expect_error, intake};
 use reqwest::StatusCode;
 use uuid::Uuid;
@@ -251,11 +252,70 @@ async fn the_ticket_export_lists_the_period_tickets_with_grade_state_and_clocks(
 }
 
 #[tokio::test]
+async fn the_statistics_table_exports_with_its_counts_and_a_chart() {
+    let server = TestServer::in_process();
+    let agent = server.agent().await;
+    for (nature, sub) in [
+        ("service", "attitude"),
+        ("service", "attitude"),
+        ("product", "function"),
+    ] {
+        server.hotline_ticket(&agent, nature, sub).await;
+    }
+    let supervisor = server.supervisor().await;
+    let query = format!("period=day&date={}", today(&server));
+    let (status, headers, body) = download(
+        &supervisor,
+        &format!("/api/exports/stats?format=xlsx&{query}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename=\"feedback-stats_")
+    );
+    let has_chart = body.windows(20).any(|w| w == b"xl/charts/chart1.xml");
+    assert!(has_chart, "a native Excel chart of the shares");
+    let rows = xlsx_rows(body);
+    assert_eq!(text(&rows[0][0]), "统计周期");
+    // The rows the statistics endpoint answers, in its order, with the same counts.
+    let stats: FeedbackStats = supervisor
+        .get_ok(&format!("/api/stats/feedback?{query}"))
+        .await;
+    assert_eq!(rows.len(), stats.rows.len() + 1);
+    for (row, expected) in rows[1..].iter().zip(&stats.rows) {
+        assert_eq!(text(&row[0]), stats.period.key());
+        assert_eq!(text(&row[3]), expected.count.to_string());
+    }
+    let attitude = rows.iter().find(|r| text(&r[2]) == "服务态度").unwrap();
+    let function = rows.iter().find(|r| text(&r[2]) == "功能问题").unwrap();
+    assert_eq!(text(&attitude[1]), "服务");
+    assert_eq!(text(&function[1]), "产品");
+
+    let (status, _, body) = download(
+        &supervisor,
+        &format!("/api/exports/stats?format=csv&{query}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = csv_rows(&body);
+    assert_eq!(csv.len(), rows.len(), "the same table in both formats");
+
+    let admin = server.admin().await;
+    let audit: AuditList = admin.get_ok("/api/audit?action=export").await;
+    let after = audit.entries[0].after.as_ref().unwrap();
+    assert_eq!(after["kind"], "stats");
+    assert_eq!(after["rows"], rows.len() as u64 - 1);
+}
+
+#[tokio::test]
 async fn only_supervisors_and_admins_export() {
     let server = TestServer::in_process();
     for who in ["field", "agent"] {
         let session = server.login(who).await;
-        for kind in ["visits", "tickets"] {
+        for kind in ["visits", "tickets", "stats"] {
             // Refused before the parameters are even read.
             let res = session
                 .get(&format!("/api/exports/{kind}?format=nope"))
@@ -267,14 +327,14 @@ async fn only_supervisors_and_admins_export() {
     }
     for who in ["supervisor", "admin"] {
         let session = server.login(who).await;
-        for kind in ["visits", "tickets"] {
+        for kind in ["visits", "tickets", "stats"] {
             let (status, _, body) =
                 download(&session, &format!("/api/exports/{kind}?format=csv")).await;
             assert_eq!(status, StatusCode::OK, "{who} exports {kind}");
             assert!(body.starts_with(BOM));
         }
     }
-    assert_eq!(server.audit_rows("export"), 4);
+    assert_eq!(server.audit_rows("export"), 6);
 }
 
 #[tokio::test]
@@ -285,6 +345,7 @@ async fn bad_parameters_answer_400_naming_the_field_and_nothing_is_audited() {
         ("visits", "", "format"),
         ("visits", "format=xls", "format"),
         ("tickets", "format=pdf", "format"),
+        ("stats", "format=csv&period=month&date=yesterday", "date"),
         ("visits", "format=csv&lang=fr", "lang"),
         ("visits", "format=csv&period=fortnight", "period"),
         ("tickets", "format=xlsx&period=day&date=2026-13-01", "date"),
