@@ -70,7 +70,8 @@ async fn fetch_file(token: &str, url: &str) -> Result<(web_sys::Blob, Option<Str
         .headers()
         .get("content-disposition")
         .and_then(|d| file_name(&d));
-    let promise = resp.as_raw().blob().map_err(|_| Failure::Failed)?;
+    let raw: web_sys::Response = resp.into();
+    let promise = raw.blob().map_err(|_| Failure::Failed)?;
     let blob = JsFuture::from(promise)
         .await
         .map_err(|_| Failure::Offline)?
