@@ -753,7 +753,8 @@ fn the_rule_catches_a_scan_and_lets_an_index_walk_through() {
         ("SELECT id FROM tickets WHERE nature = 'service'", 1),
         ("SELECT v.id FROM visits v WHERE v.verbatim = ''", 1),
         (
-            "SELECT id FROM tickets WHERE nature = 'service' ORDER BY created_at LIMIT 5",
+            // (`created_at` is walked by `tickets_created` since migration 0020.)
+            "SELECT id FROM tickets WHERE nature = 'service' ORDER BY reports LIMIT 5",
             1,
         ),
         (
