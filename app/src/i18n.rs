@@ -80,6 +80,8 @@ mod customers;
 #[macro_use]
 mod dashboard;
 #[macro_use]
+mod exports;
+#[macro_use]
 mod people;
 #[macro_use]
 mod plans;
@@ -124,6 +126,7 @@ gather! {
         survey_editor_texts
         dashboard_texts
         stats_texts
+        exports_texts
     ]
 }
 

@@ -5,6 +5,7 @@ mod api;
 mod clock;
 mod credentials;
 pub mod error;
+pub mod export;
 pub mod seed;
 mod service;
 pub mod static_files;

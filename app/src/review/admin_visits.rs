@@ -1,11 +1,12 @@
 use huifang_domain::VisitList;
+use huifang_domain::period::PeriodQuery;
 use leptos::prelude::*;
 
 use super::escalations::Escalations;
 use crate::api::{self, ApiFailure};
 use crate::i18n::{self, Key};
 use crate::state::use_app;
-use crate::widgets::Unavailable;
+use crate::widgets::{ExportButtons, PeriodPicker, Unavailable, period_query_string};
 
 const LIMIT: u32 = 50;
 
@@ -135,8 +136,21 @@ pub fn AdminVisits() -> impl IntoView {
     view! {
         <section class="page">
             <h1 class="page-title">{move || app.t(Key::AdminTitle)}</h1>
+            <ExportPanel />
             <Escalations />
             {body}
         </section>
+    }
+}
+
+/// 导出 the 客户沟通记录表 of a chosen period (this month until another is picked).
+#[component]
+fn ExportPanel() -> impl IntoView {
+    let period = RwSignal::new(PeriodQuery::default());
+    view! {
+        <div class="export-panel">
+            <PeriodPicker value=period />
+            <ExportButtons kind="visits" period=Signal::derive(move || period.with(period_query_string)) />
+        </div>
     }
 }

@@ -1,7 +1,7 @@
 //! 工单 list with its filters.
 
 use huifang_domain::User;
-use huifang_domain::period::{Period, local_day};
+use huifang_domain::period::{Period, PeriodQuery, local_day};
 use huifang_domain::sla::ClockView;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -11,9 +11,10 @@ use super::grade_badges::GradeBadges;
 use super::online::OnlineTickets;
 use super::shared::{cached_users, clock_class, me, refresh_users, rules, shown, user_name, when};
 use crate::i18n::{self, Key};
-use crate::shell::use_door;
+use crate::shell::{Door, use_door};
 use crate::state::{settings, use_app};
 use crate::tickets::logic::{self, Filter, ShownTicket, wire};
+use crate::widgets::{ExportButtons, PeriodPicker, period_query_string};
 
 /// 工单 list with its filters.
 #[component]
@@ -84,6 +85,7 @@ pub fn TicketList() -> impl IntoView {
                     </a>
                 </Show>
             </div>
+            <TicketExport />
             <div class="seg" role="tablist">
                 {move || {
                     filters()
@@ -239,5 +241,21 @@ pub fn TicketRow(shown: ShownTicket, views: Vec<ClockView>, users: Vec<User>) ->
                 }
             })}
         </li>
+    }
+}
+
+/// 导出 the tickets created in a chosen period: in the console, for those who may export.
+#[component]
+fn TicketExport() -> impl IntoView {
+    let app = use_app();
+    let door = use_door();
+    let period = RwSignal::new(PeriodQuery::default());
+    view! {
+        <Show when=move || door == Door::Console && me(app).is_some_and(|u| u.role.can_export_records())>
+            <div class="export-panel">
+                <PeriodPicker value=period />
+                <ExportButtons kind="tickets" period=Signal::derive(move || period.with(period_query_string)) />
+            </div>
+        </Show>
     }
 }

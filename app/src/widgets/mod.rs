@@ -1,5 +1,6 @@
 //! Pieces of screens that more than one feature draws.
 
+mod export_buttons;
 mod fields;
 mod lang_switch;
 mod period_picker;
@@ -9,6 +10,7 @@ mod sync_badge;
 mod unavailable;
 mod visit_timer;
 
+pub use export_buttons::ExportButtons;
 pub use fields::{Options, Pick, visit_type_options};
 pub use lang_switch::LanguageSwitch;
 pub use period_picker::{PeriodPicker, period_query_string};

@@ -4,6 +4,7 @@
 mod catalog;
 mod customer_book;
 mod dashboard;
+mod exports;
 mod extract;
 mod imports;
 mod people;
@@ -64,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .merge(customer_book::router())
         .merge(imports::router())
         .merge(dashboard::router())
+        .merge(exports::router())
         .merge(stats::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

@@ -16,6 +16,7 @@ mod customers;
 pub(crate) mod dashboard;
 mod demo;
 mod demo_content;
+mod export;
 mod import;
 mod paging;
 mod people;
@@ -46,6 +47,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
+pub use audit::ExportAudit;
 pub use demo::{DEMO_PASSWORD, DemoLogin};
 // The seed generator (`crate::seed`) makes its catalog and customers the way the demo does.
 pub(crate) use demo::{Catalog, insert_customer, seed_catalog};
@@ -57,6 +59,7 @@ pub use crate::storage::{
     AuditFilter, PageAt, ReviewState, TaskFilter, TicketFilter, TicketQueue, VisitFilter,
 };
 pub use customer_book::{Upserted, upsert_customer};
+pub use export::{ExportClock, ExportReader, TicketExportRow, VisitExportQuery, VisitExportRow};
 pub use rules::RuleSet;
 
 use crate::credentials::Passwords;

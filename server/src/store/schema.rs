@@ -26,6 +26,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0015_visit_plans.sql")),
     M::up(include_str!("../../migrations/0016_stats_actions.sql")),
     M::up(include_str!("../../migrations/0017_dashboard_rollups.sql")),
+    M::up(include_str!("../../migrations/0020_export_walks.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 

@@ -10,6 +10,7 @@ mod customer_book;
 mod customers;
 mod dashboard;
 mod delivery;
+mod exports;
 mod import;
 mod input;
 mod people;
