@@ -24,11 +24,15 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0013_people.sql")),
     M::up(include_str!("../../migrations/0014_catalog_drafts.sql")),
     M::up(include_str!("../../migrations/0015_visit_plans.sql")),
+    M::up(include_str!("../../migrations/0018_audit_chain.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 
+/// Brings the schema up to date, then chains the audit rows an older server wrote (which
+/// SQL cannot: it has no hash function), before anything writes.
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     MIGRATIONS.to_latest(conn)?;
+    super::audit_chain::backfill(conn)?;
     Ok(())
 }
 
