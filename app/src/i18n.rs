@@ -68,6 +68,8 @@ macro_rules! gather {
 }
 
 #[macro_use]
+mod audit;
+#[macro_use]
 mod catalog;
 #[macro_use]
 mod common;
@@ -118,9 +120,11 @@ gather! {
         customer_import_texts
         catalog_texts
         survey_editor_texts
+        audit_texts
     ]
 }
 
+pub use audit::*;
 pub use catalog::*;
 pub use customer_book::*;
 pub use customer_import::*;
