@@ -245,6 +245,18 @@ pub fn verify_file(path: &std::path::Path) -> Result<AuditVerification> {
     }
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let chained: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'chain')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !chained {
+        return Err(AppError::Internal(format!(
+            "{} has no audit chain yet (a schema before migration 0018): run `huifang migrate` \
+             (or start the server) once to chain it, then verify",
+            path.display()
+        )));
+    }
     verify(&conn)
 }
 
@@ -422,6 +434,20 @@ mod tests {
         let first = v.first_broken.unwrap();
         assert_eq!((first.id, first.stored), (2, None));
         assert_eq!(v.broken, 1);
+    }
+
+    #[test]
+    fn the_command_line_check_reads_the_file_and_names_a_database_not_yet_chained() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = Connection::open(&path).unwrap();
+        crate::store::schema::migrate_to(&mut conn, 15).unwrap();
+        let err = verify_file(&path).unwrap_err().to_string();
+        assert!(err.contains("huifang migrate"), "{err}");
+        crate::store::schema::migrate(&mut conn).unwrap();
+        assert!(verify_file(&path).unwrap().intact);
+        let missing = verify_file(&dir.path().join("missing.db")).unwrap_err();
+        assert!(missing.to_string().contains("no database at"), "{missing}");
     }
 
     #[test]
