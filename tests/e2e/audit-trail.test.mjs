@@ -3,8 +3,12 @@
 // masked as stored; the quick filter for reveals finds it too; the tamper check says intact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SIZES, snap, useServerAndBrowser } from './harness.mjs';
 import { openAs } from './pages.mjs';
+
+const DOCS_SCREENS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screens');
 
 let server;
 let browser;
@@ -17,7 +21,7 @@ test('an admin filters the trail by person and action and sees a contact reveal'
   const field = await server.login('field');
   const found = await server.api('GET', `/api/customers?q=${encodeURIComponent('王')}`, { token: field });
   assert.equal(found.status, 200);
-  const customer = found.json[0];
+  const customer = found.json.customers[0];
   const revealed = await server.api('POST', `/api/customers/${customer.id}/reveal`, { token: field });
   assert.equal(revealed.status, 200);
   const number = revealed.json.contact;
@@ -74,6 +78,9 @@ test('an admin filters the trail by person and action and sees a contact reveal'
   ]) {
     await page.setViewportSize(viewport);
     await snap(page, 'audit-trail', `01-audit-trail-${name}`);
+    if (name === 'desktop' || name === 'tablet') {
+      await page.screenshot({ path: path.join(DOCS_SCREENS, `audit-trail-${viewport.width}x${viewport.height}.png`) });
+    }
   }
   assert.deepEqual(errors, []);
   await context.close();

@@ -34,8 +34,10 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange
                 })
                 .collect()
         }
+        // A creation lists what it set: empty fields say nothing.
         (None, Some(Value::Object(a))) => a
             .iter()
+            .filter(|(_, v)| !is_empty(v))
             .map(|(k, v)| FieldChange {
                 field: k.clone(),
                 before: None,
@@ -48,6 +50,16 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange
             before: b.map(short),
             after: a.map(short),
         }],
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Bool(_) | Value::Number(_) => false,
     }
 }
 
@@ -96,7 +108,8 @@ mod tests {
 
     #[test]
     fn a_creation_lists_its_fields_and_a_reveal_keeps_the_masked_number() {
-        let after = json!({"contact": "138****5678", "reason": "回访"});
+        let after = json!({"contact": "138****5678", "reason": "回访", "note": "", "review": null,
+                           "tags": []});
         assert_eq!(
             changes(None, Some(&after)),
             vec![
