@@ -33,7 +33,6 @@ pub fn AuditRow(entry: AuditEntry, offset: Memo<FixedOffset>) -> impl IntoView {
     let record = (entry.entity_id != uuid::Uuid::nil().to_string())
         .then(|| entry.entity_id.chars().take(8).collect::<String>());
     let changes = diff::changes(entry.before.as_ref(), entry.after.as_ref());
-    let created = entry.before.is_none();
     let hidden = changes.len().saturating_sub(MAX_FIELDS);
     let lines = changes
         .into_iter()
@@ -53,7 +52,6 @@ pub fn AuditRow(entry: AuditEntry, offset: Memo<FixedOffset>) -> impl IntoView {
             <span class="row-main">
                 <span class="row-title">
                     {move || i18n::audit_action_label(app.lang.get(), &action)}
-                    {created.then(|| view! { <span class="badge">{move || app.t(Key::AuditCreated)}</span> })}
                 </span>
                 <span class="row-sub" data-testid="audit-entry-who">
                     {move || who.clone().unwrap_or_else(|| app.t(Key::AuditSystem).to_owned())}

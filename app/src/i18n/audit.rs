@@ -28,7 +28,6 @@ macro_rules! audit_texts {
         AuditMore => "加载更多", "More";
         AuditOffline => "操作日志需要联网。", "The audit trail needs the network.";
         AuditSystem => "系统", "System";
-        AuditCreated => "新建", "Created";
         AuditChainTitle => "防篡改校验", "Tamper check";
         AuditChainHint => "每条日志都带有与上一条相连的哈希。校验会从头读取整个日志,日志很大时需要一些时间。", "Each entry carries a hash linked to the one before. The check reads the whole log, which takes a while on a large log.";
         AuditChainRun => "立即校验", "Check now";
