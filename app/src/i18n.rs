@@ -68,6 +68,8 @@ macro_rules! gather {
 }
 
 #[macro_use]
+mod audit;
+#[macro_use]
 mod catalog;
 #[macro_use]
 mod common;
@@ -127,9 +129,11 @@ gather! {
         dashboard_texts
         stats_texts
         exports_texts
+        audit_texts
     ]
 }
 
+pub use audit::*;
 pub use catalog::*;
 pub use customer_book::*;
 pub use customer_import::*;

@@ -14,6 +14,7 @@ mod store;
 mod sw;
 mod sync;
 
+mod audit;
 mod catalog;
 mod charts;
 mod customer_book;

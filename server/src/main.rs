@@ -39,6 +39,18 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit trail's hash chain and report the first broken link; exits
+    /// non-zero when one is. Reads the database only (no migration).
+    Verify(DbArg),
 }
 
 #[derive(Args)]
@@ -153,6 +165,9 @@ async fn main() -> ExitCode {
         Command::User {
             command: UserCommand::Add(args),
         } => user_add(args).await,
+        Command::Audit {
+            command: AuditCommand::Verify(DbArg { db }),
+        } => audit_verify(&db),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -180,6 +195,38 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         hsts: args.hsts,
     };
     launch(listener, config).await.map_err(|e| e.to_string())
+}
+
+fn audit_verify(db: &std::path::Path) -> Result<(), String> {
+    let v = huifang_server::store::audit_chain::verify_file(db).map_err(|e| e.to_string())?;
+    let head = v.head.as_deref().unwrap_or("(empty log)");
+    match &v.first_broken {
+        None => {
+            println!(
+                "audit trail of {} intact: {} rows checked, head {head}",
+                db.display(),
+                v.checked
+            );
+            Ok(())
+        }
+        Some(b) => {
+            let after = match b.previous_id {
+                None => "it is the first row".to_owned(),
+                Some(p) if p + 1 == b.id => format!("the row before it is {p}"),
+                Some(p) => format!("rows {}..={} are missing before it", p + 1, b.id - 1),
+            };
+            Err(format!(
+                "audit trail of {} BROKEN at row {} ({after}): expected chain {}, stored {}; \
+                 {} of {} rows do not link (see docs/operations.md, \"Audit trail\")",
+                db.display(),
+                b.id,
+                b.expected,
+                b.stored.as_deref().unwrap_or("none"),
+                v.broken,
+                v.checked
+            ))
+        }
+    }
 }
 
 async fn user_add(args: UserAddArgs) -> Result<(), String> {

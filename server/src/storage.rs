@@ -91,7 +91,8 @@ pub struct Page<T> {
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub user: Option<Uuid>,
-    pub action: Option<String>,
+    /// Any of these (none: every action).
+    pub actions: Vec<String>,
     pub entity: Option<String>,
     /// Only with `entity`.
     pub entity_id: Option<String>,

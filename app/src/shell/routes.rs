@@ -7,6 +7,7 @@ use leptos_router::components::{Redirect, Route, Routes};
 use leptos_router::path;
 
 use super::nav::use_door;
+use crate::audit::AuditTrail;
 use crate::catalog::SurveyEditor;
 use crate::catalog::{CatalogPage, ScriptEditorPage};
 use crate::customer_book::CustomerBook;
@@ -71,6 +72,7 @@ pub fn console() -> AnyView {
             <Route path=path!("/catalog/scripts/:id") view=ScriptEditorPage />
             <Route path=path!("/catalog/surveys/new") view=SurveyEditor />
             <Route path=path!("/catalog/surveys/:id") view=SurveyEditor />
+            <Route path=path!("/audit") view=AuditTrail />
         </Routes>
     }
     .into_any()

@@ -1,7 +1,7 @@
 //! The audit trail read back for admins (`GET /api/audit`); each `*Rows` write adds its rows.
 
 use huifang_domain::Cursor;
-use huifang_domain::audit::{AuditEntry, AuditList};
+use huifang_domain::audit::{AuditEntry, AuditList, AuditVerification};
 use rusqlite::types::Value;
 
 use super::paging::{self, Filters, text};
@@ -10,6 +10,16 @@ use crate::error::Result;
 use crate::storage::{AuditFilter, AuditQueries, Page, PageAt};
 
 impl Store {
+    /// Recomputes the audit trail's hash chain on a read connection, on a blocking thread: the
+    /// writer goes on meanwhile (WAL), and one verification runs at a time.
+    pub async fn audit_verify(&self) -> Result<AuditVerification> {
+        self.blocking(|db| {
+            let _one_at_a_time = super::lock(&db.verifying);
+            db.read(super::audit_chain::verify)
+        })
+        .await
+    }
+
     /// A page of the audit trail, newest first.
     pub async fn audit_list(&self, filter: AuditFilter, at: PageAt) -> Result<AuditList> {
         let page = self
@@ -23,15 +33,22 @@ impl Store {
     }
 }
 
-/// Only the filters asked for; each of user, action and entity leads an index whose last
+/// Only the filters asked for; each of user, action(s) and entity leads an index whose last
 /// column is the rowid (`id`), so the newest-first walk follows it (migration 0007).
 fn filters(f: &AuditFilter) -> Filters {
     let mut out = Filters::default();
     if let Some(u) = f.user {
         out.bind("a.user_id = ?", [text(u.to_string())]);
     }
-    if let Some(action) = &f.action {
-        out.bind("a.action = ?", [text(action.as_str())]);
+    match f.actions.as_slice() {
+        [] => {}
+        [action] => out.bind("a.action = ?", [text(action.as_str())]),
+        // Each looked up in the action index; the few rows of the quick filters' actions
+        // (reveals, exports, settings) are then put newest first.
+        several => out.bind(
+            &format!("a.action IN ({})", vec!["?"; several.len()].join(", ")),
+            several.iter().map(|a| text(a.as_str())),
+        ),
     }
     if let Some(entity) = &f.entity {
         out.bind("a.entity = ?", [text(entity.as_str())]);

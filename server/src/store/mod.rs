@@ -8,6 +8,7 @@
 //! connection ([`Conn`]), writes (`*Rows`) only for a transaction.
 
 mod audit;
+pub mod audit_chain;
 mod auth;
 mod catalog;
 mod catalog_edit;
@@ -86,6 +87,9 @@ pub struct Store {
 struct Db {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
+    /// Held while the audit chain is verified: a walk of the whole log, so admins asking at
+    /// once wait for each other instead of sharing the cores.
+    verifying: Mutex<()>,
 }
 
 impl Store {
@@ -157,6 +161,7 @@ impl Db {
         let db = Db {
             path,
             readers: Mutex::new(Vec::new()),
+            verifying: Mutex::new(()),
         };
         Ok((db, writer))
     }
@@ -255,19 +260,7 @@ fn audit(
     entity_id: uuid::Uuid,
     after: &serde_json::Value,
 ) -> Result<()> {
-    tx.execute(
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
-        rusqlite::params![
-            ts(at),
-            user.map(|u| u.to_string()),
-            action,
-            entity,
-            entity_id.to_string(),
-            after.to_string()
-        ],
-    )?;
-    Ok(())
+    audit_change(tx, at, user, action, (entity, entity_id), None, after)
 }
 
 /// Appends to the audit trail the creation of an entity whose stored form is already kept
@@ -281,19 +274,20 @@ fn audit_stored(
     (entity, entity_id): (&str, uuid::Uuid),
     stored: &str,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, content_sha256)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(rusqlite::params![
-        ts(at),
-        user.map(|u| u.to_string()),
-        action,
-        entity,
-        entity_id.to_string(),
-        hex::encode(Sha256::digest(stored.as_bytes())),
-    ])?;
-    Ok(())
+    audit_chain::append(
+        tx,
+        audit_chain::ChainRow {
+            id: 0,
+            at: ts(at),
+            user_id: user.map(|u| u.to_string()),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.to_string(),
+            before: None,
+            after: None,
+            content_sha256: Some(hex::encode(Sha256::digest(stored.as_bytes()))),
+        },
+    )
 }
 
 /// Appends to the audit trail a change of an existing entity, or a read worth tracing (a
@@ -307,20 +301,20 @@ fn audit_change(
     before: Option<&serde_json::Value>,
     after: &serde_json::Value,
 ) -> Result<()> {
-    tx.execute(
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        rusqlite::params![
-            ts(at),
-            user.map(|u| u.to_string()),
-            action,
-            entity,
-            entity_id.to_string(),
-            before.map(ToString::to_string),
-            after.to_string()
-        ],
-    )?;
-    Ok(())
+    audit_chain::append(
+        tx,
+        audit_chain::ChainRow {
+            id: 0,
+            at: ts(at),
+            user_id: user.map(|u| u.to_string()),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.to_string(),
+            before: before.map(ToString::to_string),
+            after: Some(after.to_string()),
+            content_sha256: None,
+        },
+    )
 }
 
 /// Serialises a domain value for a JSON column or the audit trail; failing is a bug.

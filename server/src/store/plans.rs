@@ -596,7 +596,18 @@ async fn audit(c: &mut Ctx) {
             ..AuditFilter::default()
         },
         AuditFilter {
-            action: Some("visit.record".into()),
+            actions: vec!["visit.record".into()],
+            ..AuditFilter::default()
+        },
+        AuditFilter {
+            actions: vec!["contact.reveal".into(), "export".into()],
+            ..AuditFilter::default()
+        },
+        AuditFilter {
+            user: Some(c.admin.id),
+            actions: vec!["settings.update".into(), "rules.update".into()],
+            from: Some(now() - Duration::days(30)),
+            to: Some(now() + Duration::days(1)),
             ..AuditFilter::default()
         },
         AuditFilter {

@@ -26,12 +26,16 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0015_visit_plans.sql")),
     M::up(include_str!("../../migrations/0016_stats_actions.sql")),
     M::up(include_str!("../../migrations/0017_dashboard_rollups.sql")),
+    M::up(include_str!("../../migrations/0018_audit_chain.sql")),
     M::up(include_str!("../../migrations/0020_export_walks.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 
+/// Brings the schema up to date, then chains the audit rows an older server wrote (which
+/// SQL cannot: it has no hash function), before anything writes.
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     MIGRATIONS.to_latest(conn)?;
+    super::audit_chain::backfill(conn)?;
     Ok(())
 }
 

@@ -1,7 +1,9 @@
 //! The audit trail as admins read it: newest first by cursor, filtered, admins only.
 
-use huifang_domain::audit::{AuditEntry, AuditList};
-use huifang_tests::{DEMO_VISITS, Session, TestServer, expect_bad_request, expect_error, intake};
+use huifang_domain::audit::{AuditEntry, AuditList, AuditVerification};
+use huifang_tests::{
+    DEMO_VISITS, Session, TestServer, expect_bad_request, expect_error, huifang_bin, intake,
+};
 use reqwest::StatusCode;
 
 /// Every entry of `GET /api/audit?{query}`, `limit` at a time.
@@ -95,4 +97,133 @@ async fn the_audit_log_reads_newest_first_by_cursor_and_filters() {
             .unwrap();
         expect_bad_request(res, field).await;
     }
+}
+
+#[tokio::test]
+async fn several_actions_at_once_serve_the_quick_filters() {
+    let server = TestServer::in_process();
+    let field = server.field().await;
+    let customer = server.a_customer().await;
+    let res = field
+        .post(&format!("/api/customers/{customer}/reveal"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    field.push_fresh(&[field.visit(1, customer)]).await;
+    let admin = server.admin().await;
+
+    let both = walk(&admin, "action=contact.reveal,visit.record", 2).await;
+    let reveals: Vec<_> = both
+        .iter()
+        .filter(|e| e.action == "contact.reveal")
+        .collect();
+    assert_eq!(reveals.len(), 1);
+    assert_eq!(reveals[0].user_id, Some(field.user.id));
+    assert_eq!(reveals[0].entity_id, customer.to_string());
+    assert_eq!(
+        both.len() as u64,
+        DEMO_VISITS + 2,
+        "the reveal, the demo's visits and the pushed one"
+    );
+    assert!(both.iter().map(|e| e.id).is_sorted_by(|a, b| a > b));
+    let by_field = walk(
+        &admin,
+        &format!("action=contact.reveal,export&user={}", field.user.id),
+        5,
+    )
+    .await;
+    assert_eq!(by_field.len(), 1);
+
+    for query in [
+        "action=",
+        "action=contact.reveal,,export",
+        "action=a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u",
+    ] {
+        let res = admin
+            .get(&format!("/api/audit?{query}"))
+            .send()
+            .await
+            .unwrap();
+        expect_bad_request(res, "action").await;
+    }
+}
+
+#[tokio::test]
+async fn only_admins_verify_the_chain_and_an_edit_in_sqlite_is_named() {
+    let server = TestServer::in_process();
+    for who in ["field", "agent", "supervisor"] {
+        let session = server.login(who).await;
+        let res = session.get("/api/audit/verify").send().await.unwrap();
+        expect_error(res, StatusCode::FORBIDDEN, "forbidden").await;
+    }
+    let admin = server.admin().await;
+    let intact: AuditVerification = admin.get_ok("/api/audit/verify").await;
+    let all: AuditList = admin.get_ok("/api/audit?limit=1").await;
+    assert!(intact.intact && intact.first_broken.is_none(), "{intact:?}");
+    assert_eq!(intact.checked, all.total.count);
+    assert_eq!(intact.broken, 0);
+    let head = intact.head.clone().expect("the demo is audited");
+    assert_eq!(head.len(), 64);
+
+    let edited = all.entries[0].id / 2;
+    server
+        .db()
+        .execute(
+            "UPDATE audit_log SET entity_id = 'someone else' WHERE id = ?1",
+            [edited as i64],
+        )
+        .unwrap();
+    let broken: AuditVerification = admin.get_ok("/api/audit/verify").await;
+    assert!(!broken.intact);
+    assert_eq!(broken.broken, 1);
+    let first = broken.first_broken.expect("a broken link");
+    assert_eq!(first.id, edited);
+    assert_eq!(first.previous_id, Some(edited - 1));
+    assert_ne!(first.stored.as_deref(), Some(first.expected.as_str()));
+    assert_eq!(broken.head, Some(head), "the rows after it still link");
+}
+
+/// `huifang audit verify --db FILE`: what it printed and whether it succeeded.
+fn verify_cli(db: &std::path::Path) -> (bool, String) {
+    let out = std::process::Command::new(huifang_bin())
+        .args(["audit", "verify", "--db"])
+        .arg(db)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run huifang audit verify");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn huifang_audit_verify_exits_non_zero_naming_an_edited_or_deleted_row() {
+    let server = TestServer::in_process();
+    let (ok, text) = verify_cli(&server.db);
+    assert!(ok, "{text}");
+    assert!(text.contains("intact"), "{text}");
+
+    let db = server.db();
+    db.execute(
+        "UPDATE audit_log SET after = '{\"contact\":\"13812345678\"}' WHERE id = 5",
+        [],
+    )
+    .unwrap();
+    let (ok, text) = verify_cli(&server.db);
+    assert!(!ok, "{text}");
+    assert!(text.contains("BROKEN at row 5 "), "{text}");
+    assert!(text.contains("1 of "), "one row does not link: {text}");
+
+    db.execute("DELETE FROM audit_log WHERE id = 5", [])
+        .unwrap();
+    let (ok, text) = verify_cli(&server.db);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("BROKEN at row 6 (rows 5..=5 are missing before it)"),
+        "{text}"
+    );
+
+    let (ok, text) = verify_cli(&server.db.with_file_name("missing.db"));
+    assert!(!ok && text.contains("no database at"), "{text}");
 }
