@@ -78,6 +78,8 @@ mod customer_import;
 #[macro_use]
 mod customers;
 #[macro_use]
+mod devices;
+#[macro_use]
 mod people;
 #[macro_use]
 mod plans;
@@ -118,6 +120,7 @@ gather! {
         customer_import_texts
         catalog_texts
         survey_editor_texts
+        devices_texts
     ]
 }
 
@@ -125,6 +128,7 @@ pub use catalog::*;
 pub use customer_book::*;
 pub use customer_import::*;
 pub use customers::*;
+pub use devices::*;
 pub use people::*;
 pub use plans::*;
 pub use review::*;

@@ -18,6 +18,7 @@ mod catalog;
 mod customer_book;
 mod customer_import;
 mod customers;
+mod devices;
 mod people;
 mod plans;
 mod review;

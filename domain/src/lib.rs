@@ -17,6 +17,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod customer;
 pub mod customer_book;
+pub mod devices;
 pub mod error;
 pub mod import;
 pub mod paging;

@@ -12,6 +12,7 @@ use crate::catalog::{CatalogPage, ScriptEditorPage};
 use crate::customer_book::CustomerBook;
 use crate::customer_import::CustomerImport;
 use crate::customers::CustomerList;
+use crate::devices::DeviceHealthPage;
 use crate::i18n::Key;
 use crate::people::{ChangePasswordPage, PeoplePage};
 use crate::plans::VisitPlans;
@@ -61,6 +62,7 @@ pub fn console() -> AnyView {
             <Route path=path!("/people") view=PeoplePage />
             <Route path=path!("/password") view=ChangePasswordPage />
             <Route path=path!("/settings") view=OrgSettings />
+            <Route path=path!("/devices") view=DeviceHealthPage />
             <Route path=path!("/customers") view=CustomerBook />
             <Route path=path!("/customers/import") view=CustomerImport />
             <Route path=path!("/catalog") view=CatalogPage />

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod catalog;
 pub mod customer_book;
 pub mod customers;
+pub mod devices;
 pub mod import;
 pub mod people;
 pub mod plans;

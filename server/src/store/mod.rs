@@ -15,6 +15,7 @@ pub(crate) mod customer_book;
 mod customers;
 mod demo;
 mod demo_content;
+mod devices;
 mod import;
 mod paging;
 mod people;

@@ -24,6 +24,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0013_people.sql")),
     M::up(include_str!("../../migrations/0014_catalog_drafts.sql")),
     M::up(include_str!("../../migrations/0015_visit_plans.sql")),
+    M::up(include_str!("../../migrations/0019_device_health.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
 

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use huifang_domain::ticket::report_day;
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, params};
 
 use super::{DUE_CLOCKS, REPORTS_ON_DAYS};
 use crate::store::testing::database;
-use crate::store::{catalog, schema, ts};
+use crate::store::{schema, ts};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 2, 10, 30).unwrap()
@@ -72,13 +72,14 @@ fn the_migration_fills_the_checks_and_the_day_totals() {
     // The rows below stand alone, without the users and tickets they would name.
     conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
     schema::migrate_to(&mut conn, 5).unwrap();
-    {
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .unwrap();
-        catalog::ensure_settings(&tx, now()).unwrap();
-        tx.commit().unwrap();
-    }
+    // The settings row as migration 5 left it (today's code writes columns added since).
+    conn.execute(
+        "INSERT INTO settings (id, company, utc_offset_minutes, quiet_hours, target_min_minutes,
+                               target_max_minutes, record_within_minutes, version)
+         VALUES (1, '', 480, '{\"windows\":[]}', 5, 10, 10, 1)",
+        [],
+    )
+    .unwrap();
     // (state, met, breached) → first check at the start
     let clocks = [
         ("in_progress", false, false, true),

@@ -9,6 +9,7 @@ mod crash;
 mod customer_book;
 mod customers;
 mod delivery;
+mod devices;
 mod import;
 mod input;
 mod people;
