@@ -5,7 +5,7 @@
 use chrono::Duration;
 use huifang_domain::devices::{DeviceHealth, DeviceRow};
 use huifang_domain::{PushRequest, PushResponse};
-use huifang_tests::{Session, TestServer, clock_start, expect_bad_request, new_id};
+use huifang_tests::{Session, TestServer, clock_start, expect_bad_request, expect_error, new_id};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -213,7 +213,8 @@ async fn the_silent_days_setting_is_checked_and_used() {
     assert_eq!(read["settings"]["device_silent_days"], 3);
     read["settings"]["device_silent_days"] = 91.into();
     let res = admin.put("/api/settings").json(&read).send().await.unwrap();
-    expect_bad_request(res, "device_silent_days").await;
+    let error = expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    assert_eq!(error.error.field.as_deref(), Some("device_silent_days"));
     read["settings"]["device_silent_days"] = 7.into();
     let res = admin.put("/api/settings").json(&read).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
