@@ -86,6 +86,9 @@ test('a supervisor sees who has unsynced work until the device syncs', async () 
   );
   assert.deepEqual(await sup.app.axeViolations(), [], 'device health screen');
   await snap(sup.page, name, '01-unsynced-1366');
+  await sup.page.setViewportSize(SIZES.tabletLandscape);
+  await snap(sup.page, name, '01-unsynced-1024');
+  await sup.page.setViewportSize({ width: 1366, height: 768 });
 
   await sup.app.id('devices-attention').check();
   await expect(async () => (await sup.app.id('device-row').count()) === 1, 15_000, 'only who needs attention');

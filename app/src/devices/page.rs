@@ -136,7 +136,7 @@ fn HealthReport(health: DeviceHealth) -> impl IntoView {
     let rows = health.devices;
     let empty = rows.is_empty();
     view! {
-        <p class=if all_clear { "banner devices-summary" } else { "banner banner-warn devices-summary" }
+        <p class=if all_clear { "banner banner-info devices-summary" } else { "banner banner-warn devices-summary" }
             role="status" data-testid="devices-summary">
             {move || if all_clear {
                 app.t(Key::DevicesAllClear).to_owned()
