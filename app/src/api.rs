@@ -2,6 +2,7 @@
 //! that says what the app should do about it (go offline, ask for a login, show an error).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use huifang_domain::devices::{self, DeviceHealth};
 use huifang_domain::people::{
     NewPerson, PasswordChange, PeopleList, Person, PersonChange, PersonWithPassword,
 };
@@ -172,9 +173,27 @@ pub async fn logout(token: &str) -> Result<(), ApiFailure> {
         .map(drop)
 }
 
-pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiFailure> {
+/// What the device says about itself on every push and pull (device health), in headers: a
+/// server from before device health ignores them where it would refuse unknown body fields.
+pub struct Reporting {
+    pub device: Uuid,
+    pub queued: usize,
+}
+
+fn reporting(req: RequestBuilder, r: &Reporting) -> RequestBuilder {
+    req.header(devices::DEVICE_HEADER, &r.device.to_string())
+        .header(devices::APP_VERSION_HEADER, crate::sync::APP_VERSION)
+        .header(devices::QUEUED_HEADER, &r.queued.to_string())
+}
+
+/// One batch; `report.queued` counts what stays in the outbox after it.
+pub async fn push(
+    token: &str,
+    req: &PushRequest,
+    report: &Reporting,
+) -> Result<PushResponse, ApiFailure> {
     let resp = send(
-        authed(Request::post("/api/sync/push"), token),
+        reporting(authed(Request::post("/api/sync/push"), token), report),
         Some(encode(req)),
     )
     .await?;
@@ -186,10 +205,21 @@ pub async fn pull(
     token: &str,
     since: u64,
     snapshot: Option<u64>,
+    report: &Reporting,
 ) -> Result<PullResponse, ApiFailure> {
     let snapshot = snapshot.map_or(String::new(), |s| format!("&snapshot={s}"));
     let url = format!("/api/sync/pull?since={since}{snapshot}");
-    let resp = send(authed(Request::get(&url), token), None).await?;
+    let resp = send(reporting(authed(Request::get(&url), token), report), None).await?;
+    json(resp).await
+}
+
+/// 设备状态, for supervisors and admins; `query` is the URL's query string (may be empty).
+pub async fn device_health(token: &str, query: &str) -> Result<DeviceHealth, ApiFailure> {
+    let resp = send(
+        authed(Request::get(&format!("/api/devices{query}")), token),
+        None,
+    )
+    .await?;
     json(resp).await
 }
 

@@ -84,6 +84,8 @@ mod dashboard;
 #[macro_use]
 mod exports;
 #[macro_use]
+mod devices;
+#[macro_use]
 mod people;
 #[macro_use]
 mod plans;
@@ -130,6 +132,7 @@ gather! {
         stats_texts
         exports_texts
         audit_texts
+        devices_texts
     ]
 }
 
@@ -139,6 +142,7 @@ pub use customer_book::*;
 pub use customer_import::*;
 pub use customers::*;
 pub use dashboard::*;
+pub use devices::*;
 pub use people::*;
 pub use plans::*;
 pub use review::*;

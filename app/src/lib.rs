@@ -21,6 +21,7 @@ mod customer_book;
 mod customer_import;
 mod customers;
 mod dashboard;
+mod devices;
 mod people;
 mod plans;
 mod review;

@@ -177,5 +177,6 @@ pub fn settings(app: AppCtx) -> huifang_domain::Settings {
             quiet_hours: huifang_domain::task::QuietHours::default(),
             target_minutes: [5, 10],
             record_within_minutes: 10,
+            device_silent_days: 3,
         })
 }

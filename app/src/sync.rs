@@ -30,6 +30,8 @@ const FILE_FRESH: chrono::Duration = chrono::Duration::minutes(10);
 const RULES_FRESH: chrono::Duration = chrono::Duration::minutes(10);
 /// A safety net for a server that keeps answering "more" without moving the cursor.
 const MAX_ROUNDS: usize = 1_000;
+/// The app's version as it reports it on every push and pull (device health).
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Full-jitter exponential backoff: a random wait in `[0, min(cap, base·2^(n-1))]` so that
 /// many tablets coming back online together do not hit the server in lockstep.
@@ -411,7 +413,11 @@ async fn run_once(app: impl Host) -> Result<(), Failure> {
             device_id,
             mutations: batch.iter().map(|e| e.mutation.clone()).collect(),
         };
-        let resp = api::push(token, &req).await?;
+        let report = api::Reporting {
+            device: device_id,
+            queued: store.queued_count(me).saturating_sub(batch.len()),
+        };
+        let resp = api::push(token, &req, &report).await?;
         if resp.acked_seq < batch[0].mutation.seq {
             return Err(Failure::Error(SyncError::Gap));
         }
@@ -423,7 +429,11 @@ async fn run_once(app: impl Host) -> Result<(), Failure> {
     // A first pull cut short resumes within its snapshot (see `service::pull`).
     let mut snapshot: Option<u64> = store.get(keys::PULL_SNAPSHOT);
     for _ in 0..MAX_ROUNDS {
-        let page = api::pull(token, since, snapshot).await?;
+        let report = api::Reporting {
+            device: device_id,
+            queued: store.queued_count(me),
+        };
+        let page = api::pull(token, since, snapshot, &report).await?;
         // Someone else may have logged in while the request was out: this user's customer
         // files are not theirs to read.
         if app.user_id() != Some(me) {

@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod customer;
 pub mod customer_book;
 pub mod dashboard;
+pub mod devices;
 pub mod error;
 pub mod import;
 pub mod paging;

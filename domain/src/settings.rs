@@ -20,6 +20,15 @@ pub struct Settings {
     pub target_minutes: [u32; 2],
     /// "一事一记": record a finished contact within this many minutes.
     pub record_within_minutes: u32,
+    /// 设备状态: a device with no push or pull for more than this many days is flagged as
+    /// silent. Absent in settings from before device health (old servers, old devices'
+    /// copies, old consoles' saves): the default.
+    #[serde(default = "default_silent_days")]
+    pub device_silent_days: u32,
+}
+
+fn default_silent_days() -> u32 {
+    crate::devices::SILENT_DAYS_DEFAULT
 }
 
 /// The settings and the change version they were stored under: `GET /api/settings`, and
@@ -195,6 +204,9 @@ impl Settings {
         if !(1..=RECORD_WITHIN_MAX).contains(&self.record_within_minutes) {
             refuse("record_within_minutes".into(), SettingsReason::OutOfRange);
         }
+        if !crate::devices::check_silent_days(self.device_silent_days) {
+            refuse("device_silent_days".into(), SettingsReason::OutOfRange);
+        }
         out
     }
 }
@@ -221,6 +233,7 @@ mod tests {
             quiet_hours: QuietHours::default(),
             target_minutes: [5, 10],
             record_within_minutes: 10,
+            device_silent_days: 3,
         }
     }
 
@@ -423,6 +436,30 @@ mod tests {
                 vec![],
             ),
             (
+                "silent after no day at all",
+                Settings {
+                    device_silent_days: 0,
+                    ..good()
+                },
+                vec![("device_silent_days", OutOfRange)],
+            ),
+            (
+                "silent after 90 days",
+                Settings {
+                    device_silent_days: 90,
+                    ..good()
+                },
+                vec![],
+            ),
+            (
+                "silent after 91 days",
+                Settings {
+                    device_silent_days: 91,
+                    ..good()
+                },
+                vec![("device_silent_days", OutOfRange)],
+            ),
+            (
                 "several at once, in field order",
                 Settings {
                     company: String::new(),
@@ -476,5 +513,13 @@ mod tests {
             ..good()
         };
         assert_eq!(s.normalized().company, "惠方");
+    }
+
+    #[test]
+    fn settings_from_before_device_health_read_with_the_default() {
+        let mut old = serde_json::to_value(good()).unwrap();
+        old.as_object_mut().unwrap().remove("device_silent_days");
+        let read: Settings = serde_json::from_value(old).unwrap();
+        assert_eq!(read.device_silent_days, 3);
     }
 }

@@ -138,11 +138,23 @@ pub struct Device {
     pub last_seq: u64,
 }
 
+/// What a push leaves on its device's row.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    pub last_seq: u64,
+    /// Rejections stored by this push (replays not counted again).
+    pub new_rejections: u64,
+    pub report: huifang_domain::devices::DeviceReport,
+    pub at: DateTime<Utc>,
+}
+
 /// Devices and the rejections of their mutations (the exactly-once bookkeeping of push).
 pub trait DeviceRows {
     fn device(&self, id: Uuid) -> Result<Option<Device>>;
     fn add_device(&self, id: Uuid, owner: Uuid, now: DateTime<Utc>) -> Result<()>;
-    fn set_last_seq(&self, id: Uuid, seq: u64) -> Result<()>;
+    /// The end of a push: the seq processed up to, and what the device reported (one UPDATE
+    /// of its row, see `store::devices`).
+    fn pushed(&self, id: Uuid, done: &Pushed) -> Result<()>;
     /// The rejection stored for an earlier processing of `seq`, to answer a replay the same.
     fn rejection(&self, device: Uuid, seq: u64) -> Result<Option<Rejected>>;
     fn add_rejection(&self, device: Uuid, r: &Rejected, now: DateTime<Utc>) -> Result<()>;

@@ -46,6 +46,8 @@ macro_rules! settings_texts {
         OrgReasonWholeDay => "免打扰时段占满了全天,没有可以联系客户的时间。", "The quiet hours fill the whole day: no time is left for contacts.";
         OrgReasonTargetRange => "请填写 1 到 240 之间的分钟数。", "Enter minutes from 1 to 240.";
         OrgReasonRecordRange => "请填写 1 到 1440 之间的分钟数。", "Enter minutes from 1 to 1440.";
+        OrgSilentDays => "设备超过几天未同步视为失联", "A device is silent after (days without sync)";
+        OrgReasonSilentRange => "请填写 1 到 90 之间的天数。", "Enter days from 1 to 90.";
         OrgReasonMinAboveMax => "最短时长不能大于最长时长。", "The minimum cannot be above the maximum.";
         OrgReasonServer => "服务器拒绝了这一项。", "The server refused this field.";
         RulesRevisitors => "谁来回访", "Who revisits";
@@ -68,6 +70,7 @@ pub fn settings_reason_text(lang: Lang, field: &str, reason: SettingsReason) -> 
         SettingsReason::TooMany => Key::OrgReasonTooMany,
         SettingsReason::WholeDay => Key::OrgReasonWholeDay,
         SettingsReason::OutOfRange if field == "record_within_minutes" => Key::OrgReasonRecordRange,
+        SettingsReason::OutOfRange if field == "device_silent_days" => Key::OrgReasonSilentRange,
         SettingsReason::OutOfRange => Key::OrgReasonTargetRange,
         SettingsReason::MinAboveMax => Key::OrgReasonMinAboveMax,
     };

@@ -23,6 +23,7 @@ pub struct Draft {
     pub target_min: String,
     pub target_max: String,
     pub record_within: String,
+    pub silent_days: String,
 }
 
 fn hhmm(t: NaiveTime) -> String {
@@ -33,7 +34,7 @@ fn time(text: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(text.trim(), "%H:%M").ok()
 }
 
-/// A number as typed; what is not one reads as 0, which the range check refuses.
+/// A number (minutes or days) as typed; what is not one reads as 0, which the range check refuses.
 fn minutes(text: &str) -> u32 {
     text.trim().parse().unwrap_or(0)
 }
@@ -57,6 +58,7 @@ impl Draft {
             target_min: s.target_minutes[0].to_string(),
             target_max: s.target_minutes[1].to_string(),
             record_within: s.record_within_minutes.to_string(),
+            silent_days: s.device_silent_days.to_string(),
         }
     }
 
@@ -83,6 +85,7 @@ impl Draft {
             quiet_hours: QuietHours { windows },
             target_minutes: [minutes(&self.target_min), minutes(&self.target_max)],
             record_within_minutes: minutes(&self.record_within),
+            device_silent_days: minutes(&self.silent_days),
         }
         .normalized();
         let mut problems = settings.problems();
@@ -114,6 +117,7 @@ mod tests {
                 quiet_hours: QuietHours::default(),
                 target_minutes: [5, 10],
                 record_within_minutes: 10,
+                device_silent_days: 3,
             },
         }
     }
@@ -170,6 +174,11 @@ mod tests {
                 with(&|d| d.record_within = " 0 ".into()),
                 vec![("record_within_minutes", OutOfRange)],
             ),
+            (
+                with(&|d| d.silent_days = "a week".into()),
+                vec![("device_silent_days", OutOfRange)],
+            ),
+            (with(&|d| d.silent_days = " 14 ".into()), vec![]),
         ];
         for (draft, want) in table {
             let want: Vec<(String, SettingsReason)> =

@@ -199,6 +199,15 @@ fn SettingsForm() -> impl IntoView {
                     on_input=Callback::new(move |v| draft.update(|d| d.record_within = v))
                     problem=problem_of("record_within_minutes")
                 />
+                <NumberField
+                    label=Key::OrgSilentDays
+                    field="device_silent_days"
+                    testid="org-silent-days"
+                    max=huifang_domain::devices::SILENT_DAYS_MAX
+                    value=Signal::derive(move || draft.with(|d| d.silent_days.clone()))
+                    on_input=Callback::new(move |v| draft.update(|d| d.silent_days = v))
+                    problem=problem_of("device_silent_days")
+                />
                 {move || outcome.get().map(|o| match o {
                     Outcome::Text(key) => view! {
                         <p class="form-error" role="alert" data-testid="org-form-error">
@@ -525,6 +534,7 @@ fn ConflictNotice(
             format!("{}–{}", s.target_minutes[0], s.target_minutes[1]),
         ),
         (Key::OrgRecordWithin, s.record_within_minutes.to_string()),
+        (Key::OrgSilentDays, s.device_silent_days.to_string()),
     ];
     view! {
         <div class="banner banner-warn org-conflict" role="alert" data-testid="org-conflict">

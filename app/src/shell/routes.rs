@@ -14,6 +14,7 @@ use crate::customer_book::CustomerBook;
 use crate::customer_import::CustomerImport;
 use crate::customers::CustomerList;
 use crate::dashboard::DashboardPage;
+use crate::devices::DeviceHealthPage;
 use crate::i18n::Key;
 use crate::people::{ChangePasswordPage, PeoplePage};
 use crate::plans::VisitPlans;
@@ -66,6 +67,7 @@ pub fn console() -> AnyView {
             <Route path=path!("/settings") view=OrgSettings />
             <Route path=path!("/dashboard") view=DashboardPage />
             <Route path=path!("/stats") view=StatisticsPage />
+            <Route path=path!("/devices") view=DeviceHealthPage />
             <Route path=path!("/customers") view=CustomerBook />
             <Route path=path!("/customers/import") view=CustomerImport />
             <Route path=path!("/catalog") view=CatalogPage />

@@ -196,6 +196,12 @@ impl<B: Backend> LocalStore<B> {
             .collect()
     }
 
+    /// How many of `user`'s mutations wait to be sent: what the device reports to the server
+    /// (device health).
+    pub fn queued_count(&self, user: Uuid) -> usize {
+        self.seqs_under(&keys::outbox_of(user)).len()
+    }
+
     pub fn queue_stats(&self, user: Uuid) -> QueueStats {
         let queued = self.seqs_under(&keys::outbox_of(user));
         // Seqs grow with time, so the oldest unsynced record is the head of the queue.

@@ -5,6 +5,7 @@ mod catalog;
 mod customer_book;
 mod dashboard;
 mod exports;
+mod devices;
 mod extract;
 mod imports;
 mod people;
@@ -37,6 +38,7 @@ use crate::error::{AppError, Result};
 use crate::service::pull::PullPage;
 use crate::service::tasks::filter_for as task_filter;
 use crate::store::{AuditFilter, PageAt, ReviewState, TaskFilter, TaskSaved, VisitFilter};
+use devices::DeviceHeaders;
 use extract::{AnyAuthUser, AuthUser, JsonBody, NoBody, QueryParams};
 
 /// A login is a username and a password (at most 64 and 256 characters, even escaped
@@ -59,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(list_audit))
         .route("/audit/verify", get(verify_audit))
         .merge(settings::router())
+        .merge(devices::router())
         .merge(catalog::router())
         .merge(tickets::router())
         .merge(people::router())
@@ -99,6 +102,7 @@ async fn logout(State(state): State<AppState>, auth: AnyAuthUser, _: NoBody) -> 
 async fn push(
     State(state): State<AppState>,
     auth: AuthUser,
+    reporting: DeviceHeaders,
     JsonBody(req): JsonBody<PushRequest>,
 ) -> Result<Json<PushResponse>> {
     req.check_envelope()
@@ -110,7 +114,7 @@ async fn push(
     );
     let answer = state
         .store
-        .apply_push(auth.user, req, state.clock.now())
+        .apply_push(auth.user, req, reporting.report, state.clock.now())
         .await?;
     tracing::info!(
         %user, %device, sent, acked_seq = answer.acked_seq, rejected = answer.rejected.len(),
@@ -128,16 +132,26 @@ struct PullParams {
     snapshot: Option<u64>,
 }
 
+/// A pull with the `Huifang-Device` header also records the device's contact (device
+/// health); one without it (an app from before) is the same read as ever.
 async fn pull(
     State(state): State<AppState>,
     auth: AuthUser,
+    device: DeviceHeaders,
     QueryParams(params): QueryParams<PullParams>,
     _: NoBody,
 ) -> Result<Json<PullPage>> {
+    let contact = device.device.map(|id| (id, device.report));
     Ok(Json(
         state
             .store
-            .pull(auth.user, params.since, params.snapshot, state.clock.now())
+            .pull(
+                auth.user,
+                params.since,
+                params.snapshot,
+                contact,
+                state.clock.now(),
+            )
             .await?,
     ))
 }

@@ -7,6 +7,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
+use huifang_domain::devices::DeviceReport;
 use huifang_domain::proof::{Place, Signature};
 use huifang_domain::script::{Audience, ScriptUse};
 use huifang_domain::survey::{Answer, SurveyResponse};
@@ -268,7 +269,8 @@ impl Centre {
                 data,
             }],
         };
-        let answer = service::sync::push(tx, &actor.user, &req, at + lag)?;
+        let answer =
+            service::sync::push(tx, &actor.user, &req, &DeviceReport::default(), at + lag)?;
         self.counts.mutations += 1;
         self.counts.rejected += answer.rejected.len() as u64;
         if let Some(r) = answer.rejected.first() {

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod customer_book;
 pub mod customers;
 pub mod dashboard;
+pub mod devices;
 pub mod import;
 pub mod people;
 pub mod plans;

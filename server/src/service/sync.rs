@@ -2,6 +2,7 @@
 //! `service::pull`).
 
 use chrono::{DateTime, Utc};
+use huifang_domain::devices::DeviceReport;
 use huifang_domain::ticket::{Review, ReviewRequest, ReviewTarget};
 use huifang_domain::{Change, Mutation, PushRequest, PushResponse, User};
 use uuid::Uuid;
@@ -9,7 +10,7 @@ use uuid::Uuid;
 use super::tickets::{self, TicketStorage};
 use super::visits;
 use crate::error::{AppError, Result};
-use crate::storage::{DeviceRows, Verdict, VisitRows};
+use crate::storage::{DeviceRows, Pushed, Verdict, VisitRows};
 
 /// Everything a push may write.
 pub trait PushStorage: DeviceRows + VisitRows + TicketStorage {}
@@ -20,11 +21,13 @@ impl<S: DeviceRows + VisitRows + TicketStorage> PushStorage for S {}
 /// device's last processed seq are skipped (a replay changes nothing and gets the same
 /// `rejected` entries back); the first gap stops processing, so `acked_seq` tells the device
 /// which seq the server expects next. A rejected mutation is processed all the same (recorded
-/// as a rejection, nothing of it written), so a queue never jams.
+/// as a rejection, nothing of it written), so a queue never jams. What the device reported
+/// about itself (device health) goes on its row with the new seq.
 pub fn push<S: PushStorage>(
     s: &S,
     user: &User,
     req: &PushRequest,
+    report: &DeviceReport,
     now: DateTime<Utc>,
 ) -> Result<PushResponse> {
     let device = req.device_id;
@@ -37,6 +40,7 @@ pub fn push<S: PushStorage>(
         }
     };
     let mut rejected = Vec::new();
+    let mut new_rejections = 0;
     for m in &req.mutations {
         if m.seq <= acked {
             rejected.extend(s.rejection(device, m.seq)?);
@@ -48,10 +52,19 @@ pub fn push<S: PushStorage>(
         if let Err(r) = apply(s, user, device, m, now)? {
             s.add_rejection(device, &r, now)?;
             rejected.push(r);
+            new_rejections += 1;
         }
         acked = m.seq;
     }
-    s.set_last_seq(device, acked)?;
+    s.pushed(
+        device,
+        &Pushed {
+            last_seq: acked,
+            new_rejections,
+            report: report.clone(),
+            at: now,
+        },
+    )?;
     Ok(PushResponse {
         acked_seq: acked,
         rejected,

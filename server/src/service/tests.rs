@@ -2,6 +2,7 @@
 //! and replay, the visit-against-task checks, and the retry a missed customer gets.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use huifang_domain::devices::DeviceReport;
 use huifang_domain::task::{Priority, RetryReason, TaskSource, TaskStatus, VisitTask};
 use huifang_domain::{
     Channel, Mutation, Outcome, PushRequest, PushResponse, Role, User, VisitRecord, VisitType,
@@ -98,7 +99,10 @@ fn push(w: &mut World, user: &User, device: Uuid, mutations: Vec<Mutation>) -> P
         mutations,
     };
     let user = user.clone();
-    write(&mut w.conn, |tx| sync::push(tx, &user, &req, now())).unwrap()
+    write(&mut w.conn, |tx| {
+        sync::push(tx, &user, &req, &DeviceReport::default(), now())
+    })
+    .unwrap()
 }
 
 fn planned(w: &mut World, assignee: Uuid, customer: Uuid, status: TaskStatus) -> VisitTask {
@@ -151,7 +155,9 @@ fn a_push_applies_in_seq_order_stops_at_a_gap_and_answers_a_replay_the_same() {
         device_id: device,
         mutations: vec![],
     };
-    let taken = write(&mut w.conn, |tx| sync::push(tx, &field, &req, now()));
+    let taken = write(&mut w.conn, |tx| {
+        sync::push(tx, &field, &req, &DeviceReport::default(), now())
+    });
     assert!(matches!(taken, Err(AppError::DeviceOwned(d)) if d == device));
 }
 

@@ -26,6 +26,7 @@ fn default_settings() -> Settings {
         quiet_hours: QuietHours::default(),
         target_minutes: [5, 10],
         record_within_minutes: 10,
+        device_silent_days: 3,
     }
 }
 
@@ -51,13 +52,14 @@ pub(super) fn write_settings(
     let version = next_version(tx)?;
     tx.execute(
         "INSERT INTO settings (id, company, utc_offset_minutes, quiet_hours, target_min_minutes,
-                               target_max_minutes, record_within_minutes, version)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                               target_max_minutes, record_within_minutes, device_silent_days, version)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?8, ?7)
          ON CONFLICT (id) DO UPDATE SET
              company = excluded.company, utc_offset_minutes = excluded.utc_offset_minutes,
              quiet_hours = excluded.quiet_hours, target_min_minutes = excluded.target_min_minutes,
              target_max_minutes = excluded.target_max_minutes,
-             record_within_minutes = excluded.record_within_minutes, version = excluded.version",
+             record_within_minutes = excluded.record_within_minutes,
+             device_silent_days = excluded.device_silent_days, version = excluded.version",
         params![
             s.company,
             s.utc_offset_minutes,
@@ -65,7 +67,8 @@ pub(super) fn write_settings(
             s.target_minutes[0],
             s.target_minutes[1],
             s.record_within_minutes,
-            to_sql_int(version)
+            to_sql_int(version),
+            s.device_silent_days
         ],
     )?;
     super::writer::settings_changed();
@@ -86,7 +89,8 @@ pub(super) fn write_settings(
 pub(super) fn settings(conn: &Connection) -> Result<Option<(u64, Settings)>> {
     conn.query_row(
         "SELECT version, company, utc_offset_minutes, quiet_hours, target_min_minutes,
-                target_max_minutes, record_within_minutes FROM settings WHERE id = 1",
+                target_max_minutes, record_within_minutes, device_silent_days
+         FROM settings WHERE id = 1",
         [],
         |r| {
             Ok((
@@ -97,22 +101,26 @@ pub(super) fn settings(conn: &Connection) -> Result<Option<(u64, Settings)>> {
                 r.get::<_, u32>(4)?,
                 r.get::<_, u32>(5)?,
                 r.get::<_, u32>(6)?,
+                r.get::<_, u32>(7)?,
             ))
         },
     )
     .optional()?
-    .map(|(version, company, offset, quiet, min, max, within)| {
-        Ok((
-            from_sql_int(version)?,
-            Settings {
-                company,
-                utc_offset_minutes: offset,
-                quiet_hours: from_json(&quiet, "quiet hours")?,
-                target_minutes: [min, max],
-                record_within_minutes: within,
-            },
-        ))
-    })
+    .map(
+        |(version, company, offset, quiet, min, max, within, silent)| {
+            Ok((
+                from_sql_int(version)?,
+                Settings {
+                    company,
+                    utc_offset_minutes: offset,
+                    quiet_hours: from_json(&quiet, "quiet hours")?,
+                    target_minutes: [min, max],
+                    record_within_minutes: within,
+                    device_silent_days: silent,
+                },
+            ))
+        },
+    )
     .transpose()
 }
 

@@ -3,6 +3,7 @@
 //! start of an empty database only. Every name, number and place here is made up.
 
 use chrono::{DateTime, Duration, SubsecRound, Timelike, Utc};
+use huifang_domain::devices::DeviceReport;
 use huifang_domain::proof::{Place, Signature};
 use huifang_domain::script::{Audience, ScriptUse};
 use huifang_domain::survey::{Answer, SurveyResponse};
@@ -237,6 +238,7 @@ pub(crate) fn seed_catalog(tx: &Transaction, now: DateTime<Utc>) -> Result<Catal
         quiet_hours: QuietHours::default(),
         target_minutes: [5, 10],
         record_within_minutes: 10,
+        device_silent_days: 3,
     };
     catalog::write_settings(tx, &settings, None, now)?;
     let script_ids: [Uuid; 4] = std::array::from_fn(|_| new_id());
@@ -825,7 +827,7 @@ fn push_mutations(
         device_id: new_id(),
         mutations,
     };
-    let answer = service::sync::push(tx, user, &req, now)?;
+    let answer = service::sync::push(tx, user, &req, &DeviceReport::default(), now)?;
     match answer.rejected.first() {
         Some(r) => Err(AppError::Internal(format!("demo mutation rejected: {r:?}"))),
         None => Ok(()),
@@ -857,7 +859,7 @@ fn push_visits(
         device_id: new_id(),
         mutations,
     };
-    let answer = service::sync::push(tx, user, &req, now)?;
+    let answer = service::sync::push(tx, user, &req, &DeviceReport::default(), now)?;
     match answer.rejected.first() {
         Some(r) => Err(AppError::Internal(format!("demo visit rejected: {r:?}"))),
         None => Ok(()),

@@ -18,6 +18,7 @@ pub(crate) mod dashboard;
 mod demo;
 mod demo_content;
 mod export;
+mod devices;
 mod import;
 mod paging;
 mod people;

@@ -17,6 +17,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use huifang_domain::devices::DeviceReport;
 use huifang_domain::review::{ReviewDecision, ReviewRequest, ReviewTarget};
 use huifang_domain::task::{NewTask, Priority, TaskStatus};
 use huifang_domain::ticket::{
@@ -36,6 +37,7 @@ use crate::service::new_id;
 mod catalog;
 mod exports;
 mod stats;
+mod devices;
 
 use super::{
     AuditFilter, DEMO_PASSWORD, PageAt, ReviewState, RuleSet, Store, TaskFilter, TicketFilter,
@@ -133,6 +135,7 @@ impl Ctx {
                     device_id: user.id,
                     mutations: vec![m],
                 },
+                DeviceReport::default(),
                 now(),
             )
             .await
@@ -160,7 +163,10 @@ async fn setup() -> (tempfile::TempDir, Ctx) {
             .await;
         users.push(login.unwrap().user);
     }
-    let pulled = store.pull(users[0].clone(), 0, None, now()).await.unwrap();
+    let pulled = store
+        .pull(users[0].clone(), 0, None, None, now())
+        .await
+        .unwrap();
     let customers = pulled
         .customers
         .iter()
@@ -633,12 +639,17 @@ async fn audit(c: &mut Ctx) {
 
 async fn sync(c: &mut Ctx) {
     for user in [&c.field, &c.agent, &c.supervisor, &c.admin] {
-        let first = c.store.pull(user.clone(), 0, None, now()).await.unwrap();
+        let first = c
+            .store
+            .pull(user.clone(), 0, None, None, now())
+            .await
+            .unwrap();
         c.store
-            .pull(user.clone(), first.cursor, first.snapshot, now())
+            .pull(user.clone(), first.cursor, first.snapshot, None, now())
             .await
             .unwrap();
     }
+    devices::devices(c).await;
     // The customer lookup: a name's start, a number's end.
     for q in ["王", "5678"] {
         c.store

@@ -27,6 +27,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0016_stats_actions.sql")),
     M::up(include_str!("../../migrations/0017_dashboard_rollups.sql")),
     M::up(include_str!("../../migrations/0018_audit_chain.sql")),
+    M::up(include_str!("../../migrations/0019_device_health.sql")),
     M::up(include_str!("../../migrations/0020_export_walks.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);

@@ -2,6 +2,7 @@
 //! of devices and their rejections.
 
 use chrono::{DateTime, Utc};
+use huifang_domain::devices::{DeviceReport, pull_records_contact};
 use huifang_domain::{PushRequest, PushResponse, Rejected, User};
 use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
@@ -10,7 +11,7 @@ use super::{Store, from_sql_int, parse_uuid, to_sql_int, ts};
 use crate::error::Result;
 use crate::service;
 use crate::service::pull::PullPage;
-use crate::storage::{Device, DeviceRows};
+use crate::storage::{Device, DeviceRows, Pushed};
 
 impl Store {
     /// Applies a checked envelope (see `service::sync::push`) in the writer's next group
@@ -19,28 +20,49 @@ impl Store {
         &self,
         user: User,
         req: PushRequest,
+        report: DeviceReport,
         now: DateTime<Utc>,
     ) -> Result<PushResponse> {
-        self.write(move |tx| service::sync::push(tx, &user, &req, now))
+        self.write(move |tx| service::sync::push(tx, &user, &req, &report, now))
             .await
     }
 
     /// What changed for `user`'s device after `since` (see `service::pull::pull`), read in
     /// one transaction so every kind and the change version are of the same moment.
+    ///
+    /// A pull naming its device (`contact`) also records it for device health, but through
+    /// the writer only when that is news (`devices::pull_records_contact`): at most once a
+    /// minute per device, or when its report changed. Every other pull stays a pure read.
     pub async fn pull(
         &self,
         user: User,
         since: u64,
         snapshot: Option<u64>,
+        contact: Option<(Uuid, DeviceReport)>,
         now: DateTime<Utc>,
     ) -> Result<PullPage> {
-        self.blocking(move |db| {
-            db.read(|conn| {
-                let tx = conn.unchecked_transaction()?;
-                service::pull::pull(&tx, &user, since, snapshot, now)
+        let me = user.id;
+        let device = contact.as_ref().map(|(id, _)| *id);
+        let (page, stored) = self
+            .blocking(move |db| {
+                db.read(|conn| {
+                    let tx = conn.unchecked_transaction()?;
+                    let page = service::pull::pull(&tx, &user, since, snapshot, now)?;
+                    let stored = device
+                        .map(|id| super::devices::stored_contact(&tx, id))
+                        .transpose()?
+                        .flatten();
+                    Ok((page, stored))
+                })
             })
-        })
-        .await
+            .await?;
+        if let Some((id, report)) = contact
+            && pull_records_contact(stored.as_ref(), me, &report, now)
+        {
+            self.write(move |tx| super::devices::record_pull(tx, id, me, &report, now))
+                .await?;
+        }
+        Ok(page)
     }
 }
 
@@ -72,12 +94,8 @@ impl DeviceRows for Transaction<'_> {
         Ok(())
     }
 
-    fn set_last_seq(&self, id: Uuid, seq: u64) -> Result<()> {
-        self.execute(
-            "UPDATE devices SET last_seq = ?2 WHERE device_id = ?1",
-            params![id.to_string(), to_sql_int(seq)],
-        )?;
-        Ok(())
+    fn pushed(&self, id: Uuid, done: &Pushed) -> Result<()> {
+        super::devices::record_push(self, id, done)
     }
 
     fn rejection(&self, device: Uuid, seq: u64) -> Result<Option<Rejected>> {

@@ -11,6 +11,7 @@ mod customers;
 mod dashboard;
 mod delivery;
 mod exports;
+mod devices;
 mod import;
 mod input;
 mod people;
