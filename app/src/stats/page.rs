@@ -1,5 +1,5 @@
-//! The statistics screen: the period picker, the risk banner, the table, and the place the
-//! chart and the exports go.
+//! The statistics screen: the period picker, the risk banner, the exports, the donut of the
+//! shares and the table.
 
 use huifang_domain::period::PeriodQuery;
 use huifang_domain::stats::FeedbackStats;
@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use super::risk_banner::RiskBanner;
 use super::table::StatsTable;
 use crate::api::{self, ApiFailure};
-use crate::i18n::Key;
+use crate::charts::Donut;
+use crate::i18n::{self, Key};
 use crate::state::use_app;
-use crate::widgets::{PeriodPicker, period_query_string};
+use crate::widgets::{ExportButtons, PeriodPicker, period_query_string};
 
 #[derive(Clone, PartialEq)]
 enum Load {
@@ -63,8 +64,7 @@ pub fn StatisticsPage() -> impl IntoView {
             </div>
             <RiskBanner />
             <PeriodPicker value=period />
-            // The integrator's spot: the donut chart of the shares and the export buttons.
-            <div class="stats-chart" data-testid="stats-chart"></div>
+            <ExportButtons kind="stats" period=Signal::derive(move || period.with(period_query_string)) />
             {move || match state.get() {
                 Load::Loading => view! { <p class="empty">{move || app.t(Key::Loading)}</p> }.into_any(),
                 Load::Failed(key) => view! {
@@ -72,10 +72,31 @@ pub fn StatisticsPage() -> impl IntoView {
                 }
                 .into_any(),
                 Load::Loaded(stats) => view! {
+                    <SharesDonut stats=stats.clone() />
                     <StatsTable stats can_edit=can_edit() />
                 }
                 .into_any(),
             }}
         </section>
+    }
+}
+
+/// 占比: the period's shares by sub-problem, the handbook's pie chart, with its table.
+#[component]
+fn SharesDonut(stats: FeedbackStats) -> impl IntoView {
+    let app = use_app();
+    move || {
+        let lang = app.lang.get();
+        let labels = stats
+            .rows
+            .iter()
+            .map(|r| i18n::sub_problem_label(lang, &r.sub_problem).to_owned())
+            .collect();
+        let values = stats.rows.iter().map(|r| r.count as f64).collect();
+        view! {
+            <div class="stats-chart" data-testid="stats-chart">
+                <Donut title=app.t(Key::StatsColShare).to_owned() labels values />
+            </div>
+        }
     }
 }

@@ -4,8 +4,8 @@
 mod catalog;
 mod customer_book;
 mod dashboard;
-mod exports;
 mod devices;
+mod exports;
 mod extract;
 mod imports;
 mod people;

@@ -35,9 +35,9 @@ use uuid::Uuid;
 use crate::service::new_id;
 
 mod catalog;
+mod devices;
 mod exports;
 mod stats;
-mod devices;
 
 use super::{
     AuditFilter, DEMO_PASSWORD, PageAt, ReviewState, RuleSet, Store, TaskFilter, TicketFilter,
