@@ -20,12 +20,12 @@ dist="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/app/dist}"
 # (customer book and import, people, the script and survey editors with their live previews,
 # settings, visit plans: 637,443 measured). The console is an office door on an office
 # network; splitting its wasm per screen is the way back under the old budget.
-# Issue 12 raised both again: the field app's by 17,000 because the ticket list both doors
+# Issue 12 raised both again: the field app's by 18,000 because the ticket list both doors
 # share now holds the drill-down filter, the period picker and the export buttons (shown in
 # the console only, compiled into both), and the i18n table carries the new screens' texts
-# (508,625 measured); the console's to 770,000 for its five reading screens (statistics,
-# dashboards with their SVG charts, device health, audit trail, exports: 764,922 measured).
-field_budget=509000
+# (508,657 measured); the console's to 770,000 for its five reading screens (statistics,
+# dashboards with their SVG charts, device health, audit trail, exports: 764,952 measured).
+field_budget=510000
 console_budget=770000
 # Issue 9's goal for the field app, 400 KB (its login form on regular 3G in about 8 s), is
 # not reached yet: the script prints how far off it is, and checks the budget above.

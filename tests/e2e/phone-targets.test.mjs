@@ -91,7 +91,7 @@ const ROLES = {
   field: { doors: { field: FIELD_BAR }, visit: true },
   agent: { doors: { field: FIELD_BAR }, visit: true },
   supervisor: {
-    doors: { console: ['nav-supervise', 'nav-tickets', 'nav-plan', 'nav-admin', 'nav-customer-book'], field: FIELD_BAR },
+    doors: { console: ['nav-supervise', 'nav-tickets', 'nav-plan', 'nav-admin'], field: FIELD_BAR },
     visit: true,
   },
   admin: { doors: { console: ['nav-admin', 'nav-supervise', 'nav-tickets', 'nav-plan'] }, visit: false },

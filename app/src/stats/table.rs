@@ -202,7 +202,7 @@ fn StatsRowView(row: StatsRow, period: Period, can_edit: bool) -> impl IntoView 
                 <Change now=row.share before=row.previous_share unit="%" />
             </td>
             <td class="quote" data-label=move || app.t(Key::StatsColQuote)>
-                {row.quote.map(|q| view! { <span data-testid="stats-quote">{format!("“{q}”")}</span> })}
+                {row.quote.map(|q| view! { <span data-testid="stats-quote">{q}</span> })}
             </td>
             <td class="action" data-label=move || app.t(Key::StatsColAction)>
                 {if can_edit {
