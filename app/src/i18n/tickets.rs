@@ -91,28 +91,13 @@ macro_rules! tickets_texts {
 }
 
 pub fn nature_label(lang: Lang, n: Nature) -> &'static str {
-    lang.pick(match n {
-        Nature::Product => ("产品", "Product"),
-        Nature::Service => ("服务", "Service"),
-        Nature::Experience => ("体验", "Experience"),
-    })
+    lang.pick(n.names())
 }
 
 /// Labels of [`Nature::sub_problems`]; an unknown key (a newer server) shows as itself.
 pub fn sub_problem_label(lang: Lang, key: &str) -> String {
-    let pair = match key {
-        "quality_defect" => ("质量缺陷", "Quality defect"),
-        "function" => ("功能问题", "Function"),
-        "design" => ("设计问题", "Design"),
-        "slow_response" => ("响应慢", "Slow response"),
-        "shirking" => ("推诿", "Shirking"),
-        "attitude" => ("服务态度", "Attitude"),
-        "logistics_delay" => ("物流延迟", "Logistics delay"),
-        "damaged_packaging" => ("包装破损", "Damaged packaging"),
-        "complicated_process" => ("流程繁琐", "Complicated process"),
-        other => return other.to_owned(),
-    };
-    lang.pick(pair).to_owned()
+    Nature::sub_problem_names(key)
+        .map_or_else(|| key.to_owned(), |names| lang.pick(names).to_owned())
 }
 
 pub fn impact_label(lang: Lang, i: Impact) -> &'static str {

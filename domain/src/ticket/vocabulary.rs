@@ -31,6 +31,32 @@ impl Nature {
         }
     }
 
+    /// Its names (中文, English): the console, the field app and the exports show the same.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Nature::Product => ("产品", "Product"),
+            Nature::Service => ("服务", "Service"),
+            Nature::Experience => ("体验", "Experience"),
+        }
+    }
+
+    /// The names (中文, English) of one of [`Nature::sub_problems`]; `None` for a key the
+    /// catalog does not know (a newer server's), which is shown as it is.
+    pub fn sub_problem_names(key: &str) -> Option<(&'static str, &'static str)> {
+        Some(match key {
+            "quality_defect" => ("质量缺陷", "Quality defect"),
+            "function" => ("功能问题", "Function"),
+            "design" => ("设计问题", "Design"),
+            "slow_response" => ("响应慢", "Slow response"),
+            "shirking" => ("推诿", "Shirking"),
+            "attitude" => ("服务态度", "Attitude"),
+            "logistics_delay" => ("物流延迟", "Logistics delay"),
+            "damaged_packaging" => ("包装破损", "Damaged packaging"),
+            "complicated_process" => ("流程繁琐", "Complicated process"),
+            _ => return None,
+        })
+    }
+
     /// Whether `sub_problem` is one of this nature's.
     pub fn has_sub_problem(self, sub_problem: &str) -> bool {
         self.sub_problems().contains(&sub_problem)

@@ -41,28 +41,13 @@ pub fn visit_type(lang: Lang, v: VisitType) -> &'static str {
 }
 
 pub fn nature(lang: Lang, n: Nature) -> &'static str {
-    lang.pick(match n {
-        Nature::Product => ("产品", "Product"),
-        Nature::Service => ("服务", "Service"),
-        Nature::Experience => ("体验", "Experience"),
-    })
+    lang.pick(n.names())
 }
 
 /// A sub-problem of the catalog by its key; one the catalog does not know is shown as kept.
 pub fn sub_problem(lang: Lang, key: &str) -> String {
-    let known = match key {
-        "quality_defect" => ("质量缺陷", "Quality defect"),
-        "function" => ("功能问题", "Function"),
-        "design" => ("设计问题", "Design"),
-        "slow_response" => ("响应慢", "Slow response"),
-        "shirking" => ("推诿", "Shirking"),
-        "attitude" => ("服务态度", "Attitude"),
-        "logistics_delay" => ("物流延迟", "Logistics delay"),
-        "damaged_packaging" => ("包装破损", "Damaged packaging"),
-        "complicated_process" => ("流程繁琐", "Complicated process"),
-        other => return other.to_owned(),
-    };
-    lang.pick(known).to_owned()
+    Nature::sub_problem_names(key)
+        .map_or_else(|| key.to_owned(), |names| lang.pick(names).to_owned())
 }
 
 /// A nature's wire name (the statistics table carries it as text).
